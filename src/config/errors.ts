@@ -1,0 +1,8 @@
+/**
+ * Raised for any configuration problem the user has to fix. Messages name the
+ * file or `-c` flag, the key, and what was expected; they never echo values of
+ * keys that may hold secrets.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -410,10 +410,12 @@ export interface LoadConfigOptions {
   /** Raw `-c` values, in command-line order (later wins). */
   overrides: string[];
   env: NodeJS.ProcessEnv;
+  /** Already-parsed overrides applied after `overrides` (e.g. thread/start's `config` param). */
+  extraOverrides?: ConfigOverride[];
 }
 
 export function loadConfig(opts: LoadConfigOptions): { config: TernConfig; warnings: ConfigWarning[] } {
-  const overrides = opts.overrides.map((flag) => parseOverride(flag));
+  const overrides = [...opts.overrides.map((flag) => parseOverride(flag)), ...(opts.extraOverrides ?? [])];
   const file = path.join(opts.ternHome, CONFIG_FILE_NAME);
   const fileTable = readConfigFile(file);
   const raw = applyOverrides(fileTable ?? {}, overrides);

@@ -1,0 +1,449 @@
+// One turn of the agent loop: user input -> model -> tool calls -> outputs ->
+// model ... until the model answers without calling a tool. It turns model
+// stream events and tool runs into protocol items (item/started -> deltas ->
+// item/completed) through the TurnEmitter, the single path that notifies the
+// client and records the event. Thread-level events (turn/started,
+// turn/completed, status) belong to the caller (threads/).
+
+import path from 'node:path';
+import { launch } from '../sandbox/launcher.js';
+import { ModelError, type ModelClient, type ResponseItem } from '../model/types.js';
+import type {
+  AskForApproval,
+  SandboxMode,
+  ServerNotificationMethod,
+  ServerNotificationParams,
+  ServerRequestMethod,
+  ServerRequestParams,
+  ServerRequestResults,
+  ThreadItem,
+  ThreadItemOf,
+  TurnError,
+  UserInput,
+} from '../protocol/v2.js';
+import {
+  commandActions,
+  displayCommand,
+  EXEC_COMMAND,
+  formatCommandOutput,
+  parseExecCommandArgs,
+  shellArgv,
+  ToolArgumentError,
+} from '../tools/exec-command.js';
+import { APPLY_PATCH } from '../tools/apply-patch-tool.js';
+import { commitPatch, parsePatch, planPatch, summarizePatch, type PlannedPatch } from '../tools/apply-patch/index.js';
+import { toolSpecs } from '../tools/registry.js';
+import { newId } from '../util/ids.js';
+import { turnErrorFrom } from './errors.js';
+import type { ConversationHistory } from './history.js';
+import { userMessage } from './prompt.js';
+import type { TokenUsageTracker } from './token-usage.js';
+
+export interface TurnEmitter {
+  notify<M extends ServerNotificationMethod>(method: M, params: ServerNotificationParams[M]): void;
+}
+
+/** Asks the client; resolves to its decision (an error reply counts as `decline`). */
+export interface ApprovalGateway {
+  request<M extends ServerRequestMethod>(
+    method: M,
+    params: ServerRequestParams[M],
+    signal: AbortSignal,
+  ): Promise<ServerRequestResults[M]['decision']>;
+}
+
+export interface TurnSettings {
+  threadId: string;
+  turnId: string;
+  cwd: string;
+  model: string;
+  instructions: string;
+  approvalPolicy: AskForApproval;
+  sandboxMode: SandboxMode;
+  reasoningEffort: string | null;
+  streamMaxRetries: number;
+  commandTimeoutMs: number;
+}
+
+export interface TurnDeps {
+  model: ModelClient;
+  history: ConversationHistory;
+  emit: TurnEmitter;
+  approvals: ApprovalGateway;
+  usage: TokenUsageTracker;
+  signal: AbortSignal;
+  /** Environment that tool processes' allow-list is taken from. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface TurnOutcome {
+  status: 'completed' | 'failed' | 'interrupted';
+  error: TurnError | null;
+  lastAgentMessage: ThreadItemOf<'agentMessage'> | null;
+}
+
+type ToolCall = Extract<ResponseItem, { type: 'function_call' | 'custom_tool_call' }>;
+
+class TurnCancelled extends Error {}
+
+export async function runTurn(settings: TurnSettings, deps: TurnDeps, input: UserInput[]): Promise<TurnOutcome> {
+  const runner = new TurnRunner(settings, deps);
+  return runner.run(input);
+}
+
+class TurnRunner {
+  private lastAgentMessage: ThreadItemOf<'agentMessage'> | null = null;
+  private readonly cancel = new AbortController();
+  private readonly signal: AbortSignal;
+
+  constructor(
+    private readonly s: TurnSettings,
+    private readonly d: TurnDeps,
+  ) {
+    this.signal = AbortSignal.any([d.signal, this.cancel.signal]);
+  }
+
+  private notify<M extends ServerNotificationMethod>(method: M, params: ServerNotificationParams[M]): void {
+    this.d.emit.notify(method, params);
+  }
+
+  private ids() {
+    return { threadId: this.s.threadId, turnId: this.s.turnId };
+  }
+
+  private started(item: ThreadItem): void {
+    const startedAtMs = Date.now();
+    item.startedAtMs = startedAtMs;
+    item.completedAtMs = null;
+    this.notify('item/started', { ...this.ids(), item: structuredClone(item), startedAtMs });
+  }
+
+  private completed(item: ThreadItem): void {
+    const completedAtMs = Date.now();
+    item.completedAtMs = completedAtMs;
+    this.notify('item/completed', { ...this.ids(), item: structuredClone(item), completedAtMs, contentTokenCount: null });
+  }
+
+  async run(input: UserInput[]): Promise<TurnOutcome> {
+    const userItem: ThreadItem = { type: 'userMessage', id: newId(), clientId: null, content: input };
+    this.started(userItem);
+    this.completed(userItem);
+    this.d.history.append(userMessage(inputText(input)));
+
+    try {
+      for (;;) {
+        const calls = await this.sampleWithRetries();
+        if (calls.length === 0) break;
+        for (const call of calls) {
+          this.d.history.append(await this.runTool(call));
+        }
+      }
+      return { status: 'completed', error: null, lastAgentMessage: this.lastAgentMessage };
+    } catch (err) {
+      if (this.signal.aborted || err instanceof TurnCancelled || (err instanceof ModelError && err.kind === 'aborted')) {
+        return { status: 'interrupted', error: null, lastAgentMessage: this.lastAgentMessage };
+      }
+      const error = turnErrorFrom(err);
+      this.notify('error', { ...this.ids(), error, willRetry: false });
+      return { status: 'failed', error, lastAgentMessage: this.lastAgentMessage };
+    }
+  }
+
+  /** One model request, retried when the stream breaks mid-way. */
+  private async sampleWithRetries(): Promise<ToolCall[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sample();
+      } catch (err) {
+        const retryable = err instanceof ModelError && err.kind === 'stream_disconnected' && !this.signal.aborted;
+        if (!retryable || attempt >= this.s.streamMaxRetries) throw err;
+        const error = turnErrorFrom(err);
+        this.notify('error', {
+          ...this.ids(),
+          error: { ...error, message: `Reconnecting... ${attempt + 1}/${this.s.streamMaxRetries}`, additionalDetails: err.message },
+          willRetry: true,
+        });
+        await sleep(Math.min(200 * 2 ** attempt, 5_000), this.signal);
+      }
+    }
+  }
+
+  private async sample(): Promise<ToolCall[]> {
+    const request = {
+      model: this.s.model,
+      instructions: this.s.instructions,
+      input: this.d.history.items(),
+      tools: toolSpecs(),
+      promptCacheKey: this.s.threadId,
+      reasoningEffort: this.s.reasoningEffort,
+    };
+    const open = new Map<string, ThreadItemOf<'agentMessage'> | ThreadItemOf<'reasoning'>>();
+    const outputs: ResponseItem[] = [];
+    const calls: ToolCall[] = [];
+
+    const openMessage = (id: string) => {
+      let item = open.get(id);
+      if (!item) {
+        item = { type: 'agentMessage', id, text: '', phase: null, moderation: null, memoryCitation: null, delivery: null, questions: null };
+        open.set(id, item);
+        this.started(item);
+      }
+      return item;
+    };
+    const openReasoning = (id: string) => {
+      let item = open.get(id);
+      if (!item) {
+        item = { type: 'reasoning', id, summary: [], content: [] };
+        open.set(id, item);
+        this.started(item);
+      }
+      return item;
+    };
+
+    try {
+      for await (const ev of this.d.model.stream(request, this.signal)) {
+        switch (ev.type) {
+          case 'output_item_added': {
+            const it = ev.item;
+            if (it.type === 'message' && it.id) openMessage(it.id);
+            else if (it.type === 'reasoning' && it.id) openReasoning(it.id);
+            break;
+          }
+          case 'text_delta': {
+            const item = openMessage(ev.itemId);
+            if (item.type === 'agentMessage') item.text += ev.delta;
+            this.notify('item/agentMessage/delta', { ...this.ids(), itemId: ev.itemId, delta: ev.delta });
+            break;
+          }
+          case 'reasoning_summary_part_added': {
+            const item = openReasoning(ev.itemId);
+            if (item.type === 'reasoning') while (item.summary.length <= ev.summaryIndex) item.summary.push('');
+            this.notify('item/reasoning/summaryPartAdded', { ...this.ids(), itemId: ev.itemId, summaryIndex: ev.summaryIndex });
+            break;
+          }
+          case 'reasoning_summary_delta': {
+            const item = openReasoning(ev.itemId);
+            if (item.type === 'reasoning') {
+              while (item.summary.length <= ev.summaryIndex) item.summary.push('');
+              item.summary[ev.summaryIndex] += ev.delta;
+            }
+            this.notify('item/reasoning/summaryTextDelta', {
+              ...this.ids(),
+              itemId: ev.itemId,
+              delta: ev.delta,
+              summaryIndex: ev.summaryIndex,
+            });
+            break;
+          }
+          case 'output_item_done': {
+            const it = ev.item;
+            outputs.push(it);
+            if (it.type === 'message') {
+              const id = it.id ?? newId();
+              const item = openMessage(id) as ThreadItemOf<'agentMessage'>;
+              item.text = it.content.map((c) => c.text).join('');
+              open.delete(id);
+              this.completed(item);
+              this.lastAgentMessage = item;
+            } else if (it.type === 'reasoning') {
+              const item = openReasoning(it.id) as ThreadItemOf<'reasoning'>;
+              item.summary = it.summary.map((p) => p.text);
+              open.delete(it.id);
+              this.completed(item);
+            } else if (it.type === 'function_call' || it.type === 'custom_tool_call') {
+              calls.push(it);
+            }
+            break;
+          }
+          case 'completed': {
+            if (ev.usage) {
+              this.notify('thread/tokenUsage/updated', { ...this.ids(), tokenUsage: this.d.usage.add(ev.usage) });
+            }
+            break;
+          }
+        }
+      }
+    } finally {
+      // A broken stream leaves items open: close them with what arrived, as
+      // the client has already seen their start and deltas.
+      for (const item of open.values()) this.completed(item);
+    }
+    this.d.history.append(...outputs);
+    return calls;
+  }
+
+  private async runTool(call: ToolCall): Promise<ResponseItem> {
+    const output = (text: string): ResponseItem =>
+      call.type === 'custom_tool_call'
+        ? { type: 'custom_tool_call_output', call_id: call.call_id, output: text }
+        : { type: 'function_call_output', call_id: call.call_id, output: text };
+
+    if (call.name === EXEC_COMMAND && call.type === 'function_call') {
+      return output(await this.execCommand(call.call_id, call.arguments));
+    }
+    if (call.name === APPLY_PATCH) {
+      let patch = call.type === 'custom_tool_call' ? call.input : '';
+      if (call.type === 'function_call') {
+        try {
+          const args = JSON.parse(call.arguments) as { input?: unknown; patch?: unknown };
+          patch = typeof args.input === 'string' ? args.input : typeof args.patch === 'string' ? args.patch : '';
+        } catch {
+          return output('apply_patch failed: the arguments are not valid JSON; send the patch text as `input`.');
+        }
+      }
+      return output(await this.applyPatch(call.call_id, patch));
+    }
+    return output(`Unknown tool \`${call.name}\`. Available tools: ${toolSpecs().map((t) => t.name).join(', ')}.`);
+  }
+
+  private async execCommand(callId: string, rawArgs: string): Promise<string> {
+    let args;
+    try {
+      args = parseExecCommandArgs(rawArgs);
+    } catch (err) {
+      if (err instanceof ToolArgumentError) return `exec_command failed: ${err.message}`;
+      throw err;
+    }
+    const cwd = path.resolve(this.s.cwd, args.workdir ?? '.');
+    const argv = shellArgv(args);
+    const item: ThreadItemOf<'commandExecution'> = {
+      type: 'commandExecution',
+      id: callId,
+      command: displayCommand(argv),
+      cwd,
+      processId: null,
+      source: 'agent',
+      status: 'inProgress',
+      commandActions: commandActions(args.cmd, cwd),
+      aggregatedOutput: null,
+      exitCode: null,
+      durationMs: null,
+    };
+    this.started(item);
+
+    if (this.commandNeedsApproval(args.escalated)) {
+      const decision = await this.d.approvals.request(
+        'item/commandExecution/requestApproval',
+        {
+          ...this.ids(),
+          itemId: callId,
+          startedAtMs: item.startedAtMs ?? Date.now(),
+          approvalId: null,
+          reason: args.justification,
+          command: item.command,
+          cwd,
+          commandActions: item.commandActions,
+        },
+        this.signal,
+      );
+      if (decision === 'decline' || decision === 'cancel') {
+        item.status = 'declined';
+        this.completed(item);
+        if (decision === 'cancel') this.cancelTurn();
+        return 'exec_command was declined by the user: the command did not run.';
+      }
+    }
+
+    const result = await launch({
+      argv,
+      cwd,
+      timeoutMs: this.s.commandTimeoutMs,
+      signal: this.signal,
+      env: this.d.env,
+      onOutput: (delta) => this.notify('item/commandExecution/outputDelta', { ...this.ids(), itemId: callId, delta }),
+    });
+    item.processId = result.pid === null ? null : String(result.pid);
+    item.aggregatedOutput = result.output;
+    item.exitCode = result.exitCode;
+    item.durationMs = result.durationMs;
+    item.status = result.exitCode === 0 ? 'completed' : 'failed';
+    this.completed(item);
+    if (result.aborted) throw new TurnCancelled();
+    return formatCommandOutput({ ...result, maxOutputTokens: args.maxOutputTokens });
+  }
+
+  private async applyPatch(callId: string, patchText: string): Promise<string> {
+    const item: ThreadItemOf<'fileChange'> = { type: 'fileChange', id: callId, changes: [], status: 'inProgress' };
+    let plan: PlannedPatch;
+    try {
+      plan = await planPatch(parsePatch(patchText), this.s.cwd);
+    } catch (err) {
+      this.started(item);
+      item.status = 'failed';
+      this.completed(item);
+      return `apply_patch failed: ${(err as Error).message}`;
+    }
+    item.changes = plan.changes;
+    this.started(item);
+
+    const needsApproval = this.patchNeedsApproval();
+    if (needsApproval) {
+      const decision = await this.d.approvals.request(
+        'item/fileChange/requestApproval',
+        { ...this.ids(), itemId: callId, startedAtMs: item.startedAtMs ?? Date.now(), reason: null, grantRoot: null },
+        this.signal,
+      );
+      if (decision === 'decline' || decision === 'cancel') {
+        item.status = 'declined';
+        this.completed(item);
+        if (decision === 'cancel') this.cancelTurn();
+        return 'apply_patch was declined by the user: no file was changed.';
+      }
+    } else if (this.s.sandboxMode === 'read-only') {
+      item.status = 'failed';
+      this.completed(item);
+      return 'apply_patch failed: the sandbox is read-only, so files cannot be changed.';
+    }
+
+    const started = Date.now();
+    try {
+      await commitPatch(plan);
+    } catch (err) {
+      item.status = 'failed';
+      this.completed(item);
+      return `apply_patch failed: ${(err as Error).message}`;
+    }
+    item.status = 'completed';
+    this.completed(item);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    return `Exit code: 0\nWall time: ${seconds} seconds\nOutput:\n${summarizePatch(plan, this.s.cwd)}`;
+  }
+
+  private commandNeedsApproval(escalated: boolean): boolean {
+    const p = this.s.approvalPolicy;
+    if (p === 'never') return false;
+    if (p === 'untrusted') return true;
+    if (p === 'on-request') return escalated;
+    return escalated && p.granular.sandbox_approval;
+  }
+
+  private patchNeedsApproval(): boolean {
+    const p = this.s.approvalPolicy;
+    if (p === 'never') return false;
+    if (p === 'untrusted') return true;
+    if (this.s.sandboxMode !== 'read-only') return false;
+    return p === 'on-request' || p.granular.sandbox_approval;
+  }
+
+  private cancelTurn(): never {
+    this.cancel.abort();
+    throw new TurnCancelled('the user cancelled the turn');
+  }
+}
+
+function inputText(input: UserInput[]): string {
+  return input
+    .map((i) => (i.type === 'text' ? i.text : ''))
+    .filter((t) => t !== '')
+    .join('\n');
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,51 @@
+// The `tern` binary: one entry, subcommands. Nothing here but dispatch.
+
+import { runAppServer } from '../server/app-server.js';
+import { runCommand } from '../driver/index.js';
+import { runDemo } from '../demo/demo.js';
+import { VERSION } from '../util/version.js';
+
+const USAGE = `tern ${VERSION}
+usage:
+  tern demo                       run one turn on a bundled demo repo with a scripted model (no API key)
+  tern run --prompt TEXT [...]    run one turn against a repo and record artifacts (tern run --help)
+  tern app-server [-c k=v]...     serve the Codex App Server protocol (v2) over stdio
+  tern --version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  switch (command) {
+    case 'app-server':
+      return runAppServer(rest, { ...io, stdin: process.stdin });
+    case 'run':
+      return runCommand(rest, io);
+    case 'demo':
+      return runDemo(rest, io);
+    case '--version':
+    case '-V':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`tern: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Let stdout drain before exiting (it may be a pipe to a JSON-RPC client).
+    process.stdout.write('', () => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write(`tern: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,2 @@
+export * from './types.js';
+export { ResponsesModelClient, type ResponsesClientOptions } from './responses-client.js';

@@ -1,0 +1,2 @@
+export * from './jsonrpc.js';
+export * from './v2.js';

@@ -1,0 +1,314 @@
+// Wire types of the Codex App Server protocol v2 (as of Codex 0.169.0) for the
+// methods tern implements. Names and shapes follow the protocol's JSON Schema,
+// which tests use as the oracle (test/support/protocol-schema.ts). Optional
+// fields are emitted as explicit `null`, as the reference server does.
+// Pure types; no imports.
+
+export type AbsolutePath = string;
+
+// ---- shared values --------------------------------------------------------
+
+export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
+
+export type SandboxPolicy =
+  | { type: 'readOnly'; networkAccess: boolean }
+  | {
+      type: 'workspaceWrite';
+      writableRoots: AbsolutePath[];
+      networkAccess: boolean;
+      excludeTmpdirEnvVar: boolean;
+      excludeSlashTmp: boolean;
+    }
+  | { type: 'dangerFullAccess' }
+  | { type: 'externalSandbox'; networkAccess: 'restricted' | 'enabled' };
+
+export type AskForApproval =
+  | 'untrusted'
+  | 'on-request'
+  | 'never'
+  | { granular: { sandbox_approval: boolean; rules: boolean; mcp_elicitations: boolean; skill_approval?: boolean; request_permissions?: boolean } };
+
+export interface TextElement {
+  byteRange: { start: number; end: number };
+  placeholder?: string | null;
+}
+
+export type UserInput =
+  | { type: 'text'; text: string; text_elements?: TextElement[] }
+  | { type: 'image'; url?: string; fileId?: string; detail?: string | null }
+  | { type: 'localImage'; path: string; detail?: string | null }
+  | { type: 'skill'; name: string; path: string }
+  | { type: 'mention'; name: string; path: string };
+
+// ---- errors inside turns ---------------------------------------------------
+
+export type CodexErrorInfo =
+  | 'contextWindowExceeded'
+  | 'usageLimitExceeded'
+  | 'rateLimitExceeded'
+  | 'serverOverloaded'
+  | 'modelNotFound'
+  | 'internalServerError'
+  | 'unauthorized'
+  | 'badRequest'
+  | 'sandboxError'
+  | 'other'
+  | { httpConnectionFailed: { httpStatusCode: number | null } }
+  | { responseStreamConnectionFailed: { httpStatusCode: number | null } }
+  | { responseStreamDisconnected: { httpStatusCode: number | null } }
+  | { responseTooManyFailedAttempts: { httpStatusCode: number | null } };
+
+export interface TurnError {
+  message: string;
+  codexErrorInfo: CodexErrorInfo | null;
+  additionalDetails: string | null;
+}
+
+// ---- threads ---------------------------------------------------------------
+
+export type ThreadStatus =
+  | { type: 'notLoaded' }
+  | { type: 'idle' }
+  | { type: 'systemError' }
+  | { type: 'active'; activeFlags: ('waitingOnApproval' | 'waitingOnUserInput')[] };
+
+export type SessionSource = 'cli' | 'vscode' | 'exec' | 'appServer' | 'unknown' | { custom: string };
+
+export interface GitInfo {
+  sha: string | null;
+  branch: string | null;
+  originUrl: string | null;
+}
+
+export interface Thread {
+  id: string;
+  sessionId: string;
+  forkedFromId: string | null;
+  parentThreadId: string | null;
+  preview: string;
+  ephemeral: boolean;
+  projectId: string | null;
+  modelProvider: string;
+  model: string | null;
+  reasoningEffort: string | null;
+  createdAt: number;
+  updatedAt: number;
+  recencyAt: number | null;
+  status: ThreadStatus;
+  path: string | null;
+  cwd: AbsolutePath;
+  cliVersion: string;
+  originator: string | null;
+  source: SessionSource;
+  threadSource: null;
+  agentNickname: string | null;
+  agentRole: string | null;
+  gitInfo: GitInfo | null;
+  name: string | null;
+  turns: Turn[];
+}
+
+// ---- turns -----------------------------------------------------------------
+
+export type TurnStatus = 'inProgress' | 'completed' | 'interrupted' | 'failed';
+
+export interface Turn {
+  id: string;
+  rootTurnId: string | null;
+  items: ThreadItem[];
+  itemsView: 'notLoaded' | 'summary' | 'full';
+  status: TurnStatus;
+  error: TurnError | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  durationMs: number | null;
+}
+
+// ---- items -----------------------------------------------------------------
+
+export type CommandAction =
+  | { type: 'read'; command: string; name: string; path: string }
+  | { type: 'listFiles'; command: string; path: string | null }
+  | { type: 'search'; command: string; query: string | null; path: string | null }
+  | { type: 'unknown'; command: string };
+
+export type CommandExecutionStatus = 'inProgress' | 'completed' | 'failed' | 'declined';
+export type PatchApplyStatus = 'inProgress' | 'completed' | 'failed' | 'declined';
+
+export type PatchChangeKind = { type: 'add' } | { type: 'delete' } | { type: 'update'; move_path: string | null };
+
+export interface FileUpdateChange {
+  path: string;
+  kind: PatchChangeKind;
+  diff: string;
+}
+
+interface ItemTimes {
+  startedAtMs?: number | null;
+  completedAtMs?: number | null;
+}
+
+export type ThreadItem = ItemTimes &
+  (
+    | { type: 'userMessage'; id: string; clientId: string | null; content: UserInput[] }
+    | {
+        type: 'agentMessage';
+        id: string;
+        text: string;
+        phase: 'commentary' | 'final_answer' | null;
+        moderation: null;
+        memoryCitation: null;
+        delivery: null;
+        questions: null;
+      }
+    | { type: 'reasoning'; id: string; summary: string[]; content: string[] }
+    | {
+        type: 'commandExecution';
+        id: string;
+        command: string;
+        cwd: AbsolutePath;
+        processId: string | null;
+        source: 'agent' | 'userShell' | 'unifiedExecStartup' | 'unifiedExecInteraction';
+        status: CommandExecutionStatus;
+        commandActions: CommandAction[];
+        aggregatedOutput: string | null;
+        exitCode: number | null;
+        durationMs: number | null;
+      }
+    | { type: 'fileChange'; id: string; changes: FileUpdateChange[]; status: PatchApplyStatus }
+  );
+
+export type ThreadItemOf<T extends ThreadItem['type']> = Extract<ThreadItem, { type: T }>;
+
+// ---- token usage -----------------------------------------------------------
+
+export interface TokenUsageBreakdown {
+  totalTokens: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteInputTokens: number;
+  outputTokens: number;
+  reasoningOutputTokens: number;
+}
+
+export interface ThreadTokenUsage {
+  total: TokenUsageBreakdown;
+  last: TokenUsageBreakdown;
+  modelContextWindow: number | null;
+}
+
+// ---- methods: params and results ------------------------------------------
+
+export interface ClientInfo {
+  name: string;
+  title?: string | null;
+  version: string;
+}
+
+export interface InitializeParams {
+  clientInfo: ClientInfo;
+  capabilities?: { experimentalApi?: boolean; optOutNotificationMethods?: string[] | null } | null;
+}
+
+export interface InitializeResponse {
+  userAgent: string;
+  codexHome: AbsolutePath;
+  platformFamily: string;
+  platformOs: string;
+}
+
+export interface ThreadStartParams {
+  model?: string | null;
+  modelProvider?: string | null;
+  cwd?: string | null;
+  approvalPolicy?: AskForApproval | null;
+  sandbox?: SandboxMode | null;
+  config?: Record<string, unknown> | null;
+  baseInstructions?: string | null;
+  developerInstructions?: string | null;
+  ephemeral?: boolean | null;
+}
+
+export interface ThreadStartResponse {
+  thread: Thread;
+  model: string;
+  modelProvider: string;
+  serviceTier: string | null;
+  cwd: AbsolutePath;
+  instructionSources: AbsolutePath[];
+  approvalPolicy: AskForApproval;
+  approvalsReviewer: 'user';
+  sandbox: SandboxPolicy;
+  reasoningEffort: string | null;
+}
+
+export interface TurnStartParams {
+  threadId: string;
+  input: UserInput[];
+  cwd?: string | null;
+  approvalPolicy?: AskForApproval | null;
+  sandboxPolicy?: SandboxPolicy | null;
+  model?: string | null;
+  effort?: string | null;
+}
+
+export interface TurnStartResponse {
+  turn: Turn;
+}
+
+// ---- notifications ----------------------------------------------------------
+
+export interface ServerNotificationParams {
+  'thread/started': { thread: Thread };
+  'thread/status/changed': { threadId: string; status: ThreadStatus };
+  'thread/tokenUsage/updated': { threadId: string; turnId: string; tokenUsage: ThreadTokenUsage };
+  'turn/started': { threadId: string; turn: Turn };
+  'turn/completed': { threadId: string; turn: Turn };
+  'turn/diff/updated': { threadId: string; turnId: string; diff: string };
+  'item/started': { threadId: string; turnId: string; item: ThreadItem; startedAtMs: number };
+  'item/completed': { threadId: string; turnId: string; item: ThreadItem; completedAtMs: number; contentTokenCount: number | null };
+  'item/agentMessage/delta': { threadId: string; turnId: string; itemId: string; delta: string };
+  'item/reasoning/summaryPartAdded': { threadId: string; turnId: string; itemId: string; summaryIndex: number };
+  'item/reasoning/summaryTextDelta': { threadId: string; turnId: string; itemId: string; delta: string; summaryIndex: number };
+  'item/commandExecution/outputDelta': { threadId: string; turnId: string; itemId: string; delta: string };
+  'serverRequest/resolved': { threadId: string; requestId: string | number };
+  error: { threadId: string; turnId: string; error: TurnError; willRetry: boolean };
+  warning: { threadId: string | null; message: string };
+  configWarning: { summary: string; details: string | null; path?: string | null };
+}
+
+export type ServerNotificationMethod = keyof ServerNotificationParams;
+
+// ---- server -> client requests (approvals) ----------------------------------
+
+export type CommandApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel' | Record<string, unknown>;
+export type FileChangeApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
+
+export interface ServerRequestParams {
+  'item/commandExecution/requestApproval': {
+    threadId: string;
+    turnId: string;
+    itemId: string;
+    startedAtMs: number;
+    approvalId: string | null;
+    reason: string | null;
+    command: string | null;
+    cwd: string | null;
+    commandActions: CommandAction[] | null;
+  };
+  'item/fileChange/requestApproval': {
+    threadId: string;
+    turnId: string;
+    itemId: string;
+    startedAtMs: number;
+    reason: string | null;
+    grantRoot: string | null;
+  };
+}
+
+export interface ServerRequestResults {
+  'item/commandExecution/requestApproval': { decision: CommandApprovalDecision };
+  'item/fileChange/requestApproval': { decision: FileChangeApprovalDecision };
+}
+
+export type ServerRequestMethod = keyof ServerRequestParams;

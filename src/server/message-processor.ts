@@ -1,0 +1,141 @@
+// Connection lifecycle and routing: the initialize gate ("Not initialized",
+// "Already initialized"), per-method params checks, and the mapping of errors
+// to JSON-RPC error replies. Domain work is delegated to the ThreadManager.
+//
+// Quirk matched on purpose: the reference server answers unknown methods and
+// malformed params with -32600 (invalid request), not -32601/-32602.
+
+import os from 'node:os';
+import { ReplyThen, RpcError } from '../jsonrpc/connection.js';
+import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js';
+import type {
+  InitializeParams,
+  InitializeResponse,
+  ThreadStartParams,
+  TurnStartParams,
+} from '../protocol/v2.js';
+import type { ThreadManager } from '../threads/thread-manager.js';
+import { TernError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import { VERSION } from '../util/version.js';
+import type { Outgoing } from './outgoing.js';
+
+export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start'] as const;
+
+export interface ProcessorOptions {
+  threads: ThreadManager;
+  outgoing: Outgoing;
+  ternHome: string;
+  log: Logger;
+  /** Sent as `configWarning` notifications right after a successful initialize. */
+  configWarnings: { summary: string; details: string | null; path: string | null }[];
+  onClientInfo: (info: { name: string; version: string }) => void;
+}
+
+export class MessageProcessor {
+  private initialized = false;
+  private originator = 'tern';
+
+  constructor(private readonly o: ProcessorOptions) {}
+
+  async handleRequest(req: JsonRpcRequest): Promise<unknown> {
+    if (!(IMPLEMENTED_METHODS as readonly string[]).includes(req.method)) {
+      const expected = IMPLEMENTED_METHODS.map((m) => `\`${m}\``).join(', ');
+      throw invalid(`Invalid request: unknown variant \`${req.method}\`, expected one of ${expected}`);
+    }
+    if (req.method === 'initialize') return this.initialize(req.params);
+    if (!this.initialized) throw invalid('Not initialized');
+    try {
+      switch (req.method) {
+        case 'thread/start': {
+          const params = objectParams(req.params, true) as ThreadStartParams;
+          const result = await this.o.threads.startThread(params, this.originator);
+          return new ReplyThen(result, () => this.o.threads.announceThread(result.thread.id));
+        }
+        case 'turn/start': {
+          const params = objectParams(req.params, false) as unknown as TurnStartParams;
+          requireField(params, 'threadId', 'string');
+          requireField(params, 'input', 'array');
+          const { turn, begin } = this.o.threads.prepareTurn(params);
+          return new ReplyThen({ turn }, begin);
+        }
+      }
+    } catch (err) {
+      throw toRpcError(err);
+    }
+    throw invalid(`Invalid request: unknown variant \`${req.method}\``);
+  }
+
+  handleNotification(n: JsonRpcNotification): void {
+    this.o.log.debug(`client notification: ${n.method}`);
+  }
+
+  private initialize(rawParams: unknown): ReplyThen {
+    if (this.initialized) throw invalid('Already initialized');
+    const params = objectParams(rawParams, false) as unknown as InitializeParams;
+    requireField(params, 'clientInfo', 'object');
+    const info = params.clientInfo;
+    if (typeof info.name !== 'string') throw invalid('Invalid request: missing field `name`');
+    if (typeof info.version !== 'string') throw invalid('Invalid request: missing field `version`');
+    // A header value: visible ASCII and spaces/tabs only.
+    if (!/^[\t\x20-\x7e]*$/.test(info.name)) {
+      throw invalid(`Invalid clientInfo.name: '${info.name}'. Must be a valid HTTP header value.`);
+    }
+    this.initialized = true;
+    this.originator = info.name;
+    this.o.onClientInfo({ name: info.name, version: info.version });
+    const optOut = params.capabilities?.optOutNotificationMethods ?? [];
+    this.o.outgoing.markInitialized(Array.isArray(optOut) ? optOut.filter((m) => typeof m === 'string') : []);
+    const result: InitializeResponse = {
+      userAgent: userAgent(info.name, info.version),
+      codexHome: this.o.ternHome,
+      platformFamily: process.platform === 'win32' ? 'windows' : 'unix',
+      platformOs: process.platform === 'darwin' ? 'macos' : process.platform,
+    };
+    return new ReplyThen(result, () => {
+      for (const w of this.o.configWarnings) this.o.outgoing.notify('configWarning', w);
+    });
+  }
+}
+
+export function userAgent(clientName: string, clientVersion: string): string {
+  return `${clientName}/${VERSION} (${os.type()} ${os.release()}; ${os.arch()}) tern (${clientName}; ${clientVersion})`;
+}
+
+function invalid(message: string): RpcError {
+  return new RpcError(ErrorCode.InvalidRequest, message);
+}
+
+function toRpcError(err: unknown): RpcError {
+  if (err instanceof RpcError) return err;
+  if (err instanceof TernError) return invalid(err.message);
+  return new RpcError(ErrorCode.InternalError, err instanceof Error ? err.message : String(err));
+}
+
+function objectParams(params: unknown, optional: boolean): Record<string, unknown> {
+  if (params === undefined || params === null) {
+    if (optional) return {};
+    throw invalid('Invalid request: missing field `params`');
+  }
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw invalid(`Invalid request: invalid type: ${describe(params)}, expected a params object`);
+  }
+  return params as Record<string, unknown>;
+}
+
+function requireField(obj: object, field: string, type: 'string' | 'array' | 'object'): void {
+  const value = (obj as Record<string, unknown>)[field];
+  if (value === undefined || value === null) throw invalid(`Invalid request: missing field \`${field}\``);
+  const ok =
+    type === 'array' ? Array.isArray(value) : type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;
+  if (!ok) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${type === 'array' ? 'a sequence' : `a ${type}`} for \`${field}\``);
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'sequence';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `integer \`${v}\`` : `floating point \`${v}\``;
+  if (typeof v === 'boolean') return `boolean \`${v}\``;
+  return 'map';
+}

@@ -1,0 +1,10 @@
+// The tools offered to the model, in a fixed order: the order is part of the
+// cached prompt prefix, so it must never depend on anything that varies.
+
+import type { ToolSpec } from '../model/types.js';
+import { applyPatchSpec } from './apply-patch-tool.js';
+import { execCommandSpec } from './exec-command.js';
+
+export function toolSpecs(): ToolSpec[] {
+  return [execCommandSpec, applyPatchSpec];
+}

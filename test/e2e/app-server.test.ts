@@ -1,0 +1,400 @@
+/**
+ * End-to-end: the bundled `dist/tern.js app-server` as a real child process, driven over stdio by
+ * an independent JSONL peer, against the scripted Responses API server on 127.0.0.1. Every
+ * message the server sends is checked against the JSON Schema of the pinned codex 0.169.0.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startModelServer, type ModelServer } from '../fixtures/model-server/server.js';
+import type { ScriptStep } from '../fixtures/model-server/types.js';
+import { MOCK_API_KEY } from '../support/codex-peer.js';
+import { createTempRepo } from '../support/git-repo.js';
+import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
+import { createConformanceChecker, type ConformanceChecker } from '../support/protocol-schema.js';
+import { ternServerCommand } from '../support/tern-server.js';
+
+let workRoot: string;
+let checker: ConformanceChecker;
+const open: { peer: JsonlPeer; model: ModelServer }[] = [];
+
+beforeAll(async () => {
+  workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-e2e-'));
+  checker = await createConformanceChecker();
+});
+afterEach(async () => {
+  for (const { peer, model } of open.splice(0)) {
+    await peer.close();
+    await model.close();
+  }
+});
+afterAll(async () => {
+  await rm(workRoot, { recursive: true, force: true });
+});
+
+async function start(script: ScriptStep[], opts: { streamMaxRetries?: number; extraArgs?: string[] } = {}) {
+  const model = await startModelServer({ script });
+  const cmd = await ternServerCommand({ modelBaseUrl: model.url, workRoot, ...opts });
+  const peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env });
+  open.push({ peer, model });
+  return { peer, model, cmd };
+}
+
+async function initialize(peer: JsonlPeer, capabilities: unknown = null) {
+  const init = await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities });
+  peer.notify('initialized');
+  return init;
+}
+
+function notifications(peer: JsonlPeer, from = 0): ServerMessage[] {
+  return peer.transcript
+    .slice(from)
+    .filter((e) => e.dir === 's2c' && typeof e.msg === 'object' && e.msg !== null && 'method' in e.msg && !('id' in e.msg))
+    .map((e) => e.msg as ServerMessage);
+}
+
+function expectConforms(peer: JsonlPeer) {
+  checker.reset();
+  checker.assertConforms(peer.transcript.map((e) => ({ dir: e.dir, msg: e.msg })));
+}
+
+const waitTurnCompleted = (peer: JsonlPeer, turnId: string) =>
+  peer.waitFor((m) => m.method === 'turn/completed' && m.params?.turn?.id === turnId, 30_000);
+
+const PATCH = [
+  '*** Begin Patch',
+  '*** Add File: notes.txt',
+  '+created by apply_patch',
+  '*** Update File: hello.txt',
+  '@@',
+  '-hello from the test repo',
+  '+hello from the test repo (patched)',
+  '*** End Patch',
+  '',
+].join('\n');
+
+const TOOLS_SCRIPT: ScriptStep[] = [
+  {
+    output: [
+      { type: 'reasoning', summary: '**Reading**\n\nLook at hello.txt first.' },
+      { type: 'function_call', name: 'exec_command', arguments: { cmd: 'cat hello.txt', yield_time_ms: 1000 } },
+    ],
+  },
+  { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: PATCH }] },
+  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo hi > out.txt && cat out.txt && exit 3' } }] },
+  { output: [{ type: 'message', text: 'Done: read hello.txt, patched it, added notes.txt and wrote out.txt.' }] },
+];
+
+describe('tern app-server: a turn with a command and a patch', () => {
+  it('streams every item lifecycle, edits the repo, and conforms to the 0.169.0 schema', async () => {
+    const repo = createTempRepo({ 'hello.txt': 'hello from the test repo\n' }, workRoot);
+    const { peer, model } = await start(TOOLS_SCRIPT);
+    const init = await initialize(peer);
+    expect(init.userAgent).toMatch(/^tern_e2e\//);
+    expect(init.platformFamily).toBe('unix');
+
+    const started = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    const threadId: string = started.thread.id;
+    expect(started.sandbox).toMatchObject({ type: 'workspaceWrite' });
+    expect(started.model).toBe('gpt-5.5');
+    expect(started.modelProvider).toBe('mock');
+    const threadStarted = await peer.waitFor((m) => m.method === 'thread/started');
+    expect(threadStarted.params.thread.id).toBe(threadId);
+    expect(threadStarted.params.thread.status).toEqual({ type: 'idle' });
+    // thread/started comes after the thread/start response.
+    const idxResponse = peer.transcript.findIndex((e) => (e.msg as ServerMessage)?.result?.thread?.id === threadId);
+    const idxStarted = peer.transcript.findIndex((e) => (e.msg as ServerMessage)?.method === 'thread/started');
+    expect(idxResponse).toBeLessThan(idxStarted);
+
+    const mark = peer.mark();
+    const { turn } = await peer.request('turn/start', {
+      threadId,
+      input: [{ type: 'text', text: 'Read hello.txt, patch it, and write out.txt', text_elements: [] }],
+    });
+    expect(turn.status).toBe('inProgress');
+    const completed = await waitTurnCompleted(peer, turn.id);
+    expect(completed.params.turn.status).toBe('completed');
+    expect(completed.params.turn.items).toEqual([expect.objectContaining({ type: 'agentMessage' })]);
+
+    const notes = notifications(peer, mark);
+    const methods = notes.map((n) => n.method);
+    expect(methods[0]).toBe('thread/status/changed');
+    expect(notes[0]!.params.status).toEqual({ type: 'active', activeFlags: [] });
+    expect(methods[1]).toBe('turn/started');
+    expect(methods.at(-1)).toBe('turn/completed');
+    expect(notes.at(-2)!.params.status).toEqual({ type: 'idle' });
+
+    // Every item that started also completed, in order, and nothing completed without starting.
+    const startedIds = notes.filter((n) => n.method === 'item/started').map((n) => n.params.item.id);
+    const completedIds = notes.filter((n) => n.method === 'item/completed').map((n) => n.params.item.id);
+    expect(completedIds).toEqual(startedIds);
+    const types = notes.filter((n) => n.method === 'item/completed').map((n) => n.params.item.type);
+    expect(types).toEqual(['userMessage', 'reasoning', 'commandExecution', 'fileChange', 'commandExecution', 'agentMessage']);
+
+    const items = Object.fromEntries(
+      notes.filter((n) => n.method === 'item/completed').map((n, i) => [`${i}:${n.params.item.type}`, n.params.item]),
+    );
+    expect(items['1:reasoning'].summary).toEqual(['**Reading**\n\nLook at hello.txt first.']);
+    const cat = items['2:commandExecution'];
+    expect(cat).toMatchObject({ status: 'completed', exitCode: 0, aggregatedOutput: 'hello from the test repo\n', cwd: repo });
+    expect(cat.commandActions).toEqual([{ type: 'read', command: 'cat hello.txt', name: 'hello.txt', path: path.join(repo, 'hello.txt') }]);
+    const failing = items['4:commandExecution'];
+    expect(failing).toMatchObject({ status: 'failed', exitCode: 3, aggregatedOutput: 'hi\n' });
+    const patch = items['3:fileChange'];
+    expect(patch.status).toBe('completed');
+    expect(patch.changes).toEqual([
+      { path: path.join(repo, 'notes.txt'), kind: { type: 'add' }, diff: 'created by apply_patch\n' },
+      {
+        path: path.join(repo, 'hello.txt'),
+        kind: { type: 'update', move_path: null },
+        diff: '@@ -1 +1 @@\n-hello from the test repo\n+hello from the test repo (patched)\n',
+      },
+    ]);
+    const deltas = notes
+      .filter((n) => n.method === 'item/agentMessage/delta')
+      .map((n) => n.params.delta)
+      .join('');
+    expect(deltas).toBe(items['5:agentMessage'].text);
+    expect(
+      notes
+        .filter((n) => n.method === 'item/commandExecution/outputDelta' && n.params.itemId === cat.id)
+        .map((n) => n.params.delta)
+        .join(''),
+    ).toBe('hello from the test repo\n');
+    const usage = notes.filter((n) => n.method === 'thread/tokenUsage/updated');
+    expect(usage).toHaveLength(4);
+    expect(usage.at(-1)!.params.tokenUsage.total.totalTokens).toBeGreaterThan(usage[0]!.params.tokenUsage.total.totalTokens);
+
+    // The repo changed on disk.
+    expect(readFileSync(path.join(repo, 'hello.txt'), 'utf8')).toBe('hello from the test repo (patched)\n');
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('created by apply_patch\n');
+    expect(readFileSync(path.join(repo, 'out.txt'), 'utf8')).toBe('hi\n');
+
+    // What the model saw: the Codex tool names and shapes, and each request extends the last.
+    const bodies = model.requests.filter((r) => r.path.endsWith('/responses')).map((r) => r.body as Record<string, any>);
+    expect(bodies).toHaveLength(4);
+    const tools = bodies[0]!.tools as { type: string; name: string }[];
+    expect(tools.map((t) => [t.type, t.name])).toEqual([
+      ['function', 'exec_command'],
+      ['custom', 'apply_patch'],
+    ]);
+    for (let i = 1; i < bodies.length; i++) {
+      const prev = JSON.stringify(bodies[i - 1]!.input);
+      const next = JSON.stringify(bodies[i]!.input);
+      expect(next.startsWith(prev.slice(0, -1))).toBe(true);
+      expect(bodies[i]!.prompt_cache_key).toBe(threadId);
+      expect(bodies[i]!.tools).toEqual(bodies[0]!.tools);
+    }
+    const second = bodies[1]!.input as Record<string, any>[];
+    expect(second.at(-1)).toMatchObject({ type: 'function_call_output', call_id: cat.id });
+    expect(second.at(-1)!.output).toContain('hello from the test repo');
+    const third = bodies[2]!.input as Record<string, any>[];
+    expect(third.at(-1)).toMatchObject({ type: 'custom_tool_call_output', call_id: patch.id });
+    expect(third.at(-1)!.output).toContain('A notes.txt');
+    expect(model.requests[0]!.headers.authorization).toBe(`Bearer ${MOCK_API_KEY}`);
+
+    expectConforms(peer);
+  });
+
+  it('never hands the model API key to tool processes', async () => {
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
+    const { peer } = await start([
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'env' } }] },
+      { output: [{ type: 'message', text: 'ok' }] },
+    ]);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: repo });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'env' }] });
+    await waitTurnCompleted(peer, turn.id);
+    const cmd = notifications(peer).find((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution')!;
+    expect(cmd.params.item.aggregatedOutput).toContain('PATH=');
+    expect(cmd.params.item.aggregatedOutput).not.toContain(MOCK_API_KEY);
+    expectConforms(peer);
+  });
+});
+
+describe('tern app-server: protocol errors', () => {
+  it('answers like the reference server and survives malformed input', async () => {
+    const { peer } = await start([]);
+    await expect(peer.request('thread/start', {})).rejects.toMatchObject({ code: -32600, message: 'Not initialized' });
+    await expect(peer.request('foo/bar', {})).rejects.toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('unknown variant `foo/bar`'),
+    });
+    peer.sendRaw('this is not json');
+    peer.sendRaw('{"no":"method"}');
+    peer.sendRaw('[1,2,3]');
+    await initialize(peer);
+    await expect(peer.request('initialize', { clientInfo: { name: 'x', version: '1' } })).rejects.toMatchObject({
+      code: -32600,
+      message: 'Already initialized',
+    });
+    await expect(peer.request('turn/start', { input: [] })).rejects.toMatchObject({
+      code: -32600,
+      message: 'Invalid request: missing field `threadId`',
+    });
+    await expect(peer.request('turn/start', { threadId: 'nope', input: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({
+      code: -32600,
+      message: 'thread not found: nope',
+    });
+    await expect(peer.request('thread/start', { cwd: path.join(workRoot, 'does-not-exist') })).rejects.toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('cwd is not a directory'),
+    });
+    // String ids are echoed verbatim; the server still answers after all of the above.
+    const res = await peer.request('thread/start', { cwd: workRoot }, { id: 'abc' });
+    expect(res.thread.cwd).toBe(workRoot);
+    expect(peer.transcript.some((e) => e.dir === 's2c' && (e.msg as ServerMessage).id === 'abc')).toBe(true);
+    expect(peer.exitCode).toBeUndefined();
+    expectConforms(peer);
+    // stdin EOF ends the process cleanly.
+    expect(await peer.close()).toBe(0);
+  });
+
+  it('rejects a clientInfo.name that is not a valid header value', async () => {
+    const { peer } = await start([]);
+    await expect(peer.request('initialize', { clientInfo: { name: 'bad\nname', version: '1' } })).rejects.toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('Must be a valid HTTP header value'),
+    });
+  });
+
+  it('sends configWarning for an unknown config key, and exits 1 with a clear message for a bad one', async () => {
+    const { peer } = await start([], { extraArgs: ['-c', 'no_such_key=1'] });
+    await initialize(peer);
+    const warning = await peer.waitFor((m) => m.method === 'configWarning');
+    expect(warning.params.summary).toContain('no_such_key');
+    expectConforms(peer);
+
+    const bad = await start([], { extraArgs: ['-c', 'sandbox_mode="everything"'] });
+    const code = await bad.peer.close(10_000);
+    expect(code).toBe(1);
+    expect(bad.peer.stderr).toMatch(/sandbox_mode/);
+    expect(bad.peer.transcript.filter((e) => e.dir === 's2c')).toEqual([]);
+  });
+
+  it('honours optOutNotificationMethods', async () => {
+    const { peer } = await start([{ output: [{ type: 'message', text: 'one two three four five six' }] }]);
+    await initialize(peer, { optOutNotificationMethods: ['item/agentMessage/delta'] });
+    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
+    await waitTurnCompleted(peer, turn.id);
+    const methods = notifications(peer).map((n) => n.method);
+    expect(methods).not.toContain('item/agentMessage/delta');
+    expect(methods).toContain('item/completed');
+  });
+});
+
+describe('tern app-server: model failures', () => {
+  it('fails the turn on an HTTP error with an error notification and a typed codexErrorInfo', async () => {
+    const { peer } = await start([{ httpError: { status: 400, body: { error: { message: 'bad input', type: 'invalid_request_error' } } } }]);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
+    const done = await waitTurnCompleted(peer, turn.id);
+    expect(done.params.turn.status).toBe('failed');
+    expect(done.params.turn.error.codexErrorInfo).toBe('badRequest');
+    expect(done.params.turn.error.message).toContain('400');
+    const error = notifications(peer).find((n) => n.method === 'error')!;
+    expect(error.params).toMatchObject({ threadId: thread.id, turnId: turn.id, willRetry: false });
+    const status = notifications(peer).filter((n) => n.method === 'thread/status/changed').at(-1)!;
+    expect(status.params.status).toEqual({ type: 'systemError' });
+    expectConforms(peer);
+  });
+
+  it('retries a stream cut mid-way (willRetry:true), then completes', async () => {
+    const { peer, model } = await start(
+      [{ cut: { after: [{ type: 'message', text: 'partial answer' }] } }, { output: [{ type: 'message', text: 'full answer' }] }],
+      { streamMaxRetries: 1 },
+    );
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
+    const done = await waitTurnCompleted(peer, turn.id);
+    expect(done.params.turn.status).toBe('completed');
+    expect(done.params.turn.items[0].text).toBe('full answer');
+    const retry = notifications(peer).find((n) => n.method === 'error')!;
+    expect(retry.params.willRetry).toBe(true);
+    expect(retry.params.error.codexErrorInfo).toEqual({ responseStreamDisconnected: { httpStatusCode: null } });
+    // The retried request is the same request: nothing of the broken attempt entered the history.
+    const bodies = model.requests.map((r) => r.body as Record<string, any>);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]!.input).toEqual(bodies[0]!.input);
+    expectConforms(peer);
+  });
+
+  it('fails with a missing-key message when the provider key is not set', async () => {
+    const model = await startModelServer({ script: [] });
+    const cmd = await ternServerCommand({ modelBaseUrl: model.url, workRoot });
+    const env = { ...cmd.env };
+    delete env.TERN_MOCK_API_KEY;
+    const peer = spawnPeer(cmd.command, cmd.args, { env });
+    open.push({ peer, model });
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
+    const done = await waitTurnCompleted(peer, turn.id);
+    expect(done.params.turn.status).toBe('failed');
+    expect(done.params.turn.error.message).toContain('TERN_MOCK_API_KEY');
+    expect(model.requests).toHaveLength(0);
+    expectConforms(peer);
+  });
+});
+
+describe('tern app-server: approvals (server -> client requests)', () => {
+  it('asks before each command under `untrusted`, honours accept and decline, and resolves each request', async () => {
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
+    const { peer, model } = await start([
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo accepted > yes.txt' } }] },
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo declined > no.txt' } }] },
+      { output: [{ type: 'message', text: 'done' }] },
+    ]);
+    const decisions = ['accept', 'decline'];
+    peer.onServerRequest((req) => {
+      expect(req.method).toBe('item/commandExecution/requestApproval');
+      return { decision: decisions.shift() };
+    });
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'untrusted' });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    const done = await waitTurnCompleted(peer, turn.id);
+    expect(done.params.turn.status).toBe('completed');
+    expect(existsSync(path.join(repo, 'yes.txt'))).toBe(true);
+    expect(existsSync(path.join(repo, 'no.txt'))).toBe(false);
+
+    const cmds = notifications(peer).filter((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution');
+    expect(cmds.map((c) => c.params.item.status)).toEqual(['completed', 'declined']);
+    const requests = peer.transcript.filter((e) => e.dir === 's2c' && 'id' in (e.msg as object) && 'method' in (e.msg as object));
+    expect(requests.map((e) => (e.msg as ServerMessage).id)).toEqual([0, 1]);
+    const resolved = notifications(peer).filter((n) => n.method === 'serverRequest/resolved');
+    expect(resolved.map((n) => n.params.requestId)).toEqual([0, 1]);
+    const flags = notifications(peer)
+      .filter((n) => n.method === 'thread/status/changed')
+      .map((n) => n.params.status.activeFlags ?? n.params.status.type);
+    expect(flags).toContainEqual(['waitingOnApproval']);
+    const declinedOutput = (model.requests[2]!.body as Record<string, any>).input.at(-1);
+    expect(declinedOutput.output).toContain('declined');
+    expectConforms(peer);
+  });
+
+  it('treats an error reply to an approval request as decline', async () => {
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
+    const { peer } = await start([
+      { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** Delete File: a.txt\n*** End Patch\n' }] },
+      { output: [{ type: 'message', text: 'done' }] },
+    ]);
+    peer.onServerRequest(() => {
+      throw { code: -32000, message: 'no human here' };
+    });
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'untrusted' });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    await waitTurnCompleted(peer, turn.id);
+    const change = notifications(peer).find((n) => n.method === 'item/completed' && n.params.item.type === 'fileChange')!;
+    expect(change.params.item.status).toBe('declined');
+    expect(existsSync(path.join(repo, 'a.txt'))).toBe(true);
+    expectConforms(peer);
+  });
+});

@@ -9978,20 +9978,42 @@ async function launch(opts) {
   };
   opts.signal.addEventListener("abort", onAbort, { once: true });
   if (opts.signal.aborted) onAbort();
+  const headMax = Math.floor(max / 2);
+  const tailMax = max - headMax;
+  let tail = "";
+  let dropped = 0;
   const collect = (chunk) => {
     const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
-    opts.onOutput?.(text);
-    if (output.length + text.length > max) {
-      truncated = true;
-      output += text.slice(0, Math.max(0, max - output.length));
-    } else {
+    if (!truncated && output.length + text.length <= headMax) {
       output += text;
+      opts.onOutput?.(text);
+      return;
+    }
+    if (!truncated) {
+      const fits = text.slice(0, headMax - output.length);
+      output += fits;
+      if (fits) opts.onOutput?.(fits);
+      truncated = true;
+      tail = text.slice(fits.length);
+    } else {
+      tail += text;
+    }
+    if (tail.length > tailMax) {
+      dropped += tail.length - tailMax;
+      tail = tail.slice(tail.length - tailMax);
     }
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const result = await child;
   clearTimeout(timer);
+  if (truncated) {
+    const marker = `
+[... ${dropped} characters of output omitted ...]
+`;
+    opts.onOutput?.(marker);
+    output += marker + tail;
+  }
   opts.signal.removeEventListener("abort", onAbort);
   let exitCode = typeof result.exitCode === "number" ? result.exitCode : -1;
   if (result.failed && result.exitCode === void 0 && !timedOut && !aborted2) {
@@ -11208,6 +11230,7 @@ function errorInfo(err) {
 }
 
 // src/agent/turn-runner.ts
+var MAX_ITEM_OUTPUT_CHARS = 64 * 1024;
 var TurnCancelled = class extends Error {
 };
 async function runTurn(settings, deps, input) {
@@ -11456,7 +11479,7 @@ var TurnRunner = class {
       onOutput: (delta) => this.notify("item/commandExecution/outputDelta", { ...this.ids(), itemId: callId, delta })
     });
     item.processId = result.pid === null ? null : String(result.pid);
-    item.aggregatedOutput = result.output;
+    item.aggregatedOutput = truncateMiddle(result.output, MAX_ITEM_OUTPUT_CHARS);
     item.exitCode = result.exitCode;
     item.durationMs = result.durationMs;
     item.status = result.exitCode === 0 ? "completed" : "failed";
@@ -23632,7 +23655,7 @@ async function writeResult(outDir, result, redact) {
 }
 
 // src/artifacts/worktree-diff.ts
-import { copyFile, mkdtemp, rm, stat as stat2 } from "node:fs/promises";
+import { copyFile, mkdtemp, realpath, rm, stat as stat2 } from "node:fs/promises";
 import os4 from "node:os";
 import path16 from "node:path";
 
@@ -27097,7 +27120,10 @@ async function worktreeDiff(cwd, options = {}) {
   const realIndex = path16.resolve(dir, (await plain.raw(["rev-parse", "--git-path", "index"])).trim());
   const head = await resolveHead(plain);
   const base = head ?? (await plain.raw(["hash-object", "-t", "tree", "/dev/null"])).trim();
-  const excludes = (options.exclude ?? []).map((p2) => path16.relative(root, path16.resolve(dir, p2))).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path16.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path16.sep).join("/")}`);
+  const realPaths = await Promise.all(
+    (options.exclude ?? []).map((p2) => realpath(path16.resolve(dir, p2)).catch(() => path16.resolve(dir, p2)))
+  );
+  const excludes = realPaths.map((p2) => path16.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path16.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path16.sep).join("/")}`);
   const tmpDir = await mkdtemp(path16.join(os4.tmpdir(), "tern-index-"));
   const tmpIndex = path16.join(tmpDir, "index");
   try {
@@ -27150,46 +27176,6 @@ async function resolveHead(git) {
     return null;
   }
 }
-
-// package.json
-var package_default = {
-  name: "tern",
-  version: "0.1.0",
-  description: "Self-hostable Codex-compatible app server, headless CI runner and GitHub Action",
-  license: "Apache-2.0",
-  type: "module",
-  bin: {
-    tern: "dist/tern.js"
-  },
-  engines: {
-    node: ">=20"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    typecheck: "tsc -p tsconfig.json",
-    test: "vitest run",
-    "check-dist": "node scripts/build.mjs --check",
-    bench: "node scripts/build.mjs && node --import tsx bench/servers.bench.ts"
-  },
-  dependencies: {
-    diff: "^9.0.0",
-    execa: "^9.6.1",
-    openai: "^6.49.0",
-    "simple-git": "^4.0.2",
-    "smol-toml": "^1.9.1",
-    uuid: "^14.0.3"
-  },
-  devDependencies: {
-    "@openai/codex": "0.169.0",
-    "@types/node": "^20.19.43",
-    ajv: "^8.20.0",
-    "ajv-formats": "^3.0.1",
-    esbuild: "^0.28.2",
-    tsx: "^4.23.15",
-    typescript: "^5.9.3",
-    vitest: "^4.1.12"
-  }
-};
 
 // src/driver/args.ts
 import { readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
@@ -27429,7 +27415,7 @@ var SERVER_STDERR_CAP = 1024 * 1024;
 var SETUP_REQUEST_TIMEOUT_MS = 12e4;
 var INTERRUPT_GRACE_MS = 1e4;
 var REASON_MAX = 400;
-var CLIENT_INFO = { name: "tern_run", title: "tern run", version: package_default.version };
+var CLIENT_INFO = { name: "tern_run", title: "tern run", version: VERSION2 };
 async function runCommand(argv, io2) {
   const out = {
     stdout: io2?.stdout ?? process.stdout,

@@ -29,6 +29,7 @@ import {
   parseExecCommandArgs,
   shellArgv,
   ToolArgumentError,
+  truncateMiddle,
 } from '../tools/exec-command.js';
 import { APPLY_PATCH } from '../tools/apply-patch-tool.js';
 import { commitPatch, parsePatch, planPatch, summarizePatch, type PlannedPatch } from '../tools/apply-patch/index.js';
@@ -81,6 +82,9 @@ export interface TurnOutcome {
   error: TurnError | null;
   lastAgentMessage: ThreadItemOf<'agentMessage'> | null;
 }
+
+/** Clients get at most this much of a command's output in its completed item. */
+const MAX_ITEM_OUTPUT_CHARS = 64 * 1024;
 
 type ToolCall = Extract<ResponseItem, { type: 'function_call' | 'custom_tool_call' }>;
 
@@ -353,7 +357,7 @@ class TurnRunner {
       onOutput: (delta) => this.notify('item/commandExecution/outputDelta', { ...this.ids(), itemId: callId, delta }),
     });
     item.processId = result.pid === null ? null : String(result.pid);
-    item.aggregatedOutput = result.output;
+    item.aggregatedOutput = truncateMiddle(result.output, MAX_ITEM_OUTPUT_CHARS);
     item.exitCode = result.exitCode;
     item.durationMs = result.durationMs;
     item.status = result.exitCode === 0 ? 'completed' : 'failed';

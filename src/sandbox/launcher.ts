@@ -13,7 +13,7 @@ export interface LaunchOptions {
   signal: AbortSignal;
   /** Output chunks (stdout and stderr interleaved as they arrive). */
   onOutput?: (chunk: string) => void;
-  /** Cap on the output kept in memory; the rest is dropped (and reported). */
+  /** Cap on the output kept in memory (head + tail); the middle is dropped and marked. */
   maxOutputBytes?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -72,14 +72,31 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.signal.aborted) onAbort();
 
+  // Keep the head and a rolling tail of the output; stream deltas for the head
+  // only, so a command printing gigabytes costs bounded memory and traffic.
+  const headMax = Math.floor(max / 2);
+  const tailMax = max - headMax;
+  let tail = '';
+  let dropped = 0;
   const collect = (chunk: string | Buffer) => {
     const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    opts.onOutput?.(text);
-    if (output.length + text.length > max) {
-      truncated = true;
-      output += text.slice(0, Math.max(0, max - output.length));
-    } else {
+    if (!truncated && output.length + text.length <= headMax) {
       output += text;
+      opts.onOutput?.(text);
+      return;
+    }
+    if (!truncated) {
+      const fits = text.slice(0, headMax - output.length);
+      output += fits;
+      if (fits) opts.onOutput?.(fits);
+      truncated = true;
+      tail = text.slice(fits.length);
+    } else {
+      tail += text;
+    }
+    if (tail.length > tailMax) {
+      dropped += tail.length - tailMax;
+      tail = tail.slice(tail.length - tailMax);
     }
   };
   child.stdout?.on('data', collect);
@@ -87,6 +104,11 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
 
   const result = await child;
   clearTimeout(timer);
+  if (truncated) {
+    const marker = `\n[... ${dropped} characters of output omitted ...]\n`;
+    opts.onOutput?.(marker);
+    output += marker + tail;
+  }
   opts.signal.removeEventListener('abort', onAbort);
 
   let exitCode = typeof result.exitCode === 'number' ? result.exitCode : -1;

@@ -1,0 +1,76 @@
+/** The tool launcher with real processes: env allow-list, output caps, timeouts that kill the whole tree. */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { launch } from '../../src/sandbox/launcher.js';
+
+const never = new AbortController().signal;
+
+function alive(marker: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', marker]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('launch', () => {
+  it('runs a command with an allow-listed environment only', async () => {
+    const env = { PATH: process.env.PATH, HOME: os.tmpdir(), OPENAI_API_KEY: 'sk-canary-123456', GITHUB_TOKEN: 'ghs_canary' };
+    const r = await launch({ argv: ['bash', '-c', 'env; echo done >&2; exit 4'], cwd: os.tmpdir(), timeoutMs: 10_000, signal: never, env });
+    expect(r.exitCode).toBe(4);
+    expect(r.output).toContain('PATH=');
+    expect(r.output).toContain('done');
+    expect(r.output).not.toContain('canary');
+    expect(r.timedOut).toBe(false);
+  });
+
+  it('keeps head and tail of a huge output, with a marker, and streams only the head', async () => {
+    let streamed = 0;
+    const r = await launch({
+      argv: ['bash', '-c', "head -c 5000000 /dev/zero | tr '\\0' a; echo THE-END"],
+      cwd: os.tmpdir(),
+      timeoutMs: 30_000,
+      signal: never,
+      maxOutputBytes: 64 * 1024,
+      onOutput: (c) => (streamed += c.length),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputTruncated).toBe(true);
+    expect(r.output.length).toBeLessThan(70 * 1024);
+    expect(r.output).toMatch(/\[\.\.\. \d+ characters of output omitted \.\.\.\]/);
+    expect(r.output.trimEnd().endsWith('THE-END')).toBe(true);
+    expect(streamed).toBeLessThan(40 * 1024);
+  });
+
+  it('kills the whole process tree on timeout', async () => {
+    const marker = `tern-timeout-${process.pid}-${Date.now()}`;
+    const r = await launch({
+      argv: ['bash', '-c', `bash -c 'sleep 100; true' ${marker} & bash -c 'sleep 100; true' ${marker}; true`],
+      cwd: os.tmpdir(),
+      timeoutMs: 500,
+      signal: never,
+    });
+    expect(r.timedOut).toBe(true);
+    expect(r.durationMs).toBeLessThan(20_000);
+    expect(r.exitCode).toBe(124);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(alive(marker)).toBe(false);
+  });
+
+  it('kills the tree when the turn is aborted', async () => {
+    const marker = `tern-abort-${process.pid}-${Date.now()}`;
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const r = await launch({ argv: ['bash', '-c', `bash -c 'sleep 100; true' ${marker} & wait`], cwd: os.tmpdir(), timeoutMs: 60_000, signal: ac.signal });
+    expect(r.aborted).toBe(true);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(alive(marker)).toBe(false);
+  });
+
+  it('reports a missing shell like a shell would', async () => {
+    const r = await launch({ argv: ['/no/such/shell', '-c', 'true'], cwd: os.tmpdir(), timeoutMs: 5_000, signal: never });
+    expect(r.exitCode).toBe(127);
+  });
+});

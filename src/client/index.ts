@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './process.js';
+export { RequestFailedError, RpcError } from '../jsonrpc/connection.js';

@@ -1,0 +1,2 @@
+export { runCommand, EXIT, redactPatch, type RunIo } from './run.js';
+export { parseRunArgs, USAGE, UsageError, type RunOptions } from './args.js';

@@ -1,0 +1,351 @@
+/**
+ * `tern run` (runCommand, in-process) driving the REAL `codex app-server` 0.169 (offline, scripted
+ * Responses mock on 127.0.0.1) on temp git repos; plus failure paths and flag errors.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/driver/index.js';
+import type { RunResult } from '../../src/artifacts/result.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server/server.js';
+import type { ScriptStep } from '../fixtures/model-server/types.js';
+import { MOCK_API_KEY, codexPeerCommand, mockProviderFlags } from '../support/codex-peer.js';
+import { createConformanceChecker } from '../support/protocol-schema.js';
+import { createTempRepo, type TempRepo } from '../artifacts/temp-repo.js';
+
+/** A fake key in the driver's env: it must show up in no artifact and no output. */
+const SECRET = 'sk-test-secret-123456';
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommand(argv, {
+    env,
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
+  return { code, stdout, stderr };
+}
+
+async function readArtifacts(out: string) {
+  const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
+  const eventsText = await readFile(path.join(out, 'events.jsonl'), 'utf8');
+  const events = eventsText
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ts: number; dir: 'c2s' | 's2c'; msg: Record<string, any> });
+  const patch = existsSync(path.join(out, 'diff.patch')) ? await readFile(path.join(out, 'diff.patch'), 'utf8') : null;
+  const all: string[] = [];
+  for (const f of await readdir(out)) all.push(await readFile(path.join(out, f), 'utf8'));
+  return { result, events, eventsText, patch, files: await readdir(out), allText: all.join('\n') };
+}
+
+describe('tern run against codex app-server', () => {
+  let workRoot: string;
+  const models: ModelServer[] = [];
+  const repos: TempRepo[] = [];
+
+  beforeAll(async () => {
+    workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-run-'));
+  });
+  afterAll(async () => {
+    for (const m of models) await m.close();
+    for (const r of repos) await r.cleanup();
+    await rm(workRoot, { recursive: true, force: true });
+  });
+
+  /** Model mock + codex env + a temp repo; returns argv pieces for `tern run`. */
+  async function setup(script: ScriptStep[], files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' }) {
+    const model = await startModelServer({ script });
+    models.push(model);
+    const peer = await codexPeerCommand({ modelBaseUrl: model.url, workRoot });
+    const repo = await createTempRepo(files);
+    repos.push(repo);
+    const out = path.join(await mkdtemp(path.join(workRoot, 'out-')), 'artifacts');
+    // The codex binary via --server-command; the mock-provider settings via tern's own -c passthrough.
+    const configFlags = mockProviderFlags(model.url);
+    const argv = ['--cwd', repo.dir, '--out', out, '--server-command', `${peer.command} app-server`, ...configFlags];
+    const env = { ...peer.env, MOCK_API_KEY: SECRET };
+    return { model, peer, repo, out, argv, env };
+  }
+
+  it('runs a command and a patch: completed result, diff.patch with the change and the new file, events both ways', async () => {
+    const { model, repo, out, argv, env } = await setup([
+      { output: [{ type: 'reasoning', summary: 'Look first.' }, { type: 'function_call', name: 'exec_command', arguments: { cmd: 'cat hello.txt' } }] },
+      {
+        output: [
+          {
+            type: 'custom_tool_call',
+            name: 'apply_patch',
+            input: [
+              '*** Begin Patch',
+              '*** Update File: hello.txt',
+              '@@',
+              '-hello from the test repo',
+              '+hello from tern run',
+              '*** Add File: notes.txt',
+              `+notes; the key was ${SECRET}`,
+              '*** End Patch',
+              '',
+            ].join('\n'),
+          },
+        ],
+        usage: { input_tokens: 1000, output_tokens: 50 },
+      },
+      { output: [{ type: 'message', text: `Done. Updated hello.txt and added notes.txt.\nKey: ${SECRET}` }], usage: { input_tokens: 1200, output_tokens: 20 } },
+    ]);
+    const statusBefore = await repo.git('status', '--porcelain');
+    const t0 = Date.now();
+    const r = await run([...argv, '--prompt', `Update hello.txt. (key ${SECRET})`, '--timeout', '120'], env);
+    const elapsed = Date.now() - t0;
+    expect(r.stderr).toContain('tern run: completed');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('message: Done. Updated hello.txt and added notes.txt.');
+    expect(r.stderr).toContain('files changed (2): hello.txt, notes.txt');
+    expect(r.stderr).toContain(`artifacts: ${out}`);
+
+    // The agent really changed the work tree; the user's index is untouched.
+    expect(await readFile(path.join(repo.dir, 'hello.txt'), 'utf8')).toBe('hello from tern run\n');
+    expect(await repo.git('diff', '--cached', '--name-only')).toBe('');
+    expect(statusBefore).toBe('');
+
+    const a = await readArtifacts(out);
+    expect(a.files.sort()).toEqual(['diff.patch', 'events.jsonl', 'result.json', 'server-stderr.log']);
+    expect(a.result).toMatchObject({
+      status: 'completed',
+      exitCode: 0,
+      reason: null,
+      finalMessage: 'Done. Updated hello.txt and added notes.txt.\nKey: [REDACTED]',
+      filesChanged: ['hello.txt', 'notes.txt'],
+    });
+    expect(a.result.threadId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.result.turnId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.result.tokenUsage?.totalTokens).toBeGreaterThan(0);
+    expect(a.result.tokenUsage?.inputTokens).toBeGreaterThanOrEqual(1200);
+    expect(a.result.server.command[1]).toBe('app-server');
+    expect(a.result.server.command).toContain(`model_providers.mock.base_url="${model.url}"`);
+    expect(a.result.durationMs).toBeGreaterThan(0);
+    expect(Date.parse(a.result.finishedAt)).toBeGreaterThanOrEqual(Date.parse(a.result.startedAt));
+
+    expect(a.patch).toContain('diff --git a/hello.txt b/hello.txt');
+    expect(a.patch).toContain('+hello from tern run');
+    expect(a.patch).toMatch(/diff --git a\/notes.txt b\/notes.txt\nnew file mode 100644/);
+    expect(a.patch).toContain('+notes; the key was [REDACTED]');
+
+    // events.jsonl: both directions, the whole protocol flow, timestamps in order, schema-valid.
+    const c2s = a.events.filter((e) => e.dir === 'c2s').map((e) => e.msg.method);
+    expect(c2s.slice(0, 4)).toEqual(['initialize', 'initialized', 'thread/start', 'turn/start']);
+    const init = a.events.find((e) => e.msg.method === 'initialize')!;
+    expect(init.msg.params.clientInfo).toEqual({ name: 'tern_run', title: 'tern run', version: expect.any(String) });
+    const threadStart = a.events.find((e) => e.msg.method === 'thread/start')!;
+    expect(threadStart.msg.params).toEqual({ cwd: repo.dir, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    const turnStart = a.events.find((e) => e.msg.method === 'turn/start')!;
+    expect(turnStart.msg.params.input).toEqual([{ type: 'text', text: 'Update hello.txt. (key [REDACTED])', text_elements: [] }]);
+    const s2cMethods = a.events.filter((e) => e.dir === 's2c').map((e) => e.msg.method);
+    for (const m of ['thread/started', 'turn/started', 'item/completed', 'thread/tokenUsage/updated', 'turn/completed']) {
+      expect(s2cMethods).toContain(m);
+    }
+    const items = a.events.filter((e) => e.msg.method === 'item/completed').map((e) => e.msg.params.item.type);
+    expect(items).toEqual(expect.arrayContaining(['commandExecution', 'fileChange', 'agentMessage']));
+    expect(a.events.every((e, i) => i === 0 || e.ts >= a.events[i - 1]!.ts)).toBe(true);
+    (await createConformanceChecker()).assertConforms(a.events);
+
+    // Secrets: neither the driver's fake key nor the server's mock key appear anywhere.
+    expect(a.allText).not.toContain(SECRET);
+    expect(a.allText).not.toContain(MOCK_API_KEY);
+    expect(r.stderr + r.stdout).not.toContain(SECRET);
+    // ...but the server did get its key (the model saw the authenticated requests).
+    expect(model.requests.filter((q) => q.method === 'POST').every((q) => q.headers.authorization === `Bearer ${MOCK_API_KEY}`)).toBe(true);
+    console.log(`tern run (codex, 3 model calls): ${elapsed} ms, ${a.events.length} events`);
+  });
+
+  it('a model HTTP 400 fails the turn: non-zero exit, result.json status failed with the error', async () => {
+    const { out, argv, env } = await setup([{ httpError: { status: 400, body: { error: { message: 'Invalid prompt: too spicy', type: 'invalid_request_error' } } } }]);
+    const r = await run([...argv, '--prompt', 'hi'], env);
+    expect(r.code).toBe(1);
+    const last = r.stderr.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^tern run: failed: turn failed: .*too spicy/);
+    const a = await readArtifacts(out);
+    expect(a.result.status).toBe('failed');
+    expect(a.result.exitCode).toBe(1);
+    expect(a.result.reason).toMatch(/^turn failed: .*too spicy/);
+    expect(a.result.finalMessage).toBeNull();
+    expect(a.result.filesChanged).toEqual([]);
+    expect(a.patch).toBe('');
+    expect(a.events.some((e) => e.msg.method === 'turn/completed' && e.msg.params.turn.status === 'failed')).toBe(true);
+  });
+
+  it('declines approval requests under --approval-policy untrusted and records them', async () => {
+    const { out, argv, env, repo } = await setup([
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo hacked > hello.txt' } }] },
+      { output: [{ type: 'message', text: 'The command was declined.' }] },
+    ]);
+    const r = await run([...argv, '--approval-policy', 'untrusted', '--sandbox', 'read-only', '--prompt', 'overwrite hello'], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('approvals declined: 1');
+    expect(await readFile(path.join(repo.dir, 'hello.txt'), 'utf8')).toBe('hello from the test repo\n');
+    const a = await readArtifacts(out);
+    const request = a.events.find((e) => e.dir === 's2c' && e.msg.method === 'item/commandExecution/requestApproval')!;
+    expect(request).toBeDefined();
+    const reply = a.events.find((e) => e.dir === 'c2s' && e.msg.id === request.msg.id && e.msg.method === undefined)!;
+    expect(reply.msg.result).toEqual({ decision: 'decline' });
+    expect(a.result).toMatchObject({ status: 'completed', finalMessage: 'The command was declined.', filesChanged: [] });
+    const threadStart = a.events.find((e) => e.msg.method === 'thread/start')!;
+    expect(threadStart.msg.params).toMatchObject({ approvalPolicy: 'untrusted', sandbox: 'read-only' });
+  });
+
+  it('--timeout interrupts a hanging turn and exits non-zero without hanging', async () => {
+    const { out, argv, env } = await setup([{ output: [{ type: 'message', text: 'never arrives' }], delayMs: 600_000 }]);
+    const t0 = Date.now();
+    const r = await run([...argv, '--prompt', 'hang', '--timeout', '3'], env);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('tern run: failed: timed out after 3.0 s; the turn was interrupted');
+    const a = await readArtifacts(out);
+    expect(a.result.status).toBe('interrupted');
+    expect(a.events.some((e) => e.dir === 'c2s' && e.msg.method === 'turn/interrupt')).toBe(true);
+    expect(a.events.some((e) => e.msg.method === 'turn/completed' && e.msg.params.turn.status === 'interrupted')).toBe(true);
+  });
+
+  it('--prompt-file and --model reach the server', async () => {
+    const { out, argv, env, repo } = await setup([{ output: [{ type: 'message', text: 'ok' }] }]);
+    const promptFile = path.join(workRoot, 'prompt.md');
+    await writeFile(promptFile, 'Prompt from a file.\n');
+    const r = await run([...argv, '--prompt-file', promptFile, '--model', 'gpt-5.5'], env);
+    expect(r.code).toBe(0);
+    const a = await readArtifacts(out);
+    const turnStart = a.events.find((e) => e.msg.method === 'turn/start')!;
+    expect(turnStart.msg.params.input[0].text).toBe('Prompt from a file.\n');
+    expect(a.events.find((e) => e.msg.method === 'thread/start')!.msg.params).toEqual({
+      cwd: repo.dir,
+      approvalPolicy: 'never',
+      sandbox: 'workspace-write',
+      model: 'gpt-5.5',
+    });
+  });
+});
+
+describe('tern run failure paths without a model', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'tern-run-fail-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a server that exits immediately: clear reason, result.json, no hang', async () => {
+    const out = path.join(dir, 'out-exit');
+    const t0 = Date.now();
+    const r = await run([
+      '--cwd', dir, '--out', out, '--prompt', 'hi',
+      '--server-command', `${process.execPath} -e console.error("fatal:\\ config\\ is\\ broken");process.exit(3)`,
+    ]);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'tern run: failed: app server exited with code 3 during initialize; last stderr line: fatal: config is broken',
+    );
+    const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(result).toMatchObject({ status: 'error', exitCode: 3, threadId: null, turnId: null });
+    expect(result.reason).toContain('exited with code 3');
+    expect(await readFile(path.join(out, 'server-stderr.log'), 'utf8')).toBe('fatal: config is broken\n');
+    // not a git repo: no diff.patch, a warning instead
+    expect(r.stderr).toContain('tern run: warning: no diff.patch');
+    expect(existsSync(path.join(out, 'events.jsonl'))).toBe(true);
+    expect(existsSync(path.join(out, 'events.jsonl.partial'))).toBe(false);
+  });
+
+  it('a server that dies mid-turn: reason names the turn, code and last stderr line', async () => {
+    const out = path.join(dir, 'out-crash');
+    const script = fileURLToPath(new URL('./fixtures/crash-mid-turn.mjs', import.meta.url));
+    const r = await run(['--cwd', dir, '--out', out, '--prompt', 'hi', '--server-command', `${process.execPath} ${script}`]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'tern run: failed: app server exited with code 5 during the turn; last stderr line: panic: segfault in the agent loop',
+    );
+    const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(result).toMatchObject({
+      status: 'error',
+      threadId: '00000000-0000-7000-8000-000000000001',
+      turnId: '00000000-0000-7000-8000-000000000002',
+    });
+  });
+
+  it('a server command that does not exist', async () => {
+    const out = path.join(dir, 'out-enoent');
+    const r = await run(['--cwd', dir, '--out', out, '--prompt', 'hi', '--server-command', '/nonexistent/app-server --flag']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/tern run: failed: app server could not be started \(spawn \/nonexistent\/app-server ENOENT\) during initialize/);
+  });
+
+  it('a server that never answers initialize hits --timeout', async () => {
+    const out = path.join(dir, 'out-silent');
+    const r = await run(['--cwd', dir, '--out', out, '--prompt', 'hi', '--timeout', '1', '--server-command', `${process.execPath} -e process.stdin.resume()`]);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('tern run: failed: timed out after 1.0 s waiting for initialize');
+  });
+
+  it('secrets in the server command and its stderr are redacted', async () => {
+    const out = path.join(dir, 'out-secret');
+    const env = { ...process.env, MY_API_TOKEN: 'very-secret-token-value' };
+    const script = path.join(dir, 'leaky-server.mjs');
+    await writeFile(script, 'console.error("token: " + process.env.MY_API_TOKEN);\nprocess.exit(1);\n');
+    const r = await run(
+      [
+        '--cwd', dir, '--out', out, '--prompt', 'hi',
+        '--server-command', `${process.execPath} ${script}`,
+        '-c', 'token=very-secret-token-value',
+      ],
+      env,
+    );
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('exited with code 1 during initialize');
+    const all = (await Promise.all((await readdir(out)).map((f) => readFile(path.join(out, f), 'utf8')))).join('\n');
+    expect(all + r.stderr).not.toContain('very-secret-token-value');
+    expect(r.stderr).toContain('last stderr line: token: [REDACTED]');
+    const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(result.server.command.slice(-2)).toEqual(['-c', 'token=[REDACTED]']);
+  });
+});
+
+describe('tern run flags', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown flag', ['--prompt', 'x', '--bogus'], /^tern run: Unknown option '--bogus'$/],
+    ['missing prompt', [], /^tern run: missing the task: pass --prompt TEXT or --prompt-file FILE$/],
+    ['both prompts', ['--prompt', 'x', '--prompt-file', 'y'], /either --prompt or --prompt-file/],
+    ['missing value', ['--prompt'], /argument missing/],
+    ['unreadable prompt file', ['--prompt-file', '/nonexistent/prompt.md'], /cannot read --prompt-file .*ENOENT/],
+    ['bad cwd', ['--prompt', 'x', '--cwd', '/nonexistent/dir'], /--cwd \/nonexistent\/dir is not an existing directory/],
+    ['bad approval policy', ['--prompt', 'x', '--approval-policy', 'on-failure'], /--approval-policy must be one of never, on-request, untrusted/],
+    ['bad sandbox', ['--prompt', 'x', '--sandbox', 'workspaceWrite'], /--sandbox must be one of read-only, workspace-write, danger-full-access/],
+    ['bad timeout', ['--prompt', 'x', '--timeout', '10m'], /--timeout must be a positive number of seconds/],
+    ['bad config', ['--prompt', 'x', '-c', 'novalue'], /-c\/--config expects key=value/],
+    ['positional', ['--prompt', 'x', 'extra'], /Unexpected argument 'extra'/],
+    ['empty server command', ['--prompt', 'x', '--server-command', '  '], /--server-command is empty/],
+  ];
+  it.each(cases)('%s -> exit 2 with one actionable line and a usage hint', async (_name, argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(message);
+    expect(lines[1]).toMatch(/^usage: tern run /);
+  });
+
+  it('--help prints usage to stdout and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: tern run');
+    expect(r.stdout).toContain('--server-command');
+  });
+});

@@ -27447,7 +27447,12 @@ async function runCommand(argv, io2) {
     say(USAGE_HINT);
     return EXIT.usage;
   }
-  return execute(options, out, redact, say);
+  try {
+    return await execute(options, out, redact, say);
+  } catch (err) {
+    say(`tern run: failed: ${oneLine2(errorMessage(err))}`);
+    return EXIT.error;
+  }
 }
 var RunTimeout = class extends Error {
   name = "RunTimeout";

@@ -215,6 +215,49 @@ describe('tern app-server: a turn with a command and a patch', () => {
   });
 });
 
+describe('tern app-server: the thread log', () => {
+  it('records session meta, every model-visible item and every non-delta event, append-only', async () => {
+    const repo = createTempRepo({ 'hello.txt': 'hello from the test repo\n' }, workRoot);
+    const { peer, model, cmd } = await start(TOOLS_SCRIPT);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: repo });
+    expect(thread.path.startsWith(path.join(cmd.ternHome, 'sessions'))).toBe(true);
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    await waitTurnCompleted(peer, turn.id);
+    await peer.close();
+
+    const records = readFileSync(thread.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { timestamp: string; type: string; payload: Record<string, any> });
+    expect(records[0]!.type).toBe('session_meta');
+    expect(records[0]!.payload.id).toBe(thread.id);
+    expect(JSON.stringify(records)).not.toContain(MOCK_API_KEY);
+    // The persisted model items are exactly the last request's input plus the final answer.
+    const lastInput = (model.requests.at(-1)!.body as Record<string, any>).input;
+    const items = records.filter((r) => r.type === 'response_item').map((r) => r.payload);
+    expect(items.slice(0, -1)).toEqual(lastInput);
+    expect(items.at(-1)).toMatchObject({ type: 'message', role: 'assistant' });
+    // Every notification except deltas, in the order the client saw them.
+    const events = records.filter((r) => r.type === 'event').map((r) => r.payload.method);
+    const seen = notifications(peer)
+      .map((n) => n.method)
+      .filter((m) => !/delta$|Delta$|summaryPartAdded$/.test(m) && m !== 'thread/started');
+    expect(events).toEqual(seen);
+  });
+
+  it('keeps ephemeral threads off disk', async () => {
+    const { peer, cmd } = await start([{ output: [{ type: 'message', text: 'ok' }] }]);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot, ephemeral: true });
+    expect(thread.path).toBeNull();
+    expect(thread.ephemeral).toBe(true);
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
+    await waitTurnCompleted(peer, turn.id);
+    expect(existsSync(path.join(cmd.ternHome, 'sessions'))).toBe(false);
+  });
+});
+
 describe('tern app-server: protocol errors', () => {
   it('answers like the reference server and survives malformed input', async () => {
     const { peer } = await start([]);

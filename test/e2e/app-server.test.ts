@@ -242,7 +242,7 @@ describe('tern app-server: the thread log', () => {
     const events = records.filter((r) => r.type === 'event').map((r) => r.payload.method);
     const seen = notifications(peer)
       .map((n) => n.method)
-      .filter((m) => !/delta$|Delta$|summaryPartAdded$/.test(m) && m !== 'thread/started');
+      .filter((m) => !/delta$|Delta$|summaryPartAdded$/.test(m));
     expect(events).toEqual(seen);
   });
 

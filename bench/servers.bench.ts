@@ -1,0 +1,440 @@
+/**
+ * `npm run bench`: tern app-server (`node dist/tern.js app-server`) against the real, pinned
+ * `codex app-server`, on the same scripted turns against a local Responses API mock on 127.0.0.1.
+ *
+ * Per iteration and server (fresh model server, fresh home dirs, fresh temp git repo):
+ *   start-up    spawn -> `initialize` result received
+ *   text turn   `turn/start` sent -> `turn/completed` received (1 model call)
+ *   tools turn  `turn/start` sent -> `turn/completed` received (4 model calls: exec_command,
+ *               apply_patch add+update, exec_command, final message)
+ *   peak RSS    `VmHWM` of the server process, read right before closing its stdin
+ * The servers alternate (tern, codex, tern, codex, ...) after one untimed warm-up each, so drift
+ * on a shared machine hits both alike. Every turn is verified; the bench aborts otherwise.
+ *
+ * Usage: node --import tsx bench/servers.bench.ts [--iterations N] [--quick] [--keep]
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startModelServer, type ModelServer, type ScriptStep } from '../test/fixtures/model-server/server.js';
+import { codexBinaryPath, codexPeerCommand, codexVersion } from '../test/support/codex-peer.js';
+import { createTempRepo } from '../test/support/git-repo.js';
+import { spawnPeer, type JsonlPeer, type ServerMessage } from '../test/support/jsonl-peer.js';
+import { REPO_ROOT } from '../test/support/protocol-schema.js';
+import { TERN_BIN, ternServerCommand } from '../test/support/tern-server.js';
+
+// ---------------------------------------------------------------------------------------------
+// What is measured
+
+type ServerName = 'tern' | 'codex';
+const SERVERS: readonly ServerName[] = ['tern', 'codex'];
+
+type MetricKey = 'startupMs' | 'textTurnMs' | 'toolsTurnMs' | 'peakRssMiB';
+const METRICS: readonly { key: MetricKey; label: string; unit: 'ms' | 'MiB' }[] = [
+  { key: 'startupMs', label: 'start-up', unit: 'ms' },
+  { key: 'textTurnMs', label: 'text turn', unit: 'ms' },
+  { key: 'toolsTurnMs', label: 'tools turn', unit: 'ms' },
+  { key: 'peakRssMiB', label: 'peak RSS', unit: 'MiB' },
+];
+
+const TEXT_REPLY = 'Hello from the mock model. Nothing to do.';
+const FINAL_REPLY = 'Done: read hello.txt, patched it, added notes.txt and wrote out.txt.';
+const HELLO = 'hello from the bench repo\n';
+
+const PATCH = [
+  '*** Begin Patch',
+  '*** Add File: notes.txt',
+  '+created by apply_patch',
+  '*** Update File: hello.txt',
+  '@@',
+  '-hello from the bench repo',
+  '+hello from the bench repo (patched)',
+  '*** End Patch',
+  '',
+].join('\n');
+
+const TEXT_SCRIPT: ScriptStep[] = [{ output: [{ type: 'message', text: TEXT_REPLY }] }];
+const TOOLS_SCRIPT: ScriptStep[] = [
+  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'cat hello.txt' } }] },
+  { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: PATCH }] },
+  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo hi > out.txt && cat out.txt' } }] },
+  { output: [{ type: 'message', text: FINAL_REPLY }] },
+];
+const MODEL_CALLS = TEXT_SCRIPT.length + TOOLS_SCRIPT.length;
+
+/** The repo after the tools turn, as both servers must leave it (files outside .git). */
+const EXPECTED_FILES: Record<string, string> = {
+  'hello.txt': 'hello from the bench repo (patched)\n',
+  'notes.txt': 'created by apply_patch\n',
+  'out.txt': 'hi\n',
+};
+
+const TURN_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing
+
+class BenchAbort extends Error {}
+
+/** Everything that must be stopped, even on failure or Ctrl-C. */
+const live = new Set<{ close(): Promise<unknown> }>();
+/** The temp dir of this run (removed on Ctrl-C / SIGTERM too). */
+let workRootOfRun: string | undefined;
+/** Set by Ctrl-C / SIGTERM: the run is being torn down, its errors are expected. */
+let interrupted = false;
+
+async function stopAll(): Promise<void> {
+  const all = [...live];
+  live.clear();
+  await Promise.allSettled(all.map((x) => x.close()));
+}
+
+function tail(s: string, n = 1500): string {
+  return s.length > n ? `…${s.slice(-n)}` : s;
+}
+
+function readVmHWMMiB(pid: number | undefined): number {
+  if (pid === undefined) throw new BenchAbort('server has no pid');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+  if (!m) throw new BenchAbort(`no VmHWM in /proc/${pid}/status`);
+  return Number(m[1]) / 1024;
+}
+
+/** Files of a directory tree (relative path -> content), skipping `.git`. */
+function snapshot(dir: string, rel = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel === '' ? e.name : `${rel}/${e.name}`;
+    if (e.name === '.git') continue;
+    if (e.isDirectory()) Object.assign(out, snapshot(dir, r));
+    else if (e.isFile()) out[r] = readFileSync(path.join(dir, r), 'utf8');
+    else out[r] = `<${e.isSymbolicLink() ? 'symlink' : 'special file'}>`;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function sameFiles(a: Record<string, string>, b: Record<string, string>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const notificationsSince = (peer: JsonlPeer, from: number, threadId: string): ServerMessage[] =>
+  peer.transcript
+    .slice(from)
+    .filter((e) => e.dir === 's2c' && typeof e.msg === 'object' && e.msg !== null && 'method' in e.msg && !('id' in e.msg))
+    .map((e) => e.msg as ServerMessage)
+    .filter((m) => m.params?.threadId === undefined || m.params.threadId === threadId);
+
+/**
+ * Start a thread in `cwd`, then time `turn/start` sent -> `turn/completed` received. Aborts unless
+ * the turn completed with status "completed".
+ */
+async function timedTurn(
+  server: ServerName,
+  peer: JsonlPeer,
+  cwd: string,
+  text: string,
+  what: string,
+): Promise<{ ms: number; notes: ServerMessage[] }> {
+  const { thread } = await peer.request('thread/start', { cwd, approvalPolicy: 'never', sandbox: 'workspace-write' });
+  const threadId: string = thread.id;
+  const mark = peer.mark();
+  const done = peer
+    .waitFor((m) => m.method === 'turn/completed' && m.params?.threadId === threadId, TURN_TIMEOUT_MS, { from: mark })
+    .then((msg) => ({ msg, t: performance.now() }));
+  done.catch(() => undefined); // awaited below; don't let an early turn/start failure make it unhandled
+  const t0 = performance.now();
+  const started = await peer.request('turn/start', { threadId, input: [{ type: 'text', text, text_elements: [] }] });
+  const { msg, t } = await done;
+  const turn = msg.params.turn;
+  if (turn?.id !== started.turn.id) throw new BenchAbort(`${server} ${what}: turn/completed for turn ${turn?.id}, expected ${started.turn.id}`);
+  if (turn.status !== 'completed') {
+    throw new BenchAbort(`${server} ${what}: turn ended with status ${JSON.stringify(turn.status)}: ${JSON.stringify(turn.error ?? null)}`);
+  }
+  return { ms: t - t0, notes: notificationsSince(peer, mark, threadId) };
+}
+
+function completedItems(notes: ServerMessage[]): Record<string, any>[] {
+  return notes.filter((n) => n.method === 'item/completed').map((n) => n.params.item as Record<string, any>);
+}
+
+function checkAgentText(server: ServerName, what: string, notes: ServerMessage[], expected: string): void {
+  const agent = completedItems(notes).filter((i) => i.type === 'agentMessage');
+  if (agent.at(-1)?.text !== expected) {
+    throw new BenchAbort(`${server} ${what}: final agent message ${JSON.stringify(agent.at(-1)?.text)}, expected ${JSON.stringify(expected)}`);
+  }
+}
+
+function checkToolItems(server: ServerName, notes: ServerMessage[]): void {
+  const items = completedItems(notes);
+  const cmds = items.filter((i) => i.type === 'commandExecution');
+  const patches = items.filter((i) => i.type === 'fileChange');
+  const bad = [...cmds, ...patches].filter((i) => i.status !== 'completed');
+  if (cmds.length !== 2 || patches.length !== 1 || bad.length > 0) {
+    const summary = items.map((i) => `${i.type}:${i.status ?? '-'}${i.exitCode === undefined ? '' : `(exit ${i.exitCode})`}`);
+    throw new BenchAbort(`${server} tools turn: expected 2 completed commands and 1 completed patch, got [${summary.join(', ')}]`);
+  }
+}
+
+interface Sample {
+  startupMs: number;
+  textTurnMs: number;
+  toolsTurnMs: number;
+  peakRssMiB: number;
+  exitCode: number | null;
+  files: Record<string, string>;
+}
+
+/** One full run of one server: start-up, text turn, tools turn, peak RSS, clean stop. */
+async function runOnce(server: ServerName, workRoot: string, tag: string): Promise<Sample> {
+  const dir = await mkdtemp(path.join(workRoot, `${tag}-${server}-`));
+  const model: ModelServer = await startModelServer({ script: [...TEXT_SCRIPT, ...TOOLS_SCRIPT] });
+  live.add(model);
+  let peer: JsonlPeer | undefined;
+  try {
+    const repo = createTempRepo({ 'hello.txt': HELLO }, dir);
+    // Fresh TERN_HOME / CODEX_HOME (+ HOME, TMPDIR for codex) each time: a newcomer's first start.
+    const cmd =
+      server === 'tern'
+        ? await ternServerCommand({ modelBaseUrl: model.url, workRoot: dir })
+        : await codexPeerCommand({ modelBaseUrl: model.url, workRoot: dir });
+
+    const t0 = performance.now();
+    peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env, cwd: dir, requestTimeoutMs: TURN_TIMEOUT_MS });
+    live.add(peer);
+    await peer.request('initialize', {
+      clientInfo: { name: 'tern_bench', title: 'tern bench', version: '0.0.1' },
+      capabilities: null,
+    });
+    const startupMs = performance.now() - t0;
+    peer.notify('initialized');
+
+    const text = await timedTurn(server, peer, repo, 'Say hello.', 'text turn');
+    checkAgentText(server, 'text turn', text.notes, TEXT_REPLY);
+    if (!sameFiles(snapshot(repo), { 'hello.txt': HELLO })) {
+      throw new BenchAbort(`${server} text turn changed the repo: ${JSON.stringify(snapshot(repo))}`);
+    }
+
+    const tools = await timedTurn(server, peer, repo, 'Read hello.txt, patch it, and write out.txt.', 'tools turn');
+    checkAgentText(server, 'tools turn', tools.notes, FINAL_REPLY);
+    checkToolItems(server, tools.notes);
+
+    const peakRssMiB = readVmHWMMiB(peer.pid);
+    const exitCode = await peer.close();
+    live.delete(peer);
+
+    const calls = model.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).length;
+    if (calls !== MODEL_CALLS) throw new BenchAbort(`${server}: ${calls} model calls, expected ${MODEL_CALLS}`);
+    const files = snapshot(repo);
+    if (!sameFiles(files, EXPECTED_FILES)) {
+      throw new BenchAbort(
+        `${server} tools turn left the repo as ${JSON.stringify(files)}, expected ${JSON.stringify(EXPECTED_FILES)}`,
+      );
+    }
+    return { startupMs, textTurnMs: text.ms, toolsTurnMs: tools.ms, peakRssMiB, exitCode, files };
+  } catch (err) {
+    if (err instanceof BenchAbort && peer !== undefined && peer.stderr.trim() !== '') {
+      err.message += `\n--- ${server} stderr (tail) ---\n${tail(peer.stderr)}`;
+    }
+    throw err;
+  } finally {
+    if (peer !== undefined) {
+      await peer.close();
+      live.delete(peer);
+    }
+    await model.close();
+    live.delete(model);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and report
+
+interface Summary {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function summarize(xs: number[]): Summary {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { min: s[0]!, median, max: s[s.length - 1]! };
+}
+
+const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function fmt(x: number, unit: 'ms' | 'MiB'): string {
+  return unit === 'ms' ? `${Math.round(x)}` : x.toFixed(1);
+}
+
+function machineInfo(): Record<string, unknown> {
+  const cpus = os.cpus();
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return {
+    cpuCount: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    codex: codexVersion(),
+    codexBinary: path.relative(REPO_ROOT, codexBinaryPath()),
+    tern: pkg.version,
+    ternBinary: `node ${path.relative(REPO_ROOT, TERN_BIN)}`,
+    loadAvgAtStart: os.loadavg().map((x) => round(x, 2)),
+  };
+}
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      iterations: { type: 'string', short: 'n' },
+      quick: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: npm run bench [-- --iterations N | --quick] [--keep]\n  default 7 iterations per server; --quick = 3; --keep keeps the temp dirs');
+    return 0;
+  }
+  const iterations = values.iterations !== undefined ? Number(values.iterations) : values.quick ? 3 : 7;
+  if (!Number.isInteger(iterations) || iterations < 1) throw new BenchAbort(`--iterations: expected a positive integer, got ${values.iterations}`);
+
+  const machine = machineInfo();
+  console.log(
+    `tern ${String(machine.tern)} vs codex ${String(machine.codex)} | ${String(machine.cpuCount)} cpus (${String(machine.cpuModel)}) | node ${process.version} | load ${(machine.loadAvgAtStart as number[]).join(' ')}`,
+  );
+  console.log(`${iterations} iterations per server, alternating tern/codex, after 1 untimed warm-up each\n`);
+
+  const workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-bench-'));
+  workRootOfRun = workRoot;
+  const samples: Record<ServerName, Sample[]> = { tern: [], codex: [] };
+  const tStart = performance.now();
+  let ok = false;
+  try {
+    for (const server of SERVERS) {
+      process.stdout.write(`warm-up ${server} … `);
+      const w = await runOnce(server, workRoot, 'warmup');
+      console.log(`start-up ${fmt(w.startupMs, 'ms')} ms, tools turn ${fmt(w.toolsTurnMs, 'ms')} ms`);
+    }
+    for (let i = 1; i <= iterations; i++) {
+      const line: string[] = [];
+      for (const server of SERVERS) {
+        const s = await runOnce(server, workRoot, `i${i}`);
+        samples[server].push(s);
+        if (s.exitCode !== 0) console.warn(`\nwarning: ${server} exited with code ${String(s.exitCode)} after stdin EOF`);
+        line.push(
+          `${server} ${fmt(s.startupMs, 'ms')}/${fmt(s.textTurnMs, 'ms')}/${fmt(s.toolsTurnMs, 'ms')} ms ${fmt(s.peakRssMiB, 'MiB')} MiB`,
+        );
+      }
+      // Both servers must have left the same files (checked against EXPECTED_FILES too).
+      if (!sameFiles(samples.tern.at(-1)!.files, samples.codex.at(-1)!.files)) {
+        throw new BenchAbort(
+          `iteration ${i}: repos differ after the tools turn: tern ${JSON.stringify(samples.tern.at(-1)!.files)} codex ${JSON.stringify(samples.codex.at(-1)!.files)}`,
+        );
+      }
+      console.log(`#${i}  ${line.join('   ')}   (start-up/text/tools, peak RSS)`);
+    }
+    ok = true;
+  } finally {
+    await stopAll();
+    if (ok && !values.keep) await rm(workRoot, { recursive: true, force: true });
+    else if (!interrupted) console.error(`temp dirs kept in ${workRoot}`);
+  }
+  const wallS = (performance.now() - tStart) / 1000;
+
+  const metrics = METRICS.map((m) => {
+    const tern = summarize(samples.tern.map((s) => s[m.key]));
+    const codex = summarize(samples.codex.map((s) => s[m.key]));
+    return { ...m, tern, codex, ratio: tern.median / codex.median };
+  });
+
+  const W = 11;
+  console.log('');
+  console.log(
+    `${pad('metric', W)}  ${pad('tern min / median / max', 27)}  ${pad('codex min / median / max', 27)}  ${pad('tern/codex', 10, true)}`,
+  );
+  for (const m of metrics) {
+    const cell = (s: Summary): string =>
+      pad(`${pad(fmt(s.min, m.unit), 6, true)} / ${pad(fmt(s.median, m.unit), 6, true)} / ${pad(fmt(s.max, m.unit), 6, true)} ${m.unit}`, 27);
+    console.log(`${pad(m.label, W)}  ${cell(m.tern)}  ${cell(m.codex)}  ${pad(`${m.ratio.toFixed(2)}x`, 10, true)}`);
+  }
+  console.log('');
+  for (const m of metrics) {
+    console.log(
+      `${pad(m.label, W)} tern ${fmt(m.tern.median, m.unit)} ${m.unit}  codex ${fmt(m.codex.median, m.unit)} ${m.unit}  ratio ${m.ratio.toFixed(2)}x`,
+    );
+  }
+  console.log(
+    '\nratio = tern median / codex median (< 1: tern is faster/smaller). Peak RSS is VmHWM of the server process alone:' +
+      '\nnode + bundled JS for tern, a native (musl, static) binary for codex; tool child processes are not included.',
+  );
+  console.log(`bench wall time ${wallS.toFixed(1)} s (${iterations} iterations + warm-up, 2 servers)`);
+
+  const result = {
+    generatedAt: new Date().toISOString(),
+    machine: { ...machine, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
+    config: {
+      iterations,
+      warmupPerServer: 1,
+      order: 'alternating tern, codex per iteration',
+      modelCalls: { textTurn: TEXT_SCRIPT.length, toolsTurn: TOOLS_SCRIPT.length },
+      thread: { approvalPolicy: 'never', sandbox: 'workspace-write' },
+    },
+    wallTimeS: round(wallS, 1),
+    metrics: Object.fromEntries(
+      metrics.map((m) => [
+        m.key,
+        {
+          label: m.label,
+          unit: m.unit,
+          tern: { ...m.tern, samples: samples.tern.map((s) => round(s[m.key], 2)) },
+          codex: { ...m.codex, samples: samples.codex.map((s) => round(s[m.key], 2)) },
+          ratioOfMedians: round(m.ratio, 3),
+        },
+      ]),
+    ),
+  };
+  const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+  await mkdir(outDir, { recursive: true });
+  const outFile = path.join(outDir, 'latest.json');
+  await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), outFile) || outFile}`);
+  return 0;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    interrupted = true;
+    console.error(`\n${sig}: stopping servers …`);
+    void stopAll()
+      .then(() => (workRootOfRun === undefined ? undefined : rm(workRootOfRun, { recursive: true, force: true })))
+      .finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (err: unknown) => {
+    await stopAll();
+    if (interrupted) return; // the signal handler exits
+    if (err instanceof BenchAbort) console.error(`\nbench aborted: ${err.message}`);
+    else console.error('\nbench failed:', err);
+    process.exitCode = 1;
+  },
+);

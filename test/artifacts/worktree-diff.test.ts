@@ -4,17 +4,17 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { worktreeDiff } from '../../src/artifacts/worktree-diff.js';
-import { createTempRepo, type TempRepo } from './temp-repo.js';
+import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 
 describe('worktreeDiff', () => {
-  const repos: TempRepo[] = [];
+  const repos: RepoFixture[] = [];
   const dirs: string[] = [];
   afterEach(async () => {
     for (const r of repos.splice(0)) await r.cleanup();
     for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
   });
-  const repo = async (...args: Parameters<typeof createTempRepo>) => {
-    const r = await createTempRepo(...args);
+  const repo = async (...args: Parameters<typeof createRepoFixture>) => {
+    const r = await createRepoFixture(...args);
     repos.push(r);
     return r;
   };

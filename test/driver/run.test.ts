@@ -14,7 +14,7 @@ import { startModelServer, type ModelServer } from '../fixtures/model-server/ser
 import type { ScriptStep } from '../fixtures/model-server/types.js';
 import { MOCK_API_KEY, codexPeerCommand, mockProviderFlags } from '../support/codex-peer.js';
 import { createConformanceChecker } from '../support/protocol-schema.js';
-import { createTempRepo, type TempRepo } from '../artifacts/temp-repo.js';
+import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 
 /** A fake key in the driver's env: it must show up in no artifact and no output. */
 const SECRET = 'sk-test-secret-123456';
@@ -52,7 +52,7 @@ async function readArtifacts(out: string) {
 describe('tern run against codex app-server', () => {
   let workRoot: string;
   const models: ModelServer[] = [];
-  const repos: TempRepo[] = [];
+  const repos: RepoFixture[] = [];
 
   beforeAll(async () => {
     workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-run-'));
@@ -68,7 +68,7 @@ describe('tern run against codex app-server', () => {
     const model = await startModelServer({ script });
     models.push(model);
     const peer = await codexPeerCommand({ modelBaseUrl: model.url, workRoot });
-    const repo = await createTempRepo(files);
+    const repo = await createRepoFixture(files);
     repos.push(repo);
     const out = path.join(await mkdtemp(path.join(workRoot, 'out-')), 'artifacts');
     // The codex binary via --server-command; the mock-provider settings via tern's own -c passthrough.

@@ -23044,6 +23044,80 @@ var VERSION2 = "0.1.0";
 
 // src/server/message-processor.ts
 import os2 from "node:os";
+
+// src/server/params.ts
+function invalid(message) {
+  return new RpcError(ErrorCode.InvalidRequest, message);
+}
+function objectParams(params, optional) {
+  if (params === void 0 || params === null) {
+    if (optional) return {};
+    throw invalid("Invalid request: missing field `params`");
+  }
+  if (typeof params !== "object" || Array.isArray(params)) {
+    throw invalid(`Invalid request: invalid type: ${describe(params)}, expected a params object`);
+  }
+  return params;
+}
+function matches(value, type) {
+  if (type === "array") return Array.isArray(value);
+  if (type === "object") return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === type;
+}
+var article = (type) => type === "array" ? "a sequence" : type === "object" ? "a map" : `a ${type}`;
+function requireField(obj, field, type) {
+  const value = obj[field];
+  if (value === void 0 || value === null) throw invalid(`Invalid request: missing field \`${field}\``);
+  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)} for \`${field}\``);
+}
+function optionalField(obj, field, type) {
+  const value = obj[field];
+  if (value === void 0 || value === null) return;
+  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)} for \`${field}\``);
+}
+function optionalEnum(obj, field, variants) {
+  const value = obj[field];
+  if (value === void 0 || value === null) return;
+  if (typeof value !== "string" || !variants.includes(value)) {
+    const got = typeof value === "string" ? `unknown variant \`${value}\`` : `invalid type: ${describe(value)}`;
+    throw invalid(`Invalid request: ${got}, expected one of ${variants.map((v2) => `\`${v2}\``).join(", ")} for \`${field}\``);
+  }
+}
+var SANDBOX_MODES2 = ["read-only", "workspace-write", "danger-full-access"];
+var APPROVAL_POLICIES2 = ["untrusted", "on-request", "never"];
+function optionalApprovalPolicy(obj, field) {
+  const value = obj[field];
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const g2 = value.granular;
+    if (Object.keys(value).length === 1 && g2 !== null && typeof g2 === "object") {
+      for (const k2 of ["sandbox_approval", "rules", "mcp_elicitations"]) {
+        if (typeof g2[k2] !== "boolean") throw invalid(`Invalid request: missing field \`${k2}\``);
+      }
+      return;
+    }
+  }
+  optionalEnum(obj, field, APPROVAL_POLICIES2);
+}
+function checkUserInput(input) {
+  input.forEach((item) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw invalid(`Invalid request: invalid type: ${describe(item)}, expected internally tagged enum UserInput`);
+    }
+    const t2 = item.type;
+    if (typeof t2 !== "string") throw invalid("Invalid request: missing field `type`");
+    if (t2 === "text" && typeof item.text !== "string") throw invalid("Invalid request: missing field `text`");
+  });
+}
+function describe(v2) {
+  if (Array.isArray(v2)) return "sequence";
+  if (v2 === null) return "null";
+  if (typeof v2 === "string") return `string ${JSON.stringify(v2)}`;
+  if (typeof v2 === "number") return Number.isInteger(v2) ? `integer \`${v2}\`` : `floating point \`${v2}\``;
+  if (typeof v2 === "boolean") return `boolean \`${v2}\``;
+  return "map";
+}
+
+// src/server/message-processor.ts
 var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start"];
 var MessageProcessor = class {
   constructor(o3) {
@@ -23062,14 +23136,24 @@ var MessageProcessor = class {
     try {
       switch (req.method) {
         case "thread/start": {
-          const params = objectParams(req.params, true);
+          const raw = objectParams(req.params, true);
+          for (const f3 of ["cwd", "model", "modelProvider", "baseInstructions", "developerInstructions"]) optionalField(raw, f3, "string");
+          optionalField(raw, "ephemeral", "boolean");
+          optionalField(raw, "config", "object");
+          optionalEnum(raw, "sandbox", SANDBOX_MODES2);
+          optionalApprovalPolicy(raw, "approvalPolicy");
+          const params = raw;
           const result = await this.o.threads.startThread(params, this.originator);
           return new ReplyThen(result, () => this.o.threads.announceThread(result.thread.id));
         }
         case "turn/start": {
-          const params = objectParams(req.params, false);
-          requireField(params, "threadId", "string");
-          requireField(params, "input", "array");
+          const raw = objectParams(req.params, false);
+          requireField(raw, "threadId", "string");
+          requireField(raw, "input", "array");
+          checkUserInput(raw.input);
+          optionalField(raw, "model", "string");
+          optionalApprovalPolicy(raw, "approvalPolicy");
+          const params = raw;
           const { turn, begin } = this.o.threads.prepareTurn(params);
           return new ReplyThen({ turn }, begin);
         }
@@ -23084,8 +23168,9 @@ var MessageProcessor = class {
   }
   initialize(rawParams) {
     if (this.initialized) throw invalid("Already initialized");
-    const params = objectParams(rawParams, false);
-    requireField(params, "clientInfo", "object");
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "clientInfo", "object");
+    const params = raw;
     const info = params.clientInfo;
     if (typeof info.name !== "string") throw invalid("Invalid request: missing field `name`");
     if (typeof info.version !== "string") throw invalid("Invalid request: missing field `version`");
@@ -23111,37 +23196,10 @@ var MessageProcessor = class {
 function userAgent(clientName, clientVersion) {
   return `${clientName}/${VERSION2} (${os2.type()} ${os2.release()}; ${os2.arch()}) tern (${clientName}; ${clientVersion})`;
 }
-function invalid(message) {
-  return new RpcError(ErrorCode.InvalidRequest, message);
-}
 function toRpcError(err) {
   if (err instanceof RpcError) return err;
   if (err instanceof TernError) return invalid(err.message);
   return new RpcError(ErrorCode.InternalError, err instanceof Error ? err.message : String(err));
-}
-function objectParams(params, optional) {
-  if (params === void 0 || params === null) {
-    if (optional) return {};
-    throw invalid("Invalid request: missing field `params`");
-  }
-  if (typeof params !== "object" || Array.isArray(params)) {
-    throw invalid(`Invalid request: invalid type: ${describe(params)}, expected a params object`);
-  }
-  return params;
-}
-function requireField(obj, field, type) {
-  const value = obj[field];
-  if (value === void 0 || value === null) throw invalid(`Invalid request: missing field \`${field}\``);
-  const ok = type === "array" ? Array.isArray(value) : type === "object" ? typeof value === "object" && !Array.isArray(value) : typeof value === type;
-  if (!ok) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${type === "array" ? "a sequence" : `a ${type}`} for \`${field}\``);
-}
-function describe(v2) {
-  if (Array.isArray(v2)) return "sequence";
-  if (v2 === null) return "null";
-  if (typeof v2 === "string") return `string ${JSON.stringify(v2)}`;
-  if (typeof v2 === "number") return Number.isInteger(v2) ? `integer \`${v2}\`` : `floating point \`${v2}\``;
-  if (typeof v2 === "boolean") return `boolean \`${v2}\``;
-  return "map";
 }
 
 // src/server/outgoing.ts
@@ -27182,8 +27240,8 @@ import { readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
 import path17 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { parseArgs as parseArgs2 } from "node:util";
-var APPROVAL_POLICIES2 = ["never", "on-request", "untrusted"];
-var SANDBOX_MODES2 = ["read-only", "workspace-write", "danger-full-access"];
+var APPROVAL_POLICIES3 = ["never", "on-request", "untrusted"];
+var SANDBOX_MODES3 = ["read-only", "workspace-write", "danger-full-access"];
 var DEFAULT_TIMEOUT_SECONDS = 1800;
 var DEFAULT_OUT_DIR = "tern-out";
 var USAGE2 = `Usage: tern run (--prompt TEXT | --prompt-file FILE) [options]
@@ -27248,8 +27306,8 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
   }
   if (!isDir) throw new UsageError(`--cwd ${cwd} is not an existing directory`);
   const outDir = path17.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
-  const approvalPolicy = oneOf("--approval-policy", values["approval-policy"] ?? "never", APPROVAL_POLICIES2);
-  const sandbox = oneOf("--sandbox", values.sandbox ?? "workspace-write", SANDBOX_MODES2);
+  const approvalPolicy = oneOf("--approval-policy", values["approval-policy"] ?? "never", APPROVAL_POLICIES3);
+  const sandbox = oneOf("--sandbox", values.sandbox ?? "workspace-write", SANDBOX_MODES3);
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1e3;
   if (values.timeout !== void 0) {
     const seconds = Number(values.timeout);

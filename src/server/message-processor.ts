@@ -19,6 +19,16 @@ import { TernError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { VERSION } from '../util/version.js';
 import type { Outgoing } from './outgoing.js';
+import {
+  checkUserInput,
+  invalid,
+  objectParams,
+  optionalApprovalPolicy,
+  optionalEnum,
+  optionalField,
+  requireField,
+  SANDBOX_MODES,
+} from './params.js';
 
 export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start'] as const;
 
@@ -48,14 +58,24 @@ export class MessageProcessor {
     try {
       switch (req.method) {
         case 'thread/start': {
-          const params = objectParams(req.params, true) as ThreadStartParams;
+          const raw = objectParams(req.params, true);
+          for (const f of ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions']) optionalField(raw, f, 'string');
+          optionalField(raw, 'ephemeral', 'boolean');
+          optionalField(raw, 'config', 'object');
+          optionalEnum(raw, 'sandbox', SANDBOX_MODES);
+          optionalApprovalPolicy(raw, 'approvalPolicy');
+          const params = raw as ThreadStartParams;
           const result = await this.o.threads.startThread(params, this.originator);
           return new ReplyThen(result, () => this.o.threads.announceThread(result.thread.id));
         }
         case 'turn/start': {
-          const params = objectParams(req.params, false) as unknown as TurnStartParams;
-          requireField(params, 'threadId', 'string');
-          requireField(params, 'input', 'array');
+          const raw = objectParams(req.params, false);
+          requireField(raw, 'threadId', 'string');
+          requireField(raw, 'input', 'array');
+          checkUserInput(raw.input as unknown[]);
+          optionalField(raw, 'model', 'string');
+          optionalApprovalPolicy(raw, 'approvalPolicy');
+          const params = raw as unknown as TurnStartParams;
           const { turn, begin } = this.o.threads.prepareTurn(params);
           return new ReplyThen({ turn }, begin);
         }
@@ -72,8 +92,9 @@ export class MessageProcessor {
 
   private initialize(rawParams: unknown): ReplyThen {
     if (this.initialized) throw invalid('Already initialized');
-    const params = objectParams(rawParams, false) as unknown as InitializeParams;
-    requireField(params, 'clientInfo', 'object');
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'clientInfo', 'object');
+    const params = raw as unknown as InitializeParams;
     const info = params.clientInfo;
     if (typeof info.name !== 'string') throw invalid('Invalid request: missing field `name`');
     if (typeof info.version !== 'string') throw invalid('Invalid request: missing field `version`');
@@ -102,40 +123,8 @@ export function userAgent(clientName: string, clientVersion: string): string {
   return `${clientName}/${VERSION} (${os.type()} ${os.release()}; ${os.arch()}) tern (${clientName}; ${clientVersion})`;
 }
 
-function invalid(message: string): RpcError {
-  return new RpcError(ErrorCode.InvalidRequest, message);
-}
-
 function toRpcError(err: unknown): RpcError {
   if (err instanceof RpcError) return err;
   if (err instanceof TernError) return invalid(err.message);
   return new RpcError(ErrorCode.InternalError, err instanceof Error ? err.message : String(err));
-}
-
-function objectParams(params: unknown, optional: boolean): Record<string, unknown> {
-  if (params === undefined || params === null) {
-    if (optional) return {};
-    throw invalid('Invalid request: missing field `params`');
-  }
-  if (typeof params !== 'object' || Array.isArray(params)) {
-    throw invalid(`Invalid request: invalid type: ${describe(params)}, expected a params object`);
-  }
-  return params as Record<string, unknown>;
-}
-
-function requireField(obj: object, field: string, type: 'string' | 'array' | 'object'): void {
-  const value = (obj as Record<string, unknown>)[field];
-  if (value === undefined || value === null) throw invalid(`Invalid request: missing field \`${field}\``);
-  const ok =
-    type === 'array' ? Array.isArray(value) : type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;
-  if (!ok) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${type === 'array' ? 'a sequence' : `a ${type}`} for \`${field}\``);
-}
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'sequence';
-  if (v === null) return 'null';
-  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
-  if (typeof v === 'number') return Number.isInteger(v) ? `integer \`${v}\`` : `floating point \`${v}\``;
-  if (typeof v === 'boolean') return `boolean \`${v}\``;
-  return 'map';
 }

@@ -296,6 +296,65 @@ describe('tern app-server: protocol errors', () => {
     expect(await peer.close()).toBe(0);
   });
 
+  it('rejects ill-typed params with -32600 and the reference wording', async () => {
+    const { peer } = await start([]);
+    await initialize(peer);
+    await expect(peer.request('thread/start', { sandbox: 'workspaceWrite' })).rejects.toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('unknown variant `workspaceWrite`, expected one of `read-only`, `workspace-write`, `danger-full-access`'),
+    });
+    await expect(peer.request('thread/start', { approvalPolicy: 'on-failure' })).rejects.toMatchObject({ code: -32600 });
+    await expect(peer.request('thread/start', { cwd: 5 })).rejects.toMatchObject({
+      code: -32600,
+      message: 'Invalid request: invalid type: integer `5`, expected a string for `cwd`',
+    });
+    await expect(peer.request('thread/start', [])).rejects.toMatchObject({ code: -32600 });
+    const { thread } = await peer.request('thread/start', { cwd: workRoot, approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } });
+    await expect(peer.request('turn/start', { threadId: thread.id, input: [5] })).rejects.toMatchObject({ code: -32600 });
+    await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text' }] })).rejects.toMatchObject({
+      code: -32600,
+      message: 'Invalid request: missing field `text`',
+    });
+    await expect(peer.request('turn/start', { threadId: thread.id, input: 'hi' })).rejects.toMatchObject({ code: -32600 });
+    expectConforms(peer);
+  });
+
+  it('refuses a second turn/start while a turn is running', async () => {
+    const { peer } = await start([{ output: [{ type: 'message', text: 'slow' }], delayMs: 300 }]);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'one' }] });
+    await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'two' }] })).rejects.toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('already has a turn in progress'),
+    });
+    expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
+    expectConforms(peer);
+  });
+
+  it('survives a burst of random garbage lines and still answers', async () => {
+    const { peer } = await start([]);
+    // Deterministic pseudo-random lines: bytes, JSON scalars, arrays, objects with odd ids/methods.
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const values = [null, true, 0, -1, 1.5, '', 'x', [], {}, { id: {} }, { id: null, method: 5 }, { result: 1 }, { id: 99, result: {} }, { id: 3, error: {} }];
+    for (let i = 0; i < 300; i++) {
+      const kind = rand();
+      if (kind < 0.4) peer.sendRaw(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => String.fromCharCode(32 + Math.floor(rand() * 95))).join(''));
+      else if (kind < 0.8) peer.send(pick(values));
+      else peer.send({ id: `g${i}`, method: pick(['initialize', 'thread/start', 'turn/start', 'x/y']), params: pick(values) });
+    }
+    const init = await initialize(peer).catch((e) => e);
+    // Whether or not a garbage initialize got in first, the connection is alive and answers.
+    expect(init).toBeTruthy();
+    const res = await peer.request('thread/start', { cwd: workRoot }).catch((e) => e);
+    expect(res.thread?.id ?? res.code).toBeTruthy();
+    expect(peer.exitCode).toBeUndefined();
+    expect(peer.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+    expectConforms(peer);
+  });
+
   it('rejects a clientInfo.name that is not a valid header value', async () => {
     const { peer } = await start([]);
     await expect(peer.request('initialize', { clientInfo: { name: 'bad\nname', version: '1' } })).rejects.toMatchObject({

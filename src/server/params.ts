@@ -1,0 +1,93 @@
+// Checks of incoming params, with the reference server's error wording
+// ("Invalid request: missing field `x`", "unknown variant `v`, expected one of ...").
+// Hand-written rather than schema-driven: tern implements three methods, and the
+// messages must match serde's wording, which no schema validator produces.
+
+import { RpcError } from '../jsonrpc/connection.js';
+import { ErrorCode } from '../protocol/jsonrpc.js';
+
+export function invalid(message: string): RpcError {
+  return new RpcError(ErrorCode.InvalidRequest, message);
+}
+
+export function objectParams(params: unknown, optional: boolean): Record<string, unknown> {
+  if (params === undefined || params === null) {
+    if (optional) return {};
+    throw invalid('Invalid request: missing field `params`');
+  }
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw invalid(`Invalid request: invalid type: ${describe(params)}, expected a params object`);
+  }
+  return params as Record<string, unknown>;
+}
+
+type FieldType = 'string' | 'boolean' | 'array' | 'object';
+
+function matches(value: unknown, type: FieldType): boolean {
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === type;
+}
+
+const article = (type: FieldType) => (type === 'array' ? 'a sequence' : type === 'object' ? 'a map' : `a ${type}`);
+
+export function requireField(obj: Record<string, unknown>, field: string, type: FieldType): void {
+  const value = obj[field];
+  if (value === undefined || value === null) throw invalid(`Invalid request: missing field \`${field}\``);
+  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)} for \`${field}\``);
+}
+
+/** An optional field: absent or null is fine, anything else must have the type. */
+export function optionalField(obj: Record<string, unknown>, field: string, type: FieldType): void {
+  const value = obj[field];
+  if (value === undefined || value === null) return;
+  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)} for \`${field}\``);
+}
+
+export function optionalEnum(obj: Record<string, unknown>, field: string, variants: readonly string[]): void {
+  const value = obj[field];
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || !variants.includes(value)) {
+    const got = typeof value === 'string' ? `unknown variant \`${value}\`` : `invalid type: ${describe(value)}`;
+    throw invalid(`Invalid request: ${got}, expected one of ${variants.map((v) => `\`${v}\``).join(', ')} for \`${field}\``);
+  }
+}
+
+export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
+
+/** `approvalPolicy`: one of the string policies or `{granular: {...}}`. */
+export function optionalApprovalPolicy(obj: Record<string, unknown>, field: string): void {
+  const value = obj[field];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const g = (value as Record<string, unknown>).granular;
+    if (Object.keys(value).length === 1 && g !== null && typeof g === 'object') {
+      for (const k of ['sandbox_approval', 'rules', 'mcp_elicitations']) {
+        if (typeof (g as Record<string, unknown>)[k] !== 'boolean') throw invalid(`Invalid request: missing field \`${k}\``);
+      }
+      return;
+    }
+  }
+  optionalEnum(obj, field, APPROVAL_POLICIES);
+}
+
+/** Each input item must be a map with a string `type`. */
+export function checkUserInput(input: unknown[]): void {
+  input.forEach((item) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw invalid(`Invalid request: invalid type: ${describe(item)}, expected internally tagged enum UserInput`);
+    }
+    const t = (item as Record<string, unknown>).type;
+    if (typeof t !== 'string') throw invalid('Invalid request: missing field `type`');
+    if (t === 'text' && typeof (item as Record<string, unknown>).text !== 'string') throw invalid('Invalid request: missing field `text`');
+  });
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'sequence';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `integer \`${v}\`` : `floating point \`${v}\``;
+  if (typeof v === 'boolean') return `boolean \`${v}\``;
+  return 'map';
+}

@@ -20,7 +20,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startModelServer, type ModelServer, type ScriptStep } from '../test/fixtures/model-server/server.js';
+import { startModelServer, type ModelServer } from '../test/fixtures/model-server/server.js';
+import { HELLO_REPO, TEXT_REPLY, TEXT_SCRIPT, TOOLS_EXPECTED_FILES, TOOLS_FINAL_MESSAGE, toolsScript } from '../test/fixtures/scenarios.js';
 import { codexBinaryPath, codexPeerCommand, codexVersion } from '../test/support/codex-peer.js';
 import { createTempRepo } from '../test/support/git-repo.js';
 import { spawnPeer, type JsonlPeer, type ServerMessage } from '../test/support/jsonl-peer.js';
@@ -41,37 +42,11 @@ const METRICS: readonly { key: MetricKey; label: string; unit: 'ms' | 'MiB' }[] 
   { key: 'peakRssMiB', label: 'peak RSS', unit: 'MiB' },
 ];
 
-const TEXT_REPLY = 'Hello from the mock model. Nothing to do.';
-const FINAL_REPLY = 'Done: read hello.txt, patched it, added notes.txt and wrote out.txt.';
-const HELLO = 'hello from the bench repo\n';
-
-const PATCH = [
-  '*** Begin Patch',
-  '*** Add File: notes.txt',
-  '+created by apply_patch',
-  '*** Update File: hello.txt',
-  '@@',
-  '-hello from the bench repo',
-  '+hello from the bench repo (patched)',
-  '*** End Patch',
-  '',
-].join('\n');
-
-const TEXT_SCRIPT: ScriptStep[] = [{ output: [{ type: 'message', text: TEXT_REPLY }] }];
-const TOOLS_SCRIPT: ScriptStep[] = [
-  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'cat hello.txt' } }] },
-  { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: PATCH }] },
-  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo hi > out.txt && cat out.txt' } }] },
-  { output: [{ type: 'message', text: FINAL_REPLY }] },
-];
+const TOOLS_SCRIPT = toolsScript();
 const MODEL_CALLS = TEXT_SCRIPT.length + TOOLS_SCRIPT.length;
 
 /** The repo after the tools turn, as both servers must leave it (files outside .git). */
-const EXPECTED_FILES: Record<string, string> = {
-  'hello.txt': 'hello from the bench repo (patched)\n',
-  'notes.txt': 'created by apply_patch\n',
-  'out.txt': 'hi\n',
-};
+const EXPECTED_FILES = TOOLS_EXPECTED_FILES;
 
 const TURN_TIMEOUT_MS = 60_000;
 
@@ -196,7 +171,7 @@ async function runOnce(server: ServerName, workRoot: string, tag: string): Promi
   live.add(model);
   let peer: JsonlPeer | undefined;
   try {
-    const repo = createTempRepo({ 'hello.txt': HELLO }, dir);
+    const repo = createTempRepo(HELLO_REPO, dir);
     // Fresh TERN_HOME / CODEX_HOME (+ HOME, TMPDIR for codex) each time: a newcomer's first start.
     const cmd =
       server === 'tern'
@@ -215,12 +190,12 @@ async function runOnce(server: ServerName, workRoot: string, tag: string): Promi
 
     const text = await timedTurn(server, peer, repo, 'Say hello.', 'text turn');
     checkAgentText(server, 'text turn', text.notes, TEXT_REPLY);
-    if (!sameFiles(snapshot(repo), { 'hello.txt': HELLO })) {
+    if (!sameFiles(snapshot(repo), HELLO_REPO)) {
       throw new BenchAbort(`${server} text turn changed the repo: ${JSON.stringify(snapshot(repo))}`);
     }
 
     const tools = await timedTurn(server, peer, repo, 'Read hello.txt, patch it, and write out.txt.', 'tools turn');
-    checkAgentText(server, 'tools turn', tools.notes, FINAL_REPLY);
+    checkAgentText(server, 'tools turn', tools.notes, TOOLS_FINAL_MESSAGE);
     checkToolItems(server, tools.notes);
 
     const peakRssMiB = readVmHWMMiB(peer.pid);

@@ -86,15 +86,7 @@ export async function runCommand(argv: string[], io?: Partial<RunIo>): Promise<n
   }
 }
 
-interface Outcome {
-  status: RunStatus;
-  exitCode: number;
-  reason: string | null;
-  threadId: string | null;
-  turnId: string | null;
-  finalMessage: string | null;
-  tokenUsage: RunResult['tokenUsage'];
-}
+type Outcome = Pick<RunResult, 'status' | 'exitCode' | 'reason' | 'threadId' | 'turnId' | 'finalMessage' | 'tokenUsage'>;
 
 class RunTimeout extends Error {
   override name = 'RunTimeout';

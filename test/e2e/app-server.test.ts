@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/server.js';
 import type { ScriptStep } from '../fixtures/model-server/types.js';
+import { HELLO_REPO, HELLO_TEXT, TOOLS_EXPECTED_FILES, TOOLS_FINAL_MESSAGE, toolsScript } from '../fixtures/scenarios.js';
 import { MOCK_API_KEY } from '../support/codex-peer.js';
 import { createTempRepo } from '../support/git-repo.js';
 import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
@@ -63,33 +64,11 @@ function expectConforms(peer: JsonlPeer) {
 const waitTurnCompleted = (peer: JsonlPeer, turnId: string) =>
   peer.waitFor((m) => m.method === 'turn/completed' && m.params?.turn?.id === turnId, 30_000);
 
-const PATCH = [
-  '*** Begin Patch',
-  '*** Add File: notes.txt',
-  '+created by apply_patch',
-  '*** Update File: hello.txt',
-  '@@',
-  '-hello from the test repo',
-  '+hello from the test repo (patched)',
-  '*** End Patch',
-  '',
-].join('\n');
-
-const TOOLS_SCRIPT: ScriptStep[] = [
-  {
-    output: [
-      { type: 'reasoning', summary: '**Reading**\n\nLook at hello.txt first.' },
-      { type: 'function_call', name: 'exec_command', arguments: { cmd: 'cat hello.txt', yield_time_ms: 1000 } },
-    ],
-  },
-  { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: PATCH }] },
-  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo hi > out.txt && cat out.txt && exit 3' } }] },
-  { output: [{ type: 'message', text: 'Done: read hello.txt, patched it, added notes.txt and wrote out.txt.' }] },
-];
+const TOOLS_SCRIPT = toolsScript('echo hi > out.txt && cat out.txt && exit 3');
 
 describe('tern app-server: a turn with a command and a patch', () => {
   it('streams every item lifecycle, edits the repo, and conforms to the 0.169.0 schema', async () => {
-    const repo = createTempRepo({ 'hello.txt': 'hello from the test repo\n' }, workRoot);
+    const repo = createTempRepo(HELLO_REPO, workRoot);
     const { peer, model } = await start(TOOLS_SCRIPT);
     const init = await initialize(peer);
     expect(init.userAgent).toMatch(/^tern_e2e\//);
@@ -138,7 +117,7 @@ describe('tern app-server: a turn with a command and a patch', () => {
     );
     expect(items['1:reasoning'].summary).toEqual(['**Reading**\n\nLook at hello.txt first.']);
     const cat = items['2:commandExecution'];
-    expect(cat).toMatchObject({ status: 'completed', exitCode: 0, aggregatedOutput: 'hello from the test repo\n', cwd: repo });
+    expect(cat).toMatchObject({ status: 'completed', exitCode: 0, aggregatedOutput: HELLO_TEXT, cwd: repo });
     expect(cat.commandActions).toEqual([{ type: 'read', command: 'cat hello.txt', name: 'hello.txt', path: path.join(repo, 'hello.txt') }]);
     const failing = items['4:commandExecution'];
     expect(failing).toMatchObject({ status: 'failed', exitCode: 3, aggregatedOutput: 'hi\n' });
@@ -157,20 +136,21 @@ describe('tern app-server: a turn with a command and a patch', () => {
       .map((n) => n.params.delta)
       .join('');
     expect(deltas).toBe(items['5:agentMessage'].text);
+    expect(deltas).toBe(TOOLS_FINAL_MESSAGE);
     expect(
       notes
         .filter((n) => n.method === 'item/commandExecution/outputDelta' && n.params.itemId === cat.id)
         .map((n) => n.params.delta)
         .join(''),
-    ).toBe('hello from the test repo\n');
+    ).toBe(HELLO_TEXT);
     const usage = notes.filter((n) => n.method === 'thread/tokenUsage/updated');
     expect(usage).toHaveLength(4);
     expect(usage.at(-1)!.params.tokenUsage.total.totalTokens).toBeGreaterThan(usage[0]!.params.tokenUsage.total.totalTokens);
 
     // The repo changed on disk.
-    expect(readFileSync(path.join(repo, 'hello.txt'), 'utf8')).toBe('hello from the test repo (patched)\n');
-    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('created by apply_patch\n');
-    expect(readFileSync(path.join(repo, 'out.txt'), 'utf8')).toBe('hi\n');
+    for (const [file, content] of Object.entries(TOOLS_EXPECTED_FILES)) {
+      expect(readFileSync(path.join(repo, file), 'utf8')).toBe(content);
+    }
 
     // What the model saw: the Codex tool names and shapes, and each request extends the last.
     const bodies = model.requests.filter((r) => r.path.endsWith('/responses')).map((r) => r.body as Record<string, any>);
@@ -217,7 +197,7 @@ describe('tern app-server: a turn with a command and a patch', () => {
 
 describe('tern app-server: the thread log', () => {
   it('records session meta, every model-visible item and every non-delta event, append-only', async () => {
-    const repo = createTempRepo({ 'hello.txt': 'hello from the test repo\n' }, workRoot);
+    const repo = createTempRepo(HELLO_REPO, workRoot);
     const { peer, model, cmd } = await start(TOOLS_SCRIPT);
     await initialize(peer);
     const { thread } = await peer.request('thread/start', { cwd: repo });

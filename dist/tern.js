@@ -22880,6 +22880,18 @@ var ThreadManager = class {
       }
     };
   }
+  /**
+   * Interrupts the running turn: its model request and tool processes are
+   * aborted, and it ends with `turn/completed` status `interrupted`.
+   */
+  interruptTurn(threadId, turnId) {
+    const t2 = this.get(threadId);
+    if (!t2.activeTurn) throw new TernError("no_active_turn", `no active turn to interrupt on thread ${threadId}`);
+    if (t2.activeTurn.turn.id !== turnId) {
+      throw new TernError("turn_mismatch", `expected active turn id ${t2.activeTurn.turn.id} but found ${turnId}`);
+    }
+    t2.activeTurn.abort.abort();
+  }
   /** Aborts running turns and waits for them and for pending log writes. */
   async shutdown() {
     const running = [...this.threads.values()].map((t2) => {
@@ -23118,7 +23130,7 @@ function describe(v2) {
 }
 
 // src/server/message-processor.ts
-var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start"];
+var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start", "turn/interrupt"];
 var MessageProcessor = class {
   constructor(o3) {
     this.o = o3;
@@ -23156,6 +23168,13 @@ var MessageProcessor = class {
           const params = raw;
           const { turn, begin } = this.o.threads.prepareTurn(params);
           return new ReplyThen({ turn }, begin);
+        }
+        case "turn/interrupt": {
+          const raw = objectParams(req.params, false);
+          requireField(raw, "threadId", "string");
+          requireField(raw, "turnId", "string");
+          this.o.threads.interruptTurn(raw.threadId, raw.turnId);
+          return {};
         }
       }
     } catch (err) {

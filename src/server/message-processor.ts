@@ -30,7 +30,7 @@ import {
   SANDBOX_MODES,
 } from './params.js';
 
-export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start'] as const;
+export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt'] as const;
 
 export interface ProcessorOptions {
   threads: ThreadManager;
@@ -78,6 +78,13 @@ export class MessageProcessor {
           const params = raw as unknown as TurnStartParams;
           const { turn, begin } = this.o.threads.prepareTurn(params);
           return new ReplyThen({ turn }, begin);
+        }
+        case 'turn/interrupt': {
+          const raw = objectParams(req.params, false);
+          requireField(raw, 'threadId', 'string');
+          requireField(raw, 'turnId', 'string');
+          this.o.threads.interruptTurn(raw.threadId as string, raw.turnId as string);
+          return {};
         }
       }
     } catch (err) {

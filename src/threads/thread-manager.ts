@@ -229,6 +229,19 @@ export class ThreadManager {
     };
   }
 
+  /**
+   * Interrupts the running turn: its model request and tool processes are
+   * aborted, and it ends with `turn/completed` status `interrupted`.
+   */
+  interruptTurn(threadId: string, turnId: string): void {
+    const t = this.get(threadId);
+    if (!t.activeTurn) throw new TernError('no_active_turn', `no active turn to interrupt on thread ${threadId}`);
+    if (t.activeTurn.turn.id !== turnId) {
+      throw new TernError('turn_mismatch', `expected active turn id ${t.activeTurn.turn.id} but found ${turnId}`);
+    }
+    t.activeTurn.abort.abort();
+  }
+
   /** Aborts running turns and waits for them and for pending log writes. */
   async shutdown(): Promise<void> {
     const running = [...this.threads.values()].map((t) => {

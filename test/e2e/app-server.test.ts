@@ -3,6 +3,7 @@
  * an independent JSONL peer, against the scripted Responses API server on 127.0.0.1. Every
  * message the server sends is checked against the JSON Schema of the pinned codex 0.169.0.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -421,6 +422,31 @@ describe('tern app-server: model failures', () => {
     expect(done.params.turn.status).toBe('failed');
     expect(done.params.turn.error.message).toContain('TERN_MOCK_API_KEY');
     expect(model.requests).toHaveLength(0);
+    expectConforms(peer);
+  });
+});
+
+describe('tern app-server: turn/interrupt', () => {
+  it('kills the running command and ends the turn as interrupted', async () => {
+    const marker = `tern-interrupt-${process.pid}-${Date.now()}`;
+    const { peer } = await start([
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: `bash -c 'sleep 60; true' ${marker}` } }] },
+    ]);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'wait' }] });
+    await peer.waitFor((m) => m.method === 'item/started' && m.params.item.type === 'commandExecution');
+    await expect(peer.request('turn/interrupt', { threadId: thread.id, turnId: 'not-the-turn' })).rejects.toMatchObject({ code: -32600 });
+    expect(await peer.request('turn/interrupt', { threadId: thread.id, turnId: turn.id })).toEqual({});
+    const done = await waitTurnCompleted(peer, turn.id);
+    expect(done.params.turn.status).toBe('interrupted');
+    const cmd = notifications(peer).find((n) => n.method === 'item/completed' && n.params.item.type === 'commandExecution')!;
+    expect(cmd.params.item.status).toBe('failed');
+    expect(() => execFileSync('pgrep', ['-f', marker])).toThrow();
+    await expect(peer.request('turn/interrupt', { threadId: thread.id, turnId: turn.id })).rejects.toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('no active turn'),
+    });
     expectConforms(peer);
   });
 });

@@ -120,3 +120,26 @@ describe('tern run against codex app-server and tern app-server', () => {
     }
   });
 });
+
+describe('tern run --timeout against tern app-server', () => {
+  it('interrupts the turn, kills its command, and exits 4 with status interrupted', async () => {
+    const model = await startModelServer({
+      script: [{ output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'sleep 60' } }] }],
+    });
+    try {
+      const repo = createTempRepo(FILES, workRoot);
+      const out = path.join(workRoot, 'out-timeout');
+      const env = ternTestEnv(await mkdtemp(path.join(workRoot, 'home-')));
+      const args = [TERN_BIN, 'run', '--cwd', repo, '--prompt', 'wait', '--out', out, '--timeout', '2', ...mockProviderFlags(model.url, MOCK_ENV_KEY)];
+      const started = Date.now();
+      const err = (await run(process.execPath, args, { env, timeout: 60_000 }).catch((e: unknown) => e)) as { code: number; stderr: string };
+      expect(err.code, err.stderr).toBe(4);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
+      expect(result.status).toBe('interrupted');
+      expect(result.reason).toContain('interrupted');
+    } finally {
+      await model.close();
+    }
+  });
+});

@@ -11373,7 +11373,7 @@ var TurnRunner = class {
           }
           case "output_item_done": {
             const it2 = ev.item;
-            outputs.push(it2);
+            if (it2.type !== "reasoning" || it2.encrypted_content) outputs.push(it2);
             if (it2.type === "message") {
               const id = it2.id ?? newId();
               const item = openMessage(id);
@@ -22538,8 +22538,8 @@ var ResponsesModelClient = class {
       stream: true,
       prompt_cache_key: request.promptCacheKey
     };
-    if (request.reasoningEffort) {
-      body.reasoning = { effort: request.reasoningEffort, summary: "auto" };
+    if (request.reasoningEffort || isReasoningModel(request.model)) {
+      body.reasoning = { summary: "auto", ...request.reasoningEffort ? { effort: request.reasoningEffort } : {} };
       body.include = ["reasoning.encrypted_content"];
     }
     let events;
@@ -22573,6 +22573,9 @@ var ResponsesModelClient = class {
     }
   }
 };
+function isReasoningModel(model) {
+  return /^(gpt-5|o\d|codex-)/.test(model);
+}
 function mapEvent(ev) {
   switch (ev.type) {
     case "response.output_item.added":
@@ -28018,9 +28021,10 @@ function renderResponse(opts) {
   emit("response.in_progress", { response: snapshot("in_progress", [], null, null) });
   const head = events.length;
   const done = [];
+  const encrypted = Array.isArray(request.include) && request.include.includes("reasoning.encrypted_content");
   if (typeof opts.mode !== "object") {
     opts.items.forEach((item, outputIndex) => {
-      done.push(renderItem(item, outputIndex, ids, emit));
+      done.push(renderItem(item, outputIndex, ids, emit, encrypted));
     });
   }
   let response;
@@ -28036,7 +28040,7 @@ function renderResponse(opts) {
   }
   return { events, head, response };
 }
-function renderItem(item, outputIndex, ids, emit) {
+function renderItem(item, outputIndex, ids, emit, encryptedReasoning = false) {
   const at2 = { output_index: outputIndex };
   switch (item.type) {
     case "message": {
@@ -28081,6 +28085,7 @@ function renderItem(item, outputIndex, ids, emit) {
         id,
         summary: text === "" ? [] : [{ type: "summary_text", text }]
       };
+      if (encryptedReasoning) doneItem.encrypted_content = `enc_${Buffer.from(`${id}:${text}`).toString("base64")}`;
       emit("response.output_item.done", { ...at2, item: doneItem });
       return doneItem;
     }

@@ -241,7 +241,10 @@ class TurnRunner {
           }
           case 'output_item_done': {
             const it = ev.item;
-            outputs.push(it);
+            // With store:false the provider keeps nothing: a reasoning item can
+            // only be replayed with its encrypted content, so one without it
+            // stays out of the history (it is still shown to the client).
+            if (it.type !== 'reasoning' || it.encrypted_content) outputs.push(it);
             if (it.type === 'message') {
               const id = it.id ?? newId();
               const item = openMessage(id) as ThreadItemOf<'agentMessage'>;

@@ -1,2 +1,2 @@
 export * from './types.js';
-export { ResponsesModelClient, type ResponsesClientOptions } from './responses-client.js';
+export { isReasoningModel, ResponsesModelClient, type ResponsesClientOptions } from './responses-client.js';

@@ -43,8 +43,10 @@ export class ResponsesModelClient implements ModelClient {
       stream: true,
       prompt_cache_key: request.promptCacheKey,
     };
-    if (request.reasoningEffort) {
-      body.reasoning = { effort: request.reasoningEffort, summary: 'auto' };
+    if (request.reasoningEffort || isReasoningModel(request.model)) {
+      // Requests are stateless (store:false), so reasoning can only be carried
+      // to the next request as encrypted content.
+      body.reasoning = { summary: 'auto', ...(request.reasoningEffort ? { effort: request.reasoningEffort } : {}) };
       body.include = ['reasoning.encrypted_content'];
     }
 
@@ -81,6 +83,11 @@ export class ResponsesModelClient implements ModelClient {
       throw new ModelError('stream_disconnected', 'stream closed before response.completed');
     }
   }
+}
+
+/** Model families that reason (and reject `include: reasoning.encrypted_content` otherwise). */
+export function isReasoningModel(model: string): boolean {
+  return /^(gpt-5|o\d|codex-)/.test(model);
 }
 
 function mapEvent(ev: Record<string, unknown>): ModelEvent | 'failed' | null {

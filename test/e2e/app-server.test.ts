@@ -196,6 +196,38 @@ describe('tern app-server: a turn with a command and a patch', () => {
   });
 });
 
+describe('tern app-server: reasoning across stateless requests', () => {
+  const script: ScriptStep[] = [
+    { output: [{ type: 'reasoning', summary: 'think' }, { type: 'function_call', name: 'exec_command', arguments: { cmd: 'true' } }] },
+    { output: [{ type: 'message', text: 'ok' }] },
+  ];
+
+  async function twoRequests(model?: string) {
+    const { peer, model: server } = await start(script);
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: workRoot, ...(model ? { model } : {}) });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
+    return server.requests.map((r) => r.body as Record<string, any>);
+  }
+
+  it('asks a reasoning model for encrypted reasoning and replays it (store:false)', async () => {
+    const [first, second] = await twoRequests();
+    expect(first!.store).toBe(false);
+    expect(first!.include).toEqual(['reasoning.encrypted_content']);
+    expect(first!.reasoning).toMatchObject({ summary: 'auto' });
+    const replayed = (second!.input as Record<string, any>[]).find((i) => i.type === 'reasoning');
+    expect(replayed?.encrypted_content).toMatch(/^enc_/);
+  });
+
+  it('sends no reasoning options to other models, and does not replay reasoning it cannot carry', async () => {
+    const [first, second] = await twoRequests('gpt-4.1');
+    expect(first!.include).toBeUndefined();
+    expect(first!.reasoning).toBeUndefined();
+    expect((second!.input as Record<string, any>[]).some((i) => i.type === 'reasoning')).toBe(false);
+  });
+});
+
 describe('tern app-server: the thread log', () => {
   it('records session meta, every model-visible item and every non-delta event, append-only', async () => {
     const repo = createTempRepo(HELLO_REPO, workRoot);

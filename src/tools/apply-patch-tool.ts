@@ -7,21 +7,24 @@ import type { ToolSpec } from '../model/types.js';
 
 export const APPLY_PATCH = 'apply_patch';
 
-const PATCH_GRAMMAR = [
-  'start: "*** Begin Patch" NL operation+ "*** End Patch" NL?',
+// A contextual lexer keeps LINE from swallowing the `*** ...` headers: at every
+// point where a header may start, LINE is not among the expected terminals.
+export const PATCH_GRAMMAR = [
+  'start: begin_patch operation+ end_patch',
+  'begin_patch: "*** Begin Patch" LF',
+  'end_patch: "*** End Patch" LF?',
   'operation: add_file | delete_file | update_file',
-  'add_file: "*** Add File: " PATH NL added_line+',
-  'delete_file: "*** Delete File: " PATH NL',
-  'update_file: "*** Update File: " PATH NL move_to? hunk+',
-  'move_to: "*** Move to: " PATH NL',
-  'hunk: hunk_header? body_line+ end_of_file?',
-  'hunk_header: ("@@" | "@@ " TEXT) NL',
-  'added_line: "+" TEXT? NL',
-  'body_line: (" " | "-" | "+") TEXT? NL',
-  'end_of_file: "*** End of File" NL',
-  'PATH: /[^\\n]+/',
-  'TEXT: /[^\\n]+/',
-  'NL: "\\n"',
+  'add_file: "*** Add File: " LINE LF plus_line+',
+  'delete_file: "*** Delete File: " LINE LF',
+  'update_file: "*** Update File: " LINE LF move_to? hunk_lines?',
+  'move_to: "*** Move to: " LINE LF',
+  'hunk_lines: (hunk_header | diff_line)+ end_of_file?',
+  'hunk_header: "@@" (" " LINE)? LF',
+  'plus_line: "+" LINE? LF',
+  'diff_line: (" " | "-" | "+") LINE? LF',
+  'end_of_file: "*** End of File" LF',
+  'LINE: /[^\\n]+/',
+  'LF: "\\n"',
 ].join('\n');
 
 export const applyPatchSpec: ToolSpec = {

@@ -2,6 +2,8 @@
 // an off-by-one bug, plus the scripted model turn that fixes it. Kept as data so
 // it ships inside dist/tern.js.
 
+import type { ScriptStep } from '../../test/fixtures/model-server/types.js';
+
 export const DEMO_FILES: Record<string, string> = {
   'package.json': JSON.stringify(
     { name: 'tern-demo-stats', version: '1.0.0', type: 'module', scripts: { test: 'node --test' } },
@@ -57,29 +59,29 @@ const FIX_PATCH = [
 ].join('\n');
 
 /** The scripted model's side of the demo turn (test/fixtures/model-server script steps). */
-export const DEMO_SCRIPT = [
+export const DEMO_SCRIPT: ScriptStep[] = [
   {
     output: [
-      { type: 'reasoning' as const, summary: '**Reproducing the failure**\n\nRun the test suite first to see what breaks.' },
-      { type: 'function_call' as const, name: 'exec_command', arguments: { cmd: 'node --test', yield_time_ms: 10000 } },
+      { type: 'reasoning', summary: '**Reproducing the failure**\n\nRun the test suite first to see what breaks.' },
+      { type: 'function_call', name: 'exec_command', arguments: { cmd: 'node --test', yield_time_ms: 10000 } },
     ],
   },
   {
-    output: [{ type: 'function_call' as const, name: 'exec_command', arguments: { cmd: 'cat src/stats.js' } }],
+    output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'cat src/stats.js' } }],
   },
   {
     output: [
-      { type: 'reasoning' as const, summary: '**Fixing the mean**\n\n`mean` divides by `length - 1`; a mean divides by the count.' },
-      { type: 'custom_tool_call' as const, name: 'apply_patch', input: FIX_PATCH },
+      { type: 'reasoning', summary: '**Fixing the mean**\n\n`mean` divides by `length - 1`; a mean divides by the count.' },
+      { type: 'custom_tool_call', name: 'apply_patch', input: FIX_PATCH },
     ],
   },
   {
-    output: [{ type: 'function_call' as const, name: 'exec_command', arguments: { cmd: 'node --test', yield_time_ms: 10000 } }],
+    output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'node --test', yield_time_ms: 10000 } }],
   },
   {
     output: [
       {
-        type: 'message' as const,
+        type: 'message',
         text: 'Fixed `mean` in src/stats.js: it divided the sum by `values.length - 1` instead of `values.length`. `node --test` now passes (2 tests).',
       },
     ],

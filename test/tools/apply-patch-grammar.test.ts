@@ -16,7 +16,7 @@ const hasLark = spawnSync(PYTHON, ['-c', 'import lark'], { stdio: 'ignore' }).st
 
 const GOOD = [
   TOOLS_PATCH,
-  ...DEMO_SCRIPT.flatMap((s) => s.output).flatMap((o) => (o.type === 'custom_tool_call' ? [o.input] : [])),
+  ...DEMO_SCRIPT.flatMap((s) => ('output' in s ? s.output : [])).flatMap((o) => (o.type === 'custom_tool_call' ? [o.input] : [])),
   '*** Begin Patch\n*** Update File: src/a.py\n@@ class A:\n@@     def f(self):\n-        return 1\n+        return 2\n*** End of File\n*** Delete File: old.txt\n*** End Patch',
   '*** Begin Patch\n*** Update File: a.txt\n*** Move to: dir/b.txt\n@@\n keep\n-drop\n+\n*** End Patch\n',
   '*** Begin Patch\n*** Add File: empty-line.txt\n+\n+x\n*** Update File: b.txt\n-first\n+second\n@@ anchor\n ctx\n+added\n*** End Patch\n',

@@ -1,7 +1,4 @@
-export function nowMs(): number {
-  return Date.now();
-}
-
+/** Unix time in whole seconds (the protocol's `createdAt`, `startedAt`, ...). */
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }

@@ -22880,7 +22880,10 @@ var ThreadManager = class {
     return {
       turn: { ...turn },
       begin: () => {
-        active.done = this.executeTurn(t2, params, active);
+        active.done = this.executeTurn(t2, params, active).catch((err) => {
+          this.o.log.error(`turn ${turnId} crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+          t2.activeTurn = null;
+        });
       }
     };
   }

@@ -224,7 +224,12 @@ export class ThreadManager {
     return {
       turn: { ...turn },
       begin: () => {
-        active.done = this.executeTurn(t, params, active);
+        active.done = this.executeTurn(t, params, active).catch((err: unknown) => {
+          // executeTurn reports turn failures itself; reaching here is a bug, but
+          // it must not take the server (and every other thread) down with it.
+          this.o.log.error(`turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          t.activeTurn = null;
+        });
       },
     };
   }

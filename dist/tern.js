@@ -28308,11 +28308,11 @@ async function startModelServer(opts) {
     }
     const { step } = served;
     if ("httpError" in step) {
-      const { status, body, headers } = step.httpError;
+      const { status, body: body2, headers } = step.httpError;
       const defaultBody = {
         error: { message: `model-server: scripted HTTP ${status}`, type: errorTypeForStatus(status), param: null, code: null }
       };
-      sendJson(res, status, body === void 0 ? defaultBody : body, headers);
+      sendJson(res, status, body2 === void 0 ? defaultBody : body2, headers);
       return;
     }
     const items = "output" in step ? step.output : "cut" in step ? step.cut.after : [];
@@ -28327,24 +28327,11 @@ async function startModelServer(opts) {
     const delayMs = "output" in step ? step.delayMs ?? 0 : 0;
     const requestId = `req_${record.seq.toString(16).padStart(24, "0")}`;
     const streaming = request.stream === true;
-    if (route === "responses") {
-      const rendered2 = renderResponse({ ids, request, items, usage, mode });
-      if (streaming) {
-        const end = mode === "cut" ? "destroy" : "end";
-        await writeStream(res, { events: rendered2.events, head: rendered2.head, delayMs, end, signal, requestId });
-      } else if (mode === "cut") {
-        res.destroy();
-      } else if (typeof mode === "object") {
-        sendJson(res, 500, { error: { message: mode.failed.message, type: "server_error", param: null, code: mode.failed.code ?? "server_error" } });
-      } else {
-        if (delayMs > 0) await sleep3(delayMs, void 0, { signal }).catch(() => void 0);
-        if (!signal.aborted) sendJson(res, 200, rendered2.response, { "x-request-id": requestId });
-      }
-      return;
-    }
-    const rendered = renderChat({ ids, request, items, usage, mode });
+    const isResponses = route === "responses";
+    const rendered = isResponses ? renderResponse({ ids, request, items, usage, mode }) : renderChat({ ids, request, items, usage, mode });
+    const body = "response" in rendered ? rendered.response : rendered.completion;
     if (streaming) {
-      const end = mode === "cut" ? "destroy" : mode === "complete" ? "done-marker" : "end";
+      const end = mode === "cut" ? "destroy" : !isResponses && mode === "complete" ? "done-marker" : "end";
       await writeStream(res, { events: rendered.events, head: rendered.head, delayMs, end, signal, requestId });
     } else if (mode === "cut") {
       res.destroy();
@@ -28352,7 +28339,7 @@ async function startModelServer(opts) {
       sendJson(res, 500, { error: { message: mode.failed.message, type: "server_error", param: null, code: mode.failed.code ?? "server_error" } });
     } else {
       if (delayMs > 0) await sleep3(delayMs, void 0, { signal }).catch(() => void 0);
-      if (!signal.aborted) sendJson(res, 200, rendered.completion, { "x-request-id": requestId });
+      if (!signal.aborted) sendJson(res, 200, body, { "x-request-id": requestId });
     }
   };
   const handle = async (req, res) => {

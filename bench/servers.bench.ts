@@ -20,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startModelServer, type ModelServer } from '../test/fixtures/model-server/server.js';
+import { startModelServer, type ModelServer } from '../src/demo/model-server/server.js';
 import { HELLO_REPO, TEXT_REPLY, TEXT_SCRIPT, TOOLS_EXPECTED_FILES, TOOLS_FINAL_MESSAGE, toolsScript } from '../test/fixtures/scenarios.js';
 import { codexBinaryPath, codexPeerCommand, codexVersion } from '../test/support/codex-peer.js';
 import { createTempRepo } from '../test/support/git-repo.js';

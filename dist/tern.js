@@ -27794,13 +27794,13 @@ import os5 from "node:os";
 import path19 from "node:path";
 import { parseArgs as parseArgs3 } from "node:util";
 
-// test/fixtures/model-server/server.ts
+// src/demo/model-server/server.ts
 import { appendFileSync as appendFileSync2 } from "node:fs";
 import { createServer } from "node:http";
 import { setTimeout as sleep3 } from "node:timers/promises";
 import zlib from "node:zlib";
 
-// test/fixtures/model-server/common.ts
+// src/demo/model-server/common.ts
 var IdSource = class {
   #n = 0;
   next(prefix) {
@@ -27860,7 +27860,7 @@ function errorTypeForStatus(status) {
   return "invalid_request_error";
 }
 
-// test/fixtures/model-server/chat.ts
+// src/demo/model-server/chat.ts
 function chatUsageObject(u3) {
   return {
     prompt_tokens: u3.input_tokens,
@@ -27965,7 +27965,7 @@ function renderChat(opts) {
   return { events, head, completion };
 }
 
-// test/fixtures/model-server/responses.ts
+// src/demo/model-server/responses.ts
 function usageObject(u3) {
   return {
     input_tokens: u3.input_tokens,
@@ -28143,7 +28143,7 @@ function renderItem(item, outputIndex, ids, emit, encryptedReasoning = false) {
   }
 }
 
-// test/fixtures/model-server/server.ts
+// src/demo/model-server/server.ts
 var ITEM_TYPES = /* @__PURE__ */ new Set(["message", "reasoning", "function_call", "custom_tool_call"]);
 function checkItems(items, where) {
   if (!Array.isArray(items)) throw new TypeError(`${where}: expected an array of output items`);

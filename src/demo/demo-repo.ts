@@ -2,7 +2,7 @@
 // an off-by-one bug, plus the scripted model turn that fixes it. Kept as data so
 // it ships inside dist/tern.js.
 
-import type { ScriptStep } from '../../test/fixtures/model-server/types.js';
+import type { ScriptStep } from './model-server/types.js';
 
 export const DEMO_FILES: Record<string, string> = {
   'package.json': JSON.stringify(
@@ -58,7 +58,7 @@ const FIX_PATCH = [
   '',
 ].join('\n');
 
-/** The scripted model's side of the demo turn (test/fixtures/model-server script steps). */
+/** The scripted model's side of the demo turn (src/demo/model-server script steps). */
 export const DEMO_SCRIPT: ScriptStep[] = [
   {
     output: [

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCommand } from '../driver/index.js';
-import { startModelServer } from '../../test/fixtures/model-server/server.js';
+import { startModelServer } from './model-server/server.js';
 import { DEMO_FILES, DEMO_PROMPT, DEMO_SCRIPT } from './demo-repo.js';
 
 export interface DemoIo {

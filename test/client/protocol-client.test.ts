@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolClient, ServerExitedError, isNotification, spawnAppServer, type TapDirection } from '../../src/client/index.js';
 import type { JsonRpcNotification } from '../../src/protocol/jsonrpc.js';
-import { startModelServer, type ModelServer } from '../fixtures/model-server/server.js';
+import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
 import { codexPeerCommand, type CodexPeerCommand } from '../support/codex-peer.js';
 import { createConformanceChecker } from '../support/protocol-schema.js';
 

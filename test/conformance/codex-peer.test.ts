@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../fixtures/model-server/server.js';
+import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
 import { MOCK_API_KEY, MOCK_ENV_KEY, codexPeerCommand, mockProviderFlags } from '../support/codex-peer.js';
 import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
 import { createConformanceChecker } from '../support/protocol-schema.js';

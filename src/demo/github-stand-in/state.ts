@@ -1,0 +1,122 @@
+// The stand-in's memory: one repository, its pull requests, their comments and the repo's labels.
+// Records keep GitHub's field names where they mirror a field of the API (tests read them directly);
+// `head` and `base` are branch names of this repository, `labels` and `requested_reviewers` names/logins.
+
+export interface StoredPullRequest {
+  id: number;
+  number: number;
+  state: 'open' | 'closed';
+  title: string;
+  body: string | null;
+  head: string;
+  base: string;
+  draft: boolean;
+  labels: string[];
+  requested_reviewers: string[];
+  requested_teams: string[];
+  html_url: string;
+  user: string; // author login
+  maintainer_can_modify: boolean;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface StoredComment {
+  id: number;
+  issue_number: number;
+  body: string;
+  user: string;
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredLabel {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export interface StandInState {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  serverUrl: string; // web origin, for html_url values
+  apiUrl: string; // REST base URL, set once the server listens
+  actor: string; // login the token belongs to: author of what the stand-in creates
+  collaborators: string[] | null; // who may be requested as reviewer; null: anyone
+  pulls: StoredPullRequest[];
+  comments: StoredComment[];
+  labels: StoredLabel[];
+  lastNumber: number; // issues and pull requests share one number sequence, as on GitHub
+  lastId: number;
+}
+
+export interface StateOptions {
+  owner: string;
+  repo: string;
+  defaultBranch?: string;
+  serverUrl?: string;
+  actor?: string;
+  collaborators?: string[];
+}
+
+const FIRST_ID = 1_000_000;
+const DEFAULT_LABEL_COLOR = 'ededed';
+export const DEFAULT_ACTOR = 'github-actions[bot]';
+
+export function createState(opts: StateOptions): StandInState {
+  return {
+    owner: opts.owner,
+    repo: opts.repo,
+    defaultBranch: opts.defaultBranch ?? 'main',
+    serverUrl: (opts.serverUrl ?? 'https://github.com').replace(/\/+$/, ''),
+    apiUrl: '',
+    actor: opts.actor ?? DEFAULT_ACTOR,
+    collaborators: opts.collaborators ? [...opts.collaborators] : null,
+    pulls: [],
+    comments: [],
+    labels: [],
+    lastNumber: 0,
+    lastId: FIRST_ID,
+  };
+}
+
+export function nextId(state: StandInState): number {
+  return ++state.lastId;
+}
+
+export function nextNumber(state: StandInState): number {
+  return ++state.lastNumber;
+}
+
+/** GitHub's timestamps: ISO 8601, whole seconds, UTC. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function findPull(state: StandInState, number: number): StoredPullRequest | undefined {
+  return state.pulls.find((p) => p.number === number);
+}
+
+export function openPullFor(state: StandInState, head: string, base: string): StoredPullRequest | undefined {
+  return state.pulls.find((p) => p.state === 'open' && p.head === head && p.base === base);
+}
+
+/** Labels come into existence when first added to an issue, as on GitHub. */
+export function ensureLabel(state: StandInState, name: string): StoredLabel {
+  const existing = state.labels.find((l) => l.name.toLowerCase() === name.toLowerCase());
+  if (existing) return existing;
+  const label = { id: nextId(state), name, color: DEFAULT_LABEL_COLOR };
+  state.labels.push(label);
+  return label;
+}
+
+export function webUrl(state: StandInState, suffix = ''): string {
+  return `${state.serverUrl}/${state.owner}/${state.repo}${suffix}`;
+}
+
+export function apiRepoUrl(state: StandInState, suffix = ''): string {
+  return `${state.apiUrl}/repos/${state.owner}/${state.repo}${suffix}`;
+}

@@ -1,4 +1,6 @@
-// Bundles the CLI into dist/tern.js (one ESM file, committed). With --check,
+// Bundles the CLI into dist/tern.js and the GitHub Action's entry into
+// dist/action.js (one self-contained ESM file each, committed: the runner runs
+// dist/action.js with no `npm install`, and it starts dist/tern.js beside it). With --check,
 // builds into a temp dir and fails if the committed dist/ differs (stale bundle).
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync } from 'node:fs';
@@ -11,7 +13,7 @@ const check = process.argv.includes('--check');
 const outdir = check ? mkdtempSync(join(tmpdir(), 'tern-dist-')) : join(root, 'dist');
 
 await build({
-  entryPoints: { tern: join(root, 'src/cli/main.ts') },
+  entryPoints: { tern: join(root, 'src/cli/main.ts'), action: join(root, 'src/action/main.ts') },
   outdir,
   bundle: true,
   platform: 'node',
@@ -26,6 +28,7 @@ await build({
   },
 });
 chmodSync(join(outdir, 'tern.js'), 0o755);
+chmodSync(join(outdir, 'action.js'), 0o755);
 
 if (check) {
   const committed = join(root, 'dist');

@@ -1,17 +1,21 @@
 // The change a run made, as one patch: the working tree (tracked changes AND new
-// untracked files, .gitignore respected) against HEAD, or against the empty tree
-// in a repository without commits.
+// untracked files, .gitignore respected) against a base commit (default: HEAD),
+// or against the empty tree in a repository without commits.
 //
-// The user's index is never touched: everything happens in a throwaway index
-// (GIT_INDEX_FILE=<tmp>): `read-tree HEAD`, `add -A`, `diff --cached --binary HEAD`.
-// The temp index starts as a copy of the real one so `read-tree -m` can reuse its
-// stat cache (otherwise `add -A` re-hashes every file of a big repo). `add -A`
-// writes blob objects into the object store; that is harmless (git gc prunes them).
+// Git never runs with the checkout's own config here: the agent may have written
+// `.git/config`, hooks or attributes that make git run commands (a clean filter
+// runs on `git add`). Everything happens in a private git dir (src/git): a temp
+// bare repo that borrows the checkout's objects, with the checkout as work tree,
+// its own index (`read-tree <base>`, `add -A`, `diff --cached --binary <base>`),
+// and an environment built from nothing. The user's index and git dir are never
+// written. Ignore rules: `.gitignore` files of the work tree and the checkout's
+// `info/exclude` (copied: patterns only); global excludes (core.excludesFile) are
+// not read. The fresh index has no stat cache, so every file is hashed once.
+// LFS-tracked files whose content matches the base's pointer count as unchanged.
 
-import { copyFile, mkdtemp, realpath, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { stat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { EMPTY_TREE, checkoutHead, openPrivateGit, resolveCommit, unstageSmudgedLfs, type PrivateGit } from '../git/index.js';
 import { TernError, errorMessage } from '../util/errors.js';
 
 export interface WorktreeDiff {
@@ -21,8 +25,8 @@ export interface WorktreeDiff {
   files: string[];
 }
 
-// Pin the diff format regardless of the user's git config (noprefix, renames,
-// external diff drivers, colour) so the patch always applies with `git apply`.
+// Pin the diff format (noprefix, renames, external diff drivers, colour) so the
+// patch always applies with `git apply`.
 const DIFF_FORMAT = ['--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
 
 export interface WorktreeDiffOptions {
@@ -32,8 +36,15 @@ export interface WorktreeDiffOptions {
    * repository are ignored.
    */
   exclude?: string[];
+  /**
+   * Commit to diff against (hex id), e.g. HEAD as it was before the turn, so
+   * commits the model made during the turn are part of the diff. Default: the
+   * current HEAD (the empty tree when there is none).
+   */
+  base?: string;
 }
 
+/** The working tree against `base` (default HEAD) as one binary patch, computed in a private git dir. */
 export async function worktreeDiff(cwd: string, options: WorktreeDiffOptions = {}): Promise<WorktreeDiff> {
   const dir = path.resolve(cwd);
   try {
@@ -42,92 +53,43 @@ export async function worktreeDiff(cwd: string, options: WorktreeDiffOptions = {
     throw new TernError('not_a_directory', `cannot diff ${dir}: not an existing directory`);
   }
 
-  const plain = simpleGit({ baseDir: dir });
-  let inside = '';
+  let pg: PrivateGit;
   try {
-    inside = (await plain.raw(['rev-parse', '--is-inside-work-tree'])).trim();
-  } catch {
-    inside = '';
-  }
-  if (inside !== 'true') {
-    throw new TernError('not_a_git_repo', `cannot diff ${dir}: not inside a git work tree (run \`git init\` there first)`);
-  }
-
-  const root = (await plain.raw(['rev-parse', '--show-toplevel'])).trim();
-  const realIndex = path.resolve(dir, (await plain.raw(['rev-parse', '--git-path', 'index'])).trim());
-  const head = await resolveHead(plain);
-  const base = head ?? (await plain.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
-
-  // Compare real paths: --show-toplevel resolves symlinks (e.g. macOS /tmp).
-  const realPaths = await Promise.all(
-    (options.exclude ?? []).map((p) => realpath(path.resolve(dir, p)).catch(() => path.resolve(dir, p))),
-  );
-  const excludes = realPaths
-    .map((p) => path.relative(root, p))
-    .filter((rel) => rel.length > 0 && !rel.startsWith('..') && !path.isAbsolute(rel))
-    .map((rel) => `:(exclude,literal)${rel.split(path.sep).join('/')}`);
-
-  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'tern-index-'));
-  const tmpIndex = path.join(tmpDir, 'index');
-  try {
-    const git = simpleGit({ baseDir: root, allowEnvironment: ['GIT_INDEX_FILE'] }).env({
-      ...gitSafeEnv(process.env),
-      GIT_INDEX_FILE: tmpIndex,
-    });
-    if (head) {
-      let seeded = false;
-      try {
-        await copyFile(realIndex, tmpIndex);
-        seeded = true;
-      } catch {
-        // no index yet: plain read-tree below
-      }
-      try {
-        // Single-tree `-m` keeps stat info of entries whose content matches HEAD.
-        await git.raw(seeded ? ['read-tree', '-m', head] : ['read-tree', head]);
-      } catch {
-        // e.g. unmerged entries in the copied index: start from a clean index.
-        await rm(tmpIndex, { force: true });
-        await git.raw(['read-tree', head]);
-      }
-    } else {
-      await git.raw(['read-tree', '--empty']);
+    pg = await openPrivateGit(dir, { workTree: true });
+  } catch (err) {
+    if (err instanceof TernError && err.code === 'not_a_git_repo') {
+      throw new TernError('not_a_git_repo', `cannot diff ${dir}: not inside a git work tree (run \`git init\` there first)`);
     }
+    throw new TernError('git_diff_failed', `cannot diff ${dir}: ${errorMessage(err).trim()}`, { cause: err });
+  }
+  try {
+    const base = options.base !== undefined ? await resolveCommit(pg.git, options.base) : await checkoutHead(pg);
+    const excludes = await excludePathspecs(dir, pg.checkout.workTree, options.exclude ?? []);
+    const { git } = pg;
+    await git.raw(base ? ['read-tree', base] : ['read-tree', '--empty']);
     await git.raw(['add', '-A', '--', '.', ...excludes]);
-    const patch = await git.raw(['diff', '--cached', '--binary', ...DIFF_FORMAT, base, '--']);
-    const names = await git.raw(['diff', '--cached', '--name-only', '-z', '--no-renames', base, '--']);
+    const against = base ?? EMPTY_TREE[pg.checkout.objectFormat];
+    if (base) await unstageSmudgedLfs(git, base, pg.checkout);
+    const patch = await git.raw(['diff', '--cached', '--binary', ...DIFF_FORMAT, against, '--']);
+    const names = await git.raw(['diff', '--cached', '--name-only', '-z', '--no-renames', against, '--']);
     const files = names
       .split('\0')
       .filter((f) => f.length > 0)
       .sort();
     return { patch, files };
   } catch (err) {
-    if (err instanceof TernError) throw err;
     throw new TernError('git_diff_failed', `cannot diff ${dir}: ${errorMessage(err).trim()}`, { cause: err });
   } finally {
-    await rm(tmpDir, { recursive: true, force: true });
+    await pg.dispose();
   }
 }
 
-/**
- * simple-git refuses explicitly supplied GIT_* / editor / pager variables (and
- * strips inherited ones anyway); drop them, as simple-git does by default.
- */
-function gitSafeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (/^GIT_/i.test(k) || GUARDED_ENV.has(k.toUpperCase())) continue;
-    out[k] = v;
-  }
-  return out;
-}
-const GUARDED_ENV = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS']);
-
-async function resolveHead(git: SimpleGit): Promise<string | null> {
-  try {
-    const sha = (await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
-    return sha.length > 0 ? sha : null;
-  } catch {
-    return null; // unborn branch: no commit yet
-  }
+/** `:(exclude,literal)` pathspecs for the excluded paths that lie inside the work tree. */
+async function excludePathspecs(dir: string, root: string, exclude: string[]): Promise<string[]> {
+  // Compare real paths: the work tree root is a real path (e.g. macOS /tmp is a symlink).
+  const realPaths = await Promise.all(exclude.map((p) => realpath(path.resolve(dir, p)).catch(() => path.resolve(dir, p))));
+  return realPaths
+    .map((p) => path.relative(root, p))
+    .filter((rel) => rel.length > 0 && !rel.startsWith('..') && !path.isAbsolute(rel))
+    .map((rel) => `:(exclude,literal)${rel.split(path.sep).join('/')}`);
 }

@@ -4,12 +4,17 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { worktreeDiff } from '../../src/artifacts/worktree-diff.js';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { ATTACKS, attackRepo, proveAttack, type AttackRepo } from '../git/attacks.js';
 import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 
 describe('worktreeDiff', () => {
   const repos: RepoFixture[] = [];
   const dirs: string[] = [];
+  const attacked: AttackRepo[] = [];
   afterEach(async () => {
+    for (const a of attacked.splice(0)) await a.cleanup();
     for (const r of repos.splice(0)) await r.cleanup();
     for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
   });
@@ -100,5 +105,90 @@ describe('worktreeDiff', () => {
     dirs.push(d);
     await expect(worktreeDiff(d)).rejects.toThrow(/not inside a git work tree/);
     await expect(worktreeDiff(path.join(d, 'missing'))).rejects.toThrow(/not an existing directory/);
+  });
+
+  it.each(ATTACKS)('runs nothing a planted %s names, and still diffs the work tree', async (kind) => {
+    const proof = await attackRepo(kind);
+    attacked.push(proof);
+    await proof.plant();
+    await proveAttack(kind, proof);
+    expect(await proof.fired()).toBe(true); // the plant is real
+
+    const a = await attackRepo(kind);
+    attacked.push(a);
+    await a.plant();
+    await a.repo.write('a.txt', 'a changed\n');
+    await a.repo.write('new.txt', 'new\n');
+    const { patch, files } = await worktreeDiff(a.repo.dir);
+    expect(await a.fired()).toBe(false);
+    expect(files).toEqual(expect.arrayContaining(['a.txt', 'new.txt']));
+    expect(files).not.toContain('b.txt');
+    expect(patch).toContain('+a changed'); // raw content: no filter, no textconv
+    expect(patch).toMatch(/^diff --git a\/a.txt b\/a.txt$/m); // no external diff
+  });
+
+  it('diffs against a base commit, so commits made during the turn are part of the diff', async () => {
+    const r = await repo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const before = (await r.git('rev-parse', 'HEAD')).trim();
+    await r.write('a.txt', 'a committed by the model\n');
+    await r.commitAll('model commit');
+    await r.write('b.txt', 'b uncommitted\n');
+
+    const sinceTurn = await worktreeDiff(r.dir, { base: before });
+    expect(sinceTurn.files).toEqual(['a.txt', 'b.txt']);
+    expect(sinceTurn.patch).toContain('+a committed by the model');
+    expect((await worktreeDiff(r.dir)).files).toEqual(['b.txt']); // default: current HEAD
+
+    await expect(worktreeDiff(r.dir, { base: 'HEAD~1' })).rejects.toThrow(/not a commit id/);
+    await expect(worktreeDiff(r.dir, { base: 'f'.repeat(40) })).rejects.toThrow(/not a commit of this repository/);
+  });
+
+  it("keeps honouring the checkout's info/exclude (patterns only)", async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    await writeFile(path.join(r.dir, '.git', 'info', 'exclude'), '.env.local\n');
+    await r.write('.env.local', 'SECRET=1\n');
+    await r.write('c.txt', 'c\n');
+    const { patch, files } = await worktreeDiff(r.dir);
+    expect(files).toEqual(['c.txt']);
+    expect(patch).not.toContain('SECRET');
+  });
+
+  it('works in a linked worktree (git dir named by a gitdir: file)', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const wt = await mkdtemp(path.join(os.tmpdir(), 'tern-wt-'));
+    dirs.push(wt);
+    await r.git('worktree', 'add', '-q', '-b', 'side', path.join(wt, 'tree'));
+    const tree = path.join(wt, 'tree');
+    await writeFile(path.join(tree, 'a.txt'), 'a in worktree\n');
+    await writeFile(path.join(tree, 'w.txt'), 'w\n');
+    const { patch, files } = await worktreeDiff(tree);
+    expect(files).toEqual(['a.txt', 'w.txt']);
+    expect(patch).toContain('+a in worktree');
+    expect((await worktreeDiff(r.dir)).files).toEqual([]);
+  });
+
+  it('ignores core.worktree in the checkout config (it cannot widen the diff)', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'tern-elsewhere-'));
+    dirs.push(elsewhere);
+    await writeFile(path.join(elsewhere, 'private.key'), 'secret\n');
+    await r.git('config', 'core.worktree', elsewhere);
+    await writeFile(path.join(r.dir, 'a.txt'), 'a2\n');
+    expect((await worktreeDiff(r.dir)).files).toEqual(['a.txt']);
+  });
+
+  it('treats an LFS-tracked file whose content matches its committed pointer as unchanged', async () => {
+    const big = 'pretend this is a large binary asset\n';
+    const big2 = 'another asset\n';
+    const pointer = (content: string) =>
+      `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
+    // Committed as git-lfs would (pointers), checked out as git-lfs would (smudged content).
+    const r = await repo({ '.gitattributes': '*.bin filter=lfs diff=lfs merge=lfs -text\n', 'asset.bin': pointer(big), 'other.bin': pointer(big2), 'plain.txt': pointer(big) });
+    await r.write('asset.bin', big);
+    await r.write('other.bin', 'edited asset\n');
+    await r.write('plain.txt', big); // not LFS-tracked: a real change
+    const { files, patch } = await worktreeDiff(r.dir);
+    expect(files).toEqual(['other.bin', 'plain.txt']);
+    expect(patch).toContain('+edited asset');
   });
 });

@@ -1,0 +1,228 @@
+// One Action run, phase by phase:
+//   prepare  inputs, run context, private dirs, checkout checks, git-control snapshot
+//   [tests]  fix-tests: the test command, isolated and with no secret; green ends here
+//   agent    `tern run` in its own PID namespace, with the model key only
+//   [tests]  fix-tests: the test command again
+//   judge    the recorded result.json and diff.patch, the git-control snapshot again
+//   publish  the branch and the pull request, with the token, after no agent process is left
+// Returns the outcome; main.ts reports it to the runner.
+
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createRedactor, type Redactor } from '../artifacts/redact.js';
+import type { RunResult } from '../artifacts/result.js';
+import { compareGitControl, snapshotGitControl, type GitControlSnapshot } from '../git/index.js';
+import { PERSISTED_CREDENTIALS_HINT, persistedCredentialFiles } from '../github/checkout-credentials.js';
+import { branchOfRef, publishBranchName, readRunContext, type RunContext } from '../github/context.js';
+import { publishChange } from '../github/publish.js';
+import { patchStats, refusalReasons } from '../github/publish-checks.js';
+import { TernError, errorMessage } from '../util/errors.js';
+import { parseInputs, type ActionInputs } from './inputs.js';
+import { runAgentPhase, runTestPhase, type TestPhaseResult } from './phases.js';
+import { commandsFromEvents, commitMessage, pullRequestBody, pullRequestTitle, type ActionOutcome, type TestRecord } from './report.js';
+import type { TakenSecrets } from './secrets.js';
+import type { LogSink } from './untrusted-log.js';
+
+export interface ActionDeps {
+  env: NodeJS.ProcessEnv;
+  taken: TakenSecrets;
+  /** dist/tern.js, started for the agent phase. */
+  ternScript: string;
+  log: LogSink;
+  info(line: string): void;
+}
+
+interface Prepared {
+  inputs: ActionInputs;
+  ctx: RunContext;
+  redact: Redactor;
+  snapshot: GitControlSnapshot;
+  baseSha: string;
+  dirs: { artifacts: string; tmp: string; home: string };
+  startedAtMs: number;
+}
+
+export class ActionFailure extends TernError {
+  override name = 'ActionFailure';
+  constructor(message: string) {
+    super('action_failed', message);
+  }
+}
+
+/** Throws only before the run starts (bad inputs, no checkout); later failures are in the outcome. */
+export async function runAction(deps: ActionDeps): Promise<{ outcome: ActionOutcome; inputs: ActionInputs }> {
+  const p = await prepare(deps);
+  const outcome = emptyOutcome(p);
+  try {
+    await runPhases(p, deps, outcome);
+  } catch (err) {
+    fail(outcome, p.redact(oneLine(errorMessage(err))));
+  }
+  outcome.durationMs = Date.now() - p.startedAtMs;
+  return { outcome, inputs: p.inputs };
+}
+
+async function prepare(deps: ActionDeps): Promise<Prepared> {
+  const startedAtMs = Date.now();
+  const inputs = parseInputs(deps.taken.inputs, deps.env.GITHUB_WORKSPACE || process.cwd());
+  const ctx = readRunContext(deps.env);
+  const redact = createRedactor({}, [...deps.taken.secrets.values()]);
+  if (inputs.createPr && !inputs.githubToken) throw new ActionFailure('create-pr is true but github-token is empty');
+  const gitDir = path.join(inputs.workingDirectory, '.git');
+  if (persistedCredentialFiles(gitDir).length > 0) throw new ActionFailure(PERSISTED_CREDENTIALS_HINT);
+  const snapshot = await snapshotGitControl(inputs.workingDirectory);
+  if (!snapshot.headSha) throw new ActionFailure(`${inputs.workingDirectory} has no commit checked out; check the repository out first (actions/checkout)`);
+  const root = await mkdtemp(path.join(deps.env.RUNNER_TEMP || os.tmpdir(), 'tern-'));
+  const dirs = { artifacts: path.join(root, 'artifacts'), tmp: path.join(root, 'tmp'), home: path.join(root, 'home') };
+  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true, mode: 0o700 });
+  return { inputs, ctx, redact, snapshot, baseSha: snapshot.headSha, dirs, startedAtMs };
+}
+
+function emptyOutcome(p: Prepared): ActionOutcome {
+  return {
+    conclusion: 'failed',
+    reason: null,
+    mode: p.inputs.mode,
+    task: p.inputs.prompt,
+    threadId: null,
+    finalMessage: null,
+    filesChanged: [],
+    tokens: null,
+    durationMs: 0,
+    commands: [],
+    pr: null,
+    branch: null,
+    commitSha: null,
+    artifactsDir: p.dirs.artifacts,
+    runUrl: p.ctx.runUrl,
+    tests: null,
+  };
+}
+
+async function runPhases(p: Prepared, deps: ActionDeps, outcome: ActionOutcome): Promise<void> {
+  const { inputs } = p;
+  let prompt = inputs.prompt ?? '';
+  if (inputs.mode === 'fix-tests') {
+    deps.info(`tern: running the tests: ${inputs.testCommand}`);
+    const before = record(await runTestPhase(testOptions(p, deps)));
+    outcome.tests = { command: inputs.testCommand!, before, after: null };
+    if (before.passed) return conclude(outcome, 'no_changes', 'the tests pass; nothing to fix');
+    prompt = fixTestsPrompt(inputs.testCommand!, before.outputTail, inputs.prompt);
+  }
+
+  deps.info('tern: agent phase (tern run)');
+  const agent = await runAgentPhase({
+    ...inputs,
+    ternScript: deps.ternScript,
+    checkout: inputs.workingDirectory,
+    prompt,
+    outDir: p.dirs.artifacts,
+    tmpDir: p.dirs.tmp,
+    ternHome: p.dirs.home,
+    modelKey: inputs.openaiApiKey,
+    isolation: inputs.agentIsolation,
+    sourceEnv: deps.env,
+    log: deps.log,
+  });
+  absorbResult(outcome, agent.result, p.dirs.artifacts);
+  if (!agent.result) return fail(outcome, `the agent phase left no result (${agent.timedOut ? 'killed at the deadline' : `exit ${agent.exitCode}`})`);
+  if (agent.result.status !== 'completed') return fail(outcome, `the turn did not complete (${agent.result.status}): ${agent.result.reason ?? 'no reason given'}`);
+
+  if (outcome.tests) {
+    deps.info('tern: running the tests again');
+    outcome.tests.after = record(await runTestPhase(testOptions(p, deps)));
+  }
+  if (agent.patch.trim() === '') return conclude(outcome, 'no_changes', 'the turn completed without changing any file');
+  await judgeAndPublish(p, deps, outcome, agent.patch);
+}
+
+async function judgeAndPublish(p: Prepared, deps: ActionDeps, outcome: ActionOutcome, patch: string): Promise<void> {
+  const { inputs } = p;
+  const stats = patchStats(patch);
+  outcome.filesChanged = stats.files;
+  const after = await snapshotGitControl(inputs.workingDirectory);
+  const refusals = refusalReasons(stats, inputs, compareGitControl(p.snapshot, after));
+  if (refusals.length > 0) return fail(outcome, refusals.join('; '));
+
+  const testsStillFail = outcome.tests?.after ? !outcome.tests.after.passed : false;
+  if (testsStillFail && !inputs.draft) {
+    return fail(outcome, 'the tests still fail after the turn; no pull request opened (set draft: true to open a draft that shows the failure)');
+  }
+  if (!inputs.createPr) return conclude(outcome, 'success', 'create-pr is false: the change is in diff.patch, nothing was pushed');
+
+  deps.info('tern: publish phase');
+  const title = pullRequestTitle(outcome, inputs.title);
+  const published = await publishChange({
+    checkout: inputs.workingDirectory,
+    baseSha: p.baseSha,
+    patch,
+    branch: inputs.branch ?? publishBranchName(p.ctx, inputs.branchPrefix),
+    base: inputs.base ?? branchOfRef(p.ctx.ref),
+    commitMessage: commitMessage(title, outcome),
+    author: inputs.commitAuthor,
+    remote: p.snapshot.originUrl ?? `${p.ctx.serverUrl}/${p.ctx.owner}/${p.ctx.repo}.git`,
+    token: inputs.githubToken,
+    pr: { title, body: p.redact(pullRequestBody(outcome)), draft: inputs.draft || testsStillFail, labels: inputs.labels, reviewers: inputs.reviewers },
+    github: { apiUrl: p.ctx.apiUrl, serverUrl: p.ctx.serverUrl, owner: p.ctx.owner, repo: p.ctx.repo },
+  });
+  for (const w of published.warnings) deps.info(`tern: warning: ${p.redact(w)}`);
+  outcome.branch = published.branch;
+  outcome.commitSha = published.commitSha;
+  outcome.pr = published.pr;
+  if (testsStillFail) return conclude(outcome, 'failed', 'the tests still fail after the turn; opened a draft pull request that shows the failure');
+  conclude(outcome, 'success', null);
+}
+
+function absorbResult(outcome: ActionOutcome, result: RunResult | null, artifactsDir: string): void {
+  outcome.commands = commandsFromEvents(artifactsDir);
+  if (!result) return;
+  outcome.threadId = result.threadId;
+  outcome.finalMessage = result.finalMessage;
+  outcome.filesChanged = result.filesChanged;
+  outcome.tokens = result.tokenUsage?.totalTokens ?? null;
+}
+
+function testOptions(p: Prepared, deps: ActionDeps) {
+  return {
+    checkout: p.inputs.workingDirectory,
+    testCommand: p.inputs.testCommand!,
+    tmpDir: p.dirs.tmp,
+    timeoutMinutes: p.inputs.timeoutMinutes,
+    isolation: p.inputs.agentIsolation,
+    sourceEnv: deps.env,
+    log: deps.log,
+  };
+}
+
+function record(r: TestPhaseResult): TestRecord {
+  return { passed: r.passed, exitCode: r.exitCode, outputTail: r.outputTail };
+}
+
+/** The task given to the model in fix-tests mode (our words; the output tail is the repository's). */
+export function fixTestsPrompt(testCommand: string, outputTail: string, extra: string | null): string {
+  const parts = [
+    `The test command \`${testCommand}\` fails in this repository. Find the cause and change the code so that it passes.`,
+    'Fix the code under test rather than weakening or deleting tests, unless a test is itself wrong. Run the command again to check your fix.',
+    '',
+    'The end of its output:',
+    '```',
+    outputTail.trimEnd(),
+    '```',
+  ];
+  if (extra) parts.push('', 'Further instructions:', extra);
+  return parts.join('\n');
+}
+
+function conclude(outcome: ActionOutcome, conclusion: ActionOutcome['conclusion'], reason: string | null): void {
+  outcome.conclusion = conclusion;
+  outcome.reason = reason;
+}
+
+function fail(outcome: ActionOutcome, reason: string): void {
+  conclude(outcome, 'failed', reason);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

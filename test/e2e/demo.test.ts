@@ -20,26 +20,34 @@ afterAll(async () => {
 });
 
 describe('tern demo', () => {
-  it('fixes the demo repo through a real tern run + tern app-server, and prints the diff and artifacts', async () => {
+  it('runs the Action on the demo repo: the tests fail, the turn fixes them, and a PR is opened on the stand-in', async () => {
     const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!/^(OPENAI_|TERN_)/.test(k)) env[k] = v;
-    const { stdout, stderr } = await run(process.execPath, [TERN_BIN, 'demo', '--dir', dir], { env, timeout: 60_000 });
+    for (const [k, v] of Object.entries(process.env)) if (!/^(OPENAI_|TERN_|GITHUB_|INPUT_|ACTIONS_|RUNNER_)/.test(k)) env[k] = v;
+    const { stdout, stderr } = await run(process.execPath, [TERN_BIN, 'demo', '--dir', dir], { env, timeout: 120_000 });
     expect(stderr).toContain('tern run: completed');
+    expect(stderr).toContain('tern: success opened https://github.com/tern-demo/stats/pull/1');
     expect(stdout).toContain('-  return sum / (values.length - 1);');
     expect(stdout).toContain('+  return sum / values.length;');
-    expect(stdout).toContain(path.join(dir, 'artifacts'));
+    expect(stdout).toContain('--- outcome: success ---');
+    expect(stdout).toMatch(/branch +tern\/nightly-fix-tests-schedule-main \(pushed to /);
+    expect(stdout).toMatch(/commit +[0-9a-f]{40} by tern\[bot\]/);
+    expect(stdout).toContain('pull request  #1 "Fix failing tests (node --test)"');
+    expect(stdout).not.toContain('GitHub\'s API description does not allow');
 
-    const result = JSON.parse(readFileSync(path.join(dir, 'artifacts', 'result.json'), 'utf8'));
+    const artifacts = /Artifacts in (.+):/.exec(stdout)![1]!;
+    const result = JSON.parse(readFileSync(path.join(artifacts, 'result.json'), 'utf8'));
     expect(result).toMatchObject({ status: 'completed', filesChanged: ['src/stats.js'] });
-    // The demo's own test suite passes after the turn (it failed before).
-    const repo = path.join(dir, 'repo');
-    git(repo, 'stash', '-q');
-    expect(() => execFileSync(process.execPath, ['--test'], { cwd: repo, stdio: 'pipe' })).toThrow();
-    git(repo, 'stash', 'pop', '-q');
-    expect(() => execFileSync(process.execPath, ['--test'], { cwd: repo, stdio: 'pipe' })).not.toThrow();
+
+    // The demo's own test suite fails on main and passes on the pushed branch.
+    const remote = path.join(dir, 'remote.git');
+    const verify = path.join(dir, 'verify');
+    git(dir, 'clone', '-q', remote, verify);
+    expect(() => execFileSync(process.execPath, ['--test'], { cwd: verify, stdio: 'pipe' })).toThrow();
+    git(verify, 'checkout', '-q', 'tern/nightly-fix-tests-schedule-main');
+    expect(() => execFileSync(process.execPath, ['--test'], { cwd: verify, stdio: 'pipe' })).not.toThrow();
 
     // The turn really ran the failing tests first, then the passing ones.
-    const commands = readFileSync(path.join(dir, 'artifacts', 'events.jsonl'), 'utf8')
+    const commands = readFileSync(path.join(artifacts, 'events.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l).msg)

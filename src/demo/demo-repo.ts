@@ -43,8 +43,6 @@ export const DEMO_FILES: Record<string, string> = {
   ].join('\n'),
 };
 
-export const DEMO_PROMPT = 'The test suite fails. Find the bug, fix it with the smallest change, and make sure `node --test` passes.';
-
 const FIX_PATCH = [
   '*** Begin Patch',
   '*** Update File: src/stats.js',

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { openPrivateGit } from './private-git.js';
+import { openCheckoutProbe } from './private-git.js';
 import { checkoutConfig, checkoutHead } from './revisions.js';
 
 /** Identity of one control file: git-style mode and sha256 of its content (of its target, for a symlink). */
@@ -45,16 +45,17 @@ const EXECUTABLE_BITS = 0o111;
 
 /** Snapshot of the checkout containing `checkout`; reads files directly and runs nothing from the repository. */
 export async function snapshotGitControl(checkout: string): Promise<GitControlSnapshot> {
-  const pg = await openPrivateGit(checkout);
+  const probe = await openCheckoutProbe(checkout);
   try {
-    const { workTree, gitDir, commonDir } = pg.checkout;
+    const { workTree, gitDir, commonDir } = probe.checkout;
     const label = (p: string) => labelFor(workTree, p);
     const files: Record<string, FileFingerprint> = {};
     const controlFiles = ['config', 'config.worktree'].flatMap((f) => [path.join(gitDir, f), path.join(commonDir, f)]);
     controlFiles.push(path.join(commonDir, 'objects', 'info', 'alternates'), path.join(commonDir, 'objects', 'info', 'http-alternates'));
     for (const f of new Set(controlFiles)) await addFingerprint(files, label(f), f);
     const controlDirs = new Set([path.join(commonDir, 'hooks'), path.join(commonDir, 'info'), path.join(gitDir, 'info')]);
-    const hooksPath = await checkoutConfig(pg, 'core.hooksPath');
+    // Config reads may fail after a turn that broke the config: that shows as a changed config file.
+    const hooksPath = await checkoutConfig(probe, 'core.hooksPath');
     if (hooksPath && !hooksPath.startsWith('~')) controlDirs.add(path.resolve(workTree, hooksPath));
     for (const d of controlDirs) await addTree(files, label, d);
     for (const generated of GENERATED_INFO) delete files[label(path.join(commonDir, generated))];
@@ -64,11 +65,11 @@ export async function snapshotGitControl(checkout: string): Promise<GitControlSn
       commonDir,
       files,
       attributes: await attributeLines(workTree),
-      headSha: await checkoutHead(pg),
-      originUrl: await checkoutConfig(pg, 'remote.origin.url'),
+      headSha: await checkoutHead(probe).catch(() => null),
+      originUrl: await checkoutConfig(probe, 'remote.origin.url'),
     };
   } finally {
-    await pg.dispose();
+    await probe.dispose();
   }
 }
 

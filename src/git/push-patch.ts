@@ -8,7 +8,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TernError } from '../util/errors.js';
-import { oneLine, openPrivateGit, type PrivateGit } from './private-git.js';
+import { oneLine } from './hardened-env.js';
+import { openPrivateGit, type PrivateGit } from './private-git.js';
 import { resolveCommit } from './revisions.js';
 
 export interface PushPatchOptions {
@@ -80,11 +81,10 @@ export async function pushCommit(
   const shown = displayRemote(o.remote);
   if (o.remote.length === 0 || o.remote.startsWith('-')) throw new TernError('bad_remote', `invalid remote ${JSON.stringify(shown)}`);
   const { config, secrets } = authConfig(o.remote, o.token);
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(o.remote)?.[1];
-  if (userinfo) secrets.push(userinfo, ...userinfo.split(':'));
+  secrets.push(...urlCredentials(o.remote));
   const git = pg.gitWith({ config }, { timeoutMs: PUSH_SILENCE_TIMEOUT_MS });
   try {
-    await git.raw(['push', '--force', '--no-verify', '--quiet', '--', o.remote, `${o.commitSha}:refs/heads/${o.branch}`]);
+    await git.raw(['push', '--force', '--no-verify', '--quiet', '--', pushTarget(o.remote), `${o.commitSha}:refs/heads/${o.branch}`]);
   } catch (err) {
     throw new TernError('push_failed', `push to ${shown} failed: ${oneLine(err, secrets)}`, { cause: scrubbed(err, secrets) });
   }
@@ -108,6 +108,20 @@ async function validateBranch(pg: PrivateGit, branch: string): Promise<void> {
   } catch {
     throw bad();
   }
+}
+
+/** A URL or scp-like `host:path` as is; a local path made absolute (git runs in a temp dir, not the caller's cwd). */
+function pushTarget(remote: string): string {
+  const urlLike = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/]+:/.test(remote);
+  return urlLike ? remote : path.resolve(remote);
+}
+
+/** Secrets written into a URL's user:password@ part (the password, or a lone token). */
+function urlCredentials(remote: string): string[] {
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(remote)?.[1];
+  if (!userinfo) return [];
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? [userinfo] : [userinfo, userinfo.slice(colon + 1)];
 }
 
 /** The remote as shown in messages: without any user:password@ part. */

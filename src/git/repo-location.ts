@@ -10,10 +10,13 @@ import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TernError } from '../util/errors.js';
 
-/** A checkout as found on disk: its work tree root and its own git dir (per-worktree dir for linked worktrees). */
+/** A checkout as found on disk (real paths). */
 export interface FoundWorkTree {
   workTree: string;
+  /** The checkout's own git dir (`.git`, or `.git/worktrees/<name>` for a linked worktree). */
   gitDir: string;
+  /** Shared git dir holding objects, config, hooks and info/ (same as gitDir except for linked worktrees). */
+  commonDir: string;
 }
 
 /** Finds the work tree containing `cwd` (real paths) without running git; throws `not_a_git_repo` outside one. */
@@ -25,7 +28,7 @@ export async function findWorkTree(cwd: string): Promise<FoundWorkTree> {
       const rel = path.relative(dir, start);
       // Like git: a directory inside .git is not inside the work tree.
       if (rel === '.git' || rel.startsWith(`.git${path.sep}`)) break;
-      return { workTree: dir, gitDir };
+      return { workTree: dir, gitDir, commonDir: await commonDirOf(gitDir) };
     }
     if (path.dirname(dir) === dir) break;
   }
@@ -48,6 +51,14 @@ async function gitDirAt(dir: string): Promise<string | null> {
     return null;
   }
   return (await looksLikeGitDir(candidate)) ? realpath(candidate) : null;
+}
+
+/** As git does: `<gitDir>/commondir` (trailing newline dropped, relative to gitDir) when present, else gitDir. */
+async function commonDirOf(gitDir: string): Promise<string> {
+  const text = await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => null);
+  if (text === null) return gitDir;
+  const target = path.resolve(gitDir, text.replace(/[\r\n]+$/, ''));
+  return realpath(target).catch(() => target);
 }
 
 /** Git's own minimal check: a HEAD file, plus an objects dir or a `commondir` link (linked worktree). */

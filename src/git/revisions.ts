@@ -3,7 +3,8 @@
 
 import type { SimpleGit } from 'simple-git';
 import { TernError } from '../util/errors.js';
-import { oneLine, type CheckoutLocation, type PrivateGit } from './private-git.js';
+import { oneLine } from './hardened-env.js';
+import type { CheckoutLocation, CheckoutProbe } from './private-git.js';
 
 /** Id of the empty tree, per object format. */
 export const EMPTY_TREE: Readonly<Record<CheckoutLocation['objectFormat'], string>> = {
@@ -14,22 +15,23 @@ export const EMPTY_TREE: Readonly<Record<CheckoutLocation['objectFormat'], strin
 /** A full or abbreviated object id: the only revision syntax accepted from callers. */
 const HEX_ID = /^[0-9a-f]{4,64}$/i;
 
-/** The commit the checkout's HEAD points at, or null on an unborn branch. */
-export async function checkoutHead(pg: PrivateGit): Promise<string | null> {
+/** The commit the checkout's HEAD points at, or null on an unborn branch; throws `git_failed` when git cannot tell. */
+export async function checkoutHead(probe: Pick<CheckoutProbe, 'inspect'>): Promise<string | null> {
+  let sha: string;
   try {
-    // --quiet: an unborn HEAD exits 1 with no output.
-    const sha = (await pg.inspect.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
-    return sha.length > 0 ? sha : null;
-  } catch {
-    return null;
+    // --quiet: an unborn HEAD exits 1 with no output (simple-git counts that as success).
+    sha = (await probe.inspect.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+  } catch (err) {
+    throw new TernError('git_failed', `cannot read HEAD: ${oneLine(err)}`, { cause: err });
   }
+  return sha.length > 0 ? sha : null;
 }
 
 /** One config value of the checkout as its own files set it (includes honoured; our `-c` overrides skipped), or null. */
-export async function checkoutConfig(pg: PrivateGit, key: string): Promise<string | null> {
+export async function checkoutConfig(probe: Pick<CheckoutProbe, 'inspect'>, key: string): Promise<string | null> {
   let out = '';
   try {
-    out = await pg.inspect.raw(['config', '--show-scope', '--get-all', key]);
+    out = await probe.inspect.raw(['config', '--show-scope', '--get-all', key]);
   } catch {
     return null;
   }

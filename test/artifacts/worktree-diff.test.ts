@@ -7,7 +7,7 @@ import { worktreeDiff } from '../../src/artifacts/worktree-diff.js';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { ATTACKS, attackRepo, proveAttack, type AttackRepo } from '../git/attacks.js';
-import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
+import { GIT_IDENTITY_ENV, createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 
 describe('worktreeDiff', () => {
   const repos: RepoFixture[] = [];
@@ -143,6 +143,15 @@ describe('worktreeDiff', () => {
     await expect(worktreeDiff(r.dir, { base: 'f'.repeat(40) })).rejects.toThrow(/not a commit of this repository/);
   });
 
+  it('still diffs against a given base when the turn made the checkout config unreadable', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const base = (await r.git('rev-parse', 'HEAD')).trim();
+    await writeFile(path.join(r.dir, '.git', 'config'), '[core\n\tgarbage ===\n');
+    await r.write('a.txt', 'a2\n');
+    expect((await worktreeDiff(r.dir, { base })).files).toEqual(['a.txt']);
+    await expect(worktreeDiff(r.dir)).rejects.toThrow(/cannot diff .*: cannot read HEAD: .*config/);
+  });
+
   it("keeps honouring the checkout's info/exclude (patterns only)", async () => {
     const r = await repo({ 'a.txt': 'a\n' });
     await writeFile(path.join(r.dir, '.git', 'info', 'exclude'), '.env.local\n');
@@ -151,6 +160,21 @@ describe('worktreeDiff', () => {
     const { patch, files } = await worktreeDiff(r.dir);
     expect(files).toEqual(['c.txt']);
     expect(patch).not.toContain('SECRET');
+  });
+
+  it('works in a sha256 repository, with and without commits', async () => {
+    const d = await mkdtemp(path.join(os.tmpdir(), 'tern-sha256-'));
+    dirs.push(d);
+    const git = (...args: string[]) => execa('git', args, { cwd: d, env: GIT_IDENTITY_ENV });
+    await git('init', '-q', '--object-format=sha256');
+    await writeFile(path.join(d, 'a.txt'), 'a\n');
+    expect((await worktreeDiff(d)).files).toEqual(['a.txt']);
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'init');
+    await writeFile(path.join(d, 'a.txt'), 'a2\n');
+    const { patch, files } = await worktreeDiff(d);
+    expect(files).toEqual(['a.txt']);
+    expect(patch).toMatch(/^index [0-9a-f]{7,}\.\.[0-9a-f]{7,} 100644$/m);
   });
 
   it('works in a linked worktree (git dir named by a gitdir: file)', async () => {

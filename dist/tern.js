@@ -43,7 +43,7 @@ var require_windows = __commonJS({
     module.exports = isexe;
     isexe.sync = sync;
     var fs4 = __require("fs");
-    function checkPathExt(path25, options) {
+    function checkPathExt(path26, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -54,25 +54,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p2 = pathext[i2].toLowerCase();
-        if (p2 && path25.substr(-p2.length).toLowerCase() === p2) {
+        if (p2 && path26.substr(-p2.length).toLowerCase() === p2) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat4, path25, options) {
+    function checkStat(stat4, path26, options) {
       if (!stat4.isSymbolicLink() && !stat4.isFile()) {
         return false;
       }
-      return checkPathExt(path25, options);
+      return checkPathExt(path26, options);
     }
-    function isexe(path25, options, cb) {
-      fs4.stat(path25, function(er2, stat4) {
-        cb(er2, er2 ? false : checkStat(stat4, path25, options));
+    function isexe(path26, options, cb) {
+      fs4.stat(path26, function(er2, stat4) {
+        cb(er2, er2 ? false : checkStat(stat4, path26, options));
       });
     }
-    function sync(path25, options) {
-      return checkStat(fs4.statSync(path25), path25, options);
+    function sync(path26, options) {
+      return checkStat(fs4.statSync(path26), path26, options);
     }
   }
 });
@@ -83,13 +83,13 @@ var require_mode = __commonJS({
     module.exports = isexe;
     isexe.sync = sync;
     var fs4 = __require("fs");
-    function isexe(path25, options, cb) {
-      fs4.stat(path25, function(er2, stat4) {
+    function isexe(path26, options, cb) {
+      fs4.stat(path26, function(er2, stat4) {
         cb(er2, er2 ? false : checkStat(stat4, options));
       });
     }
-    function sync(path25, options) {
-      return checkStat(fs4.statSync(path25), options);
+    function sync(path26, options) {
+      return checkStat(fs4.statSync(path26), options);
     }
     function checkStat(stat4, options) {
       return stat4.isFile() && checkMode(stat4, options);
@@ -122,7 +122,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync;
-    function isexe(path25, options, cb) {
+    function isexe(path26, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -132,7 +132,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve, reject) {
-          isexe(path25, options || {}, function(er2, is2) {
+          isexe(path26, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
@@ -141,7 +141,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path25, options || {}, function(er2, is2) {
+      core(path26, options || {}, function(er2, is2) {
         if (er2) {
           if (er2.code === "EACCES" || options && options.ignoreErrors) {
             er2 = null;
@@ -151,9 +151,9 @@ var require_isexe = __commonJS({
         cb(er2, is2);
       });
     }
-    function sync(path25, options) {
+    function sync(path26, options) {
       try {
-        return core.sync(path25, options || {});
+        return core.sync(path26, options || {});
       } catch (er2) {
         if (options && options.ignoreErrors || er2.code === "EACCES") {
           return false;
@@ -169,7 +169,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path25 = __require("path");
+    var path26 = __require("path");
     var COLON = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -207,7 +207,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path25.join(pathPart, cmd);
+        const pCmd = path26.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve(subStep(p2, i2, 0));
       });
@@ -234,7 +234,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path25.join(pathPart, cmd);
+        const pCmd = path26.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j3 = 0; j3 < pathExt.length; j3++) {
           const cur = p2 + pathExt[j3];
@@ -282,7 +282,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path25 = __require("path");
+    var path26 = __require("path");
     var which = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -300,7 +300,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path25.delimiter : void 0
+          pathExt: withoutPathExt ? path26.delimiter : void 0
         });
       } catch (e) {
       } finally {
@@ -309,7 +309,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path25.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path26.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -363,8 +363,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path25, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path25.split("/").pop();
+      const [path26, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path26.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -399,7 +399,7 @@ var require_readShebang = __commonJS({
 var require_parse = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path25 = __require("path");
+    var path26 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -424,7 +424,7 @@ var require_parse = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path25.normalize(parsed.command);
+        parsed.command = path26.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -1193,10 +1193,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check(path25, isFile, isDirectory) {
-      log(`checking %s`, path25);
+    function check(path26, isFile, isDirectory) {
+      log(`checking %s`, path26);
       try {
-        const stat4 = fs_1.statSync(path25);
+        const stat4 = fs_1.statSync(path26);
         if (stat4.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -1216,8 +1216,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path25, type = exports.READABLE) {
-      return check(path25, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists(path26, type = exports.READABLE) {
+      return check(path26, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists;
     exports.FILE = 1;
@@ -4509,8 +4509,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path25) {
-      let input = path25;
+    function removeDotSegments(path26) {
+      let input = path26;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -4584,11 +4584,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path25) {
-      if (path25 === "" || path25[0] === "/") {
-        return removeDotSegments(path25);
+    function removeDotSegmentsRelative(path26) {
+      if (path26 === "" || path26[0] === "/") {
+        return removeDotSegments(path26);
       }
-      const segments = path25.split("/");
+      const segments = path26.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -4951,8 +4951,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path25 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path25 && path25 !== "/" ? path25 : void 0;
+        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -8579,17 +8579,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path25) {
-      const ctrl = callVisitor(key, node, visitor, path25);
+    function visit_(key, node, visitor, path26) {
+      const ctrl = callVisitor(key, node, visitor, path26);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visit_(key, ctrl, visitor, path25);
+        replaceNode(key, path26, ctrl);
+        return visit_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path25);
+            const ci = visit_(i2, node.items[i2], visitor, path26);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -8600,13 +8600,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = visit_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = visit_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path25);
+          const cv = visit_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8627,17 +8627,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path25) {
-      const ctrl = await callVisitor(key, node, visitor, path25);
+    async function visitAsync_(key, node, visitor, path26) {
+      const ctrl = await callVisitor(key, node, visitor, path26);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visitAsync_(key, ctrl, visitor, path25);
+        replaceNode(key, path26, ctrl);
+        return visitAsync_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path25);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path26);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -8648,13 +8648,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path25);
+          const cv = await visitAsync_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -8681,23 +8681,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path25) {
+    function callVisitor(key, node, visitor, path26) {
       if (typeof visitor === "function")
-        return visitor(key, node, path25);
+        return visitor(key, node, path26);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path25);
+        return visitor.Map?.(key, node, path26);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path25);
+        return visitor.Seq?.(key, node, path26);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path25);
+        return visitor.Pair?.(key, node, path26);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path25);
+        return visitor.Scalar?.(key, node, path26);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path25);
+        return visitor.Alias?.(key, node, path26);
       return void 0;
     }
-    function replaceNode(key, path25, node) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key, path26, node) {
+      const parent = path26[path26.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -9309,10 +9309,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path25, value) {
+    function collectionFromPath(schema, path26, value) {
       let v2 = value;
-      for (let i2 = path25.length - 1; i2 >= 0; --i2) {
-        const k2 = path25[i2];
+      for (let i2 = path26.length - 1; i2 >= 0; --i2) {
+        const k2 = path26[i2];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a2 = [];
           a2[k2] = v2;
@@ -9331,7 +9331,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -9361,11 +9361,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path26, value) {
+        if (isEmptyPath(path26))
           this.add(value);
         else {
-          const [key, ...rest] = path25;
+          const [key, ...rest] = path26;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -9379,8 +9379,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key, ...rest] = path25;
+      deleteIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -9394,8 +9394,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key, ...rest] = path25;
+      getIn(path26, keepScalar) {
+        const [key, ...rest] = path26;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -9413,8 +9413,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key, ...rest] = path25;
+      hasIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -9424,8 +9424,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key, ...rest] = path25;
+      setIn(path26, value) {
+        const [key, ...rest] = path26;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11940,9 +11940,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path26, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path26, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -12017,14 +12017,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path26) {
+        if (Collection.isEmptyPath(path26)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -12039,10 +12039,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path26, keepScalar) {
+        if (Collection.isEmptyPath(path26))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -12053,10 +12053,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path26) {
+        if (Collection.isEmptyPath(path26))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -12073,13 +12073,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path26, value) {
+        if (Collection.isEmptyPath(path26)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path26, value);
         }
       }
       /**
@@ -14040,9 +14040,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path25) => {
+    visit.itemAtPath = (cst, path26) => {
       let item = cst;
-      for (const [field, index] of path25) {
+      for (const [field, index] of path26) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -14051,23 +14051,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path25) => {
-      const parent = visit.itemAtPath(cst, path25.slice(0, -1));
-      const field = path25[path25.length - 1][0];
+    visit.parentCollection = (cst, path26) => {
+      const parent = visit.itemAtPath(cst, path26.slice(0, -1));
+      const field = path26[path26.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path26, item, visitor) {
+      let ctrl = visitor(item, path26);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path25.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path26.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -14078,10 +14078,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path26);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16601,8 +16601,8 @@ var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/config/overrides.ts
 var BARE_KEY = /^[A-Za-z0-9_-]+$/;
-function formatKeyPath(path25) {
-  return path25.map((seg) => BARE_KEY.test(seg) ? seg : JSON.stringify(seg)).join(".");
+function formatKeyPath(path26) {
+  return path26.map((seg) => BARE_KEY.test(seg) ? seg : JSON.stringify(seg)).join(".");
 }
 function isPlainTable(v2) {
   if (v2 === null || typeof v2 !== "object" || Array.isArray(v2)) return false;
@@ -16716,24 +16716,24 @@ function parseOverride(flag) {
       'Invalid -c override "=\u2026": the key before "=" is empty; expected key=value, e.g. -c model="gpt-5.5"'
     );
   }
-  const path25 = parseKeyPath(keyText, `"${keyText}=\u2026"`);
+  const path26 = parseKeyPath(keyText, `"${keyText}=\u2026"`);
   const valueText = flag.slice(sep + 1).trim();
   const parsed = parseTomlValue(valueText);
-  return { path: path25, value: parsed ? parsed.value : valueText };
+  return { path: path26, value: parsed ? parsed.value : valueText };
 }
 function applyOverrides(table, overrides) {
   const root = { ...table };
-  for (const { path: path25, value } of overrides) {
-    if (path25.length === 0) throw new ConfigError("Invalid config override: empty key path");
+  for (const { path: path26, value } of overrides) {
+    if (path26.length === 0) throw new ConfigError("Invalid config override: empty key path");
     let cursor = root;
-    for (let i2 = 0; i2 < path25.length - 1; i2++) {
-      const seg = path25[i2];
+    for (let i2 = 0; i2 < path26.length - 1; i2++) {
+      const seg = path26[i2];
       const existing = getOwn(cursor, seg);
       const next = isPlainTable(existing) ? { ...existing } : {};
       setOwn(cursor, seg, next);
       cursor = next;
     }
-    setOwn(cursor, path25[path25.length - 1], value);
+    setOwn(cursor, path26[path26.length - 1], value);
   }
   return root;
 }
@@ -22060,13 +22060,13 @@ var logOutputSync = ({ serializedResult, fdNumber, state, verboseInfo, encoding,
   }
 };
 var writeToFiles = (serializedResult, stdioItems, outputFiles) => {
-  for (const { path: path25, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
-    const pathString = typeof path25 === "string" ? path25 : path25.toString();
+  for (const { path: path26, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
+    const pathString = typeof path26 === "string" ? path26 : path26.toString();
     if (append || outputFiles.has(pathString)) {
-      appendFileSync(path25, serializedResult);
+      appendFileSync(path26, serializedResult);
     } else {
       outputFiles.add(pathString);
-      writeFileSync(path25, serializedResult);
+      writeFileSync(path26, serializedResult);
     }
   }
 };
@@ -24740,11 +24740,11 @@ function endsBody(text) {
   return text.startsWith("***") && text.trim() !== EOF_MARKER;
 }
 function headerPath(line, prefix) {
-  const path25 = line.text.slice(prefix.length).trim();
-  if (path25 === "") {
+  const path26 = line.text.slice(prefix.length).trim();
+  if (path26 === "") {
     throw new PatchParseError(`Missing path after '${prefix}'`, line.number);
   }
-  return path25;
+  return path26;
 }
 function parseAnchor(text) {
   let rest = text.slice(2);
@@ -24778,14 +24778,14 @@ function parsePatch(text) {
     const line = body[i2];
     const t2 = line.text;
     if (t2.startsWith(ADD_PREFIX)) {
-      const path25 = headerPath(line, ADD_PREFIX);
+      const path26 = headerPath(line, ADD_PREFIX);
       i2++;
       const contentLines = [];
       while (i2 < body.length && !endsBody(body[i2].text)) {
         const l3 = body[i2];
         if (!l3.text.startsWith("+")) {
           throw new PatchParseError(
-            `Invalid line in Add File '${path25}': every line must start with '+', got '${l3.text}'`,
+            `Invalid line in Add File '${path26}': every line must start with '+', got '${l3.text}'`,
             l3.number
           );
         }
@@ -24793,24 +24793,24 @@ function parsePatch(text) {
         i2++;
       }
       const contents = contentLines.length === 0 ? "" : contentLines.join("\n") + "\n";
-      ops.push({ type: "add", path: path25, contents });
+      ops.push({ type: "add", path: path26, contents });
       continue;
     }
     if (t2.startsWith(DELETE_PREFIX)) {
-      const path25 = headerPath(line, DELETE_PREFIX);
+      const path26 = headerPath(line, DELETE_PREFIX);
       i2++;
       const next = body[i2];
       if (next !== void 0 && !endsBody(next.text)) {
         throw new PatchParseError(
-          `Unexpected line after Delete File '${path25}': '${next.text}' (a delete takes no body)`,
+          `Unexpected line after Delete File '${path26}': '${next.text}' (a delete takes no body)`,
           next.number
         );
       }
-      ops.push({ type: "delete", path: path25 });
+      ops.push({ type: "delete", path: path26 });
       continue;
     }
     if (t2.startsWith(UPDATE_PREFIX)) {
-      const path25 = headerPath(line, UPDATE_PREFIX);
+      const path26 = headerPath(line, UPDATE_PREFIX);
       i2++;
       let movePath = null;
       const moveLine = body[i2];
@@ -24826,7 +24826,7 @@ function parsePatch(text) {
         if (current === null) return;
         if (!currentHasBody) {
           throw new PatchParseError(
-            `Hunk in Update File '${path25}' has no lines (a '@@' line must be followed by context, '-' or '+' lines)`,
+            `Hunk in Update File '${path26}' has no lines (a '@@' line must be followed by context, '-' or '+' lines)`,
             currentStart
           );
         }
@@ -24851,7 +24851,7 @@ function parsePatch(text) {
         if (lt2.trim() === EOF_MARKER) {
           if (current === null || !currentHasBody) {
             throw new PatchParseError(
-              `'${EOF_MARKER}' must follow the lines of a hunk in Update File '${path25}'`,
+              `'${EOF_MARKER}' must follow the lines of a hunk in Update File '${path26}'`,
               l3.number
             );
           }
@@ -24865,7 +24865,7 @@ function parsePatch(text) {
           if (current === null) {
             if (chunks.length > 0) {
               throw new PatchParseError(
-                `Hunk line without a preceding '@@' in Update File '${path25}': '${lt2}'`,
+                `Hunk line without a preceding '@@' in Update File '${path26}': '${lt2}'`,
                 l3.number
               );
             }
@@ -24886,15 +24886,15 @@ function parsePatch(text) {
           continue;
         }
         throw new PatchParseError(
-          `Invalid hunk line in Update File '${path25}': '${lt2}' (expected a line starting with ' ', '-', '+' or '@@')`,
+          `Invalid hunk line in Update File '${path26}': '${lt2}' (expected a line starting with ' ', '-', '+' or '@@')`,
           l3.number
         );
       }
       finish();
       if (chunks.length === 0) {
-        throw new PatchParseError(`Update File '${path25}' has no hunks`, line.number);
+        throw new PatchParseError(`Update File '${path26}' has no hunks`, line.number);
       }
-      ops.push({ type: "update", path: path25, movePath, chunks });
+      ops.push({ type: "update", path: path26, movePath, chunks });
       continue;
     }
     if (t2.startsWith(MOVE_PREFIX)) {
@@ -25019,16 +25019,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path25, added, removed, oldPosInc, options) {
-    const last = path25.lastComponent;
+  addToPath(path26, added, removed, oldPosInc, options) {
+    const last = path26.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path25.oldPos + oldPosInc,
+        oldPos: path26.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path25.oldPos + oldPosInc,
+        oldPos: path26.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -28145,12 +28145,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path25(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path26(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path26 = statics.reduce((previousValue, currentValue, index) => {
+  const path27 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -28167,7 +28167,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path25(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path26.split(/[?#]/, 1)[0];
+  const pathOnly = path27.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -28188,10 +28188,10 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path25(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path26}
+${path27}
 ${underline2}`);
   }
-  return path26;
+  return path27;
 };
 var path10 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
@@ -36642,9 +36642,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path25, query, defaultBaseURL) {
+  buildURL(path26, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path25) ? new URL(path25) : new URL(baseURL + (baseURL.endsWith("/") && path25.startsWith("/") ? path25.slice(1) : path25));
+    const url = isAbsoluteURL(path26) ? new URL(path26) : new URL(baseURL + (baseURL.endsWith("/") && path26.startsWith("/") ? path26.slice(1) : path26));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -36674,24 +36674,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path25, opts) {
-    return this.methodRequest("get", path25, opts);
+  get(path26, opts) {
+    return this.methodRequest("get", path26, opts);
   }
-  post(path25, opts) {
-    return this.methodRequest("post", path25, opts);
+  post(path26, opts) {
+    return this.methodRequest("post", path26, opts);
   }
-  patch(path25, opts) {
-    return this.methodRequest("patch", path25, opts);
+  patch(path26, opts) {
+    return this.methodRequest("patch", path26, opts);
   }
-  put(path25, opts) {
-    return this.methodRequest("put", path25, opts);
+  put(path26, opts) {
+    return this.methodRequest("put", path26, opts);
   }
-  delete(path25, opts) {
-    return this.methodRequest("delete", path25, opts);
+  delete(path26, opts) {
+    return this.methodRequest("delete", path26, opts);
   }
-  methodRequest(method, path25, opts) {
+  methodRequest(method, path26, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path25, ...opts2 };
+      return { method, path: path26, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -36816,8 +36816,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path25, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path25, ...opts2 })) : { method: "get", path: path25, ...opts });
+  getAPIList(path26, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path26, ...opts2 })) : { method: "get", path: path26, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -36911,8 +36911,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path25, query, defaultBaseURL } = options;
-    const url = this.buildURL(path25, query, defaultBaseURL);
+    const { method, path: path26, query, defaultBaseURL } = options;
+    const url = this.buildURL(path26, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -37875,7 +37875,7 @@ ${USAGE}
 
 // src/driver/run.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // src/client/process.ts
 var STDERR_TAIL_LINES = 20;
@@ -38292,13 +38292,11 @@ async function writeResult(outDir, result, redact) {
 
 // src/artifacts/worktree-diff.ts
 import { stat as stat3, realpath as realpath2 } from "node:fs/promises";
-import path20 from "node:path";
+import path21 from "node:path";
 
-// src/git/private-git.ts
-import { copyFile, lstat as lstat2, mkdir as mkdir2, mkdtemp, rm, writeFile } from "node:fs/promises";
+// src/git/hardened-env.ts
 import { realpathSync } from "node:fs";
-import os4 from "node:os";
-import path17 from "node:path";
+import path16 from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -41738,45 +41736,7 @@ var wo = (t2, e) => {
   ), new f2(r2, n2);
 };
 
-// src/git/repo-location.ts
-import { lstat, readFile, realpath, stat as stat2 } from "node:fs/promises";
-import path16 from "node:path";
-async function findWorkTree(cwd) {
-  const start = await realpath(path16.resolve(cwd)).catch(() => path16.resolve(cwd));
-  for (let dir = start; ; dir = path16.dirname(dir)) {
-    const gitDir = await gitDirAt(dir);
-    if (gitDir) {
-      const rel = path16.relative(dir, start);
-      if (rel === ".git" || rel.startsWith(`.git${path16.sep}`)) break;
-      return { workTree: dir, gitDir };
-    }
-    if (path16.dirname(dir) === dir) break;
-  }
-  throw new TernError("not_a_git_repo", `${start} is not inside a git work tree`);
-}
-async function gitDirAt(dir) {
-  const dotGit = path16.join(dir, ".git");
-  const st2 = await lstat(dotGit).catch(() => null);
-  if (!st2) return null;
-  let candidate;
-  if (st2.isDirectory()) {
-    candidate = dotGit;
-  } else if (st2.isFile()) {
-    const m2 = /^gitdir: *(.+?)\s*$/m.exec(await readFile(dotGit, "utf8").catch(() => ""));
-    if (!m2) return null;
-    candidate = path16.resolve(dir, m2[1]);
-  } else {
-    return null;
-  }
-  return await looksLikeGitDir(candidate) ? realpath(candidate) : null;
-}
-async function looksLikeGitDir(dir) {
-  const isFile = async (p2) => (await stat2(p2).catch(() => null))?.isFile() ?? false;
-  const isDir = async (p2) => (await stat2(p2).catch(() => null))?.isDirectory() ?? false;
-  return await isFile(path16.join(dir, "HEAD")) && (await isDir(path16.join(dir, "objects")) || await isFile(path16.join(dir, "commondir")));
-}
-
-// src/git/private-git.ts
+// src/git/hardened-env.ts
 var HARDENING_CONFIG = [
   "core.hooksPath=/dev/null",
   "core.fsmonitor=false",
@@ -41785,7 +41745,6 @@ var HARDENING_CONFIG = [
   "maintenance.auto=false"
 ];
 var FALLBACK_PATH = "/usr/local/bin:/usr/bin:/bin";
-var MAX_EXCLUDE_BYTES = 1024 * 1024;
 function hardenedGitEnv(o3) {
   const env = {
     PATH: safeSearchPath(o3.path ?? process.env.PATH ?? "", o3.untrustedRoots ?? []),
@@ -41815,17 +41774,17 @@ function hardenedGitEnv(o3) {
   return env;
 }
 function safeSearchPath(pathValue, untrustedRoots) {
-  const roots = untrustedRoots.flatMap((r2) => [path17.resolve(r2), realOrSelf(r2)]);
-  const inside = (p2) => roots.some((r2) => p2 === r2 || p2.startsWith(r2.endsWith(path17.sep) ? r2 : r2 + path17.sep));
-  const kept = pathValue.split(path17.delimiter).filter((p2) => p2.length > 0 && path17.isAbsolute(p2)).filter((p2) => !inside(path17.resolve(p2)) && !inside(realOrSelf(p2)));
+  const roots = untrustedRoots.flatMap((r2) => [path16.resolve(r2), realOrSelf(r2)]);
+  const inside = (p2) => roots.some((r2) => p2 === r2 || p2.startsWith(r2.endsWith(path16.sep) ? r2 : r2 + path16.sep));
+  const kept = pathValue.split(path16.delimiter).filter((p2) => p2.length > 0 && path16.isAbsolute(p2)).filter((p2) => !inside(path16.resolve(p2)) && !inside(realOrSelf(p2)));
   const unique = [...new Set(kept)];
-  return unique.length > 0 ? unique.join(path17.delimiter) : FALLBACK_PATH;
+  return unique.length > 0 ? unique.join(path16.delimiter) : FALLBACK_PATH;
 }
 function realOrSelf(p2) {
   try {
     return realpathSync(p2);
   } catch {
-    return path17.resolve(p2);
+    return path16.resolve(p2);
   }
 }
 function boundGit(baseDir, env, opts = {}) {
@@ -41843,60 +41802,110 @@ function boundGit(baseDir, env, opts = {}) {
     ...opts.timeoutMs ? { timeout: { block: opts.timeoutMs } } : {}
   }).env(env);
 }
+function oneLine2(err, secrets = []) {
+  let text = errorMessage(err);
+  for (const s of secrets) if (s.length > 0) text = text.split(s).join("***");
+  const lines = text.split("\n").map((l3) => l3.trim()).filter((l3) => l3.length > 0);
+  return lines.join("; ") || "unknown git error";
+}
+
+// src/git/private-git.ts
+import { copyFile, lstat as lstat2, mkdir as mkdir2, mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
+import os4 from "node:os";
+import path18 from "node:path";
+
+// src/git/repo-location.ts
+import { lstat, readFile, realpath, stat as stat2 } from "node:fs/promises";
+import path17 from "node:path";
+async function findWorkTree(cwd) {
+  const start = await realpath(path17.resolve(cwd)).catch(() => path17.resolve(cwd));
+  for (let dir = start; ; dir = path17.dirname(dir)) {
+    const gitDir = await gitDirAt(dir);
+    if (gitDir) {
+      const rel = path17.relative(dir, start);
+      if (rel === ".git" || rel.startsWith(`.git${path17.sep}`)) break;
+      return { workTree: dir, gitDir, commonDir: await commonDirOf(gitDir) };
+    }
+    if (path17.dirname(dir) === dir) break;
+  }
+  throw new TernError("not_a_git_repo", `${start} is not inside a git work tree`);
+}
+async function gitDirAt(dir) {
+  const dotGit = path17.join(dir, ".git");
+  const st2 = await lstat(dotGit).catch(() => null);
+  if (!st2) return null;
+  let candidate;
+  if (st2.isDirectory()) {
+    candidate = dotGit;
+  } else if (st2.isFile()) {
+    const m2 = /^gitdir: *(.+?)\s*$/m.exec(await readFile(dotGit, "utf8").catch(() => ""));
+    if (!m2) return null;
+    candidate = path17.resolve(dir, m2[1]);
+  } else {
+    return null;
+  }
+  return await looksLikeGitDir(candidate) ? realpath(candidate) : null;
+}
+async function commonDirOf(gitDir) {
+  const text = await readFile(path17.join(gitDir, "commondir"), "utf8").catch(() => null);
+  if (text === null) return gitDir;
+  const target = path17.resolve(gitDir, text.replace(/[\r\n]+$/, ""));
+  return realpath(target).catch(() => target);
+}
+async function looksLikeGitDir(dir) {
+  const isFile = async (p2) => (await stat2(p2).catch(() => null))?.isFile() ?? false;
+  const isDir = async (p2) => (await stat2(p2).catch(() => null))?.isDirectory() ?? false;
+  return await isFile(path17.join(dir, "HEAD")) && (await isDir(path17.join(dir, "objects")) || await isFile(path17.join(dir, "commondir")));
+}
+
+// src/git/private-git.ts
+var MAX_EXCLUDE_BYTES = 1024 * 1024;
+async function openCheckoutProbe(cwd) {
+  const checkout = await findWorkTree(cwd);
+  const scratch = await mkdtemp(path18.join(os4.tmpdir(), "tern-git-"));
+  const home = path18.join(scratch, "home");
+  await mkdir2(home);
+  const untrustedRoots = [.../* @__PURE__ */ new Set([checkout.workTree, checkout.gitDir, checkout.commonDir])];
+  const inspect3 = boundGit(home, hardenedGitEnv({ home, gitDir: checkout.gitDir, workTree: home, untrustedRoots }));
+  return { checkout, scratch, home, untrustedRoots, inspect: inspect3, dispose: () => rm(scratch, { recursive: true, force: true }) };
+}
 async function openPrivateGit(cwd, opts = {}) {
-  const found = await findWorkTree(cwd);
-  const scratch = await mkdtemp(path17.join(os4.tmpdir(), "tern-git-"));
+  const probe = await openCheckoutProbe(cwd);
   try {
-    const home = path17.join(scratch, "home");
-    const gitDir = path17.join(scratch, "repo.git");
-    const indexFile = path17.join(scratch, "index");
-    await mkdir2(home);
-    const untrustedRoots = [found.workTree, found.gitDir];
-    const inspect3 = boundGit(home, hardenedGitEnv({ home, gitDir: found.gitDir, workTree: home, untrustedRoots }));
-    const checkout = { ...found, ...await probeCommonDir(inspect3, found.gitDir) };
-    untrustedRoots.push(checkout.commonDir);
+    const checkout = { ...probe.checkout, objectFormat: await objectFormat(probe) };
+    const gitDir = path18.join(probe.scratch, "repo.git");
+    const indexFile = path18.join(probe.scratch, "index");
     await initPrivateRepo(gitDir, checkout);
     if (opts.workTree) await copyExcludes(checkout.commonDir, gitDir);
     const workTree = opts.workTree ? checkout.workTree : void 0;
-    const base = { home, gitDir, workTree, indexFile, untrustedRoots };
+    const base = { home: probe.home, gitDir, workTree, indexFile, untrustedRoots: probe.untrustedRoots };
     const env = hardenedGitEnv(base);
-    const baseDir = workTree ?? home;
+    const baseDir = workTree ?? probe.home;
     return {
+      ...probe,
       checkout,
-      scratch,
-      home,
       gitDir,
       indexFile,
       env,
       git: boundGit(baseDir, env),
-      inspect: inspect3,
-      gitWith: (extra, o3) => boundGit(baseDir, hardenedGitEnv({ ...base, ...extra }), o3),
-      dispose: () => rm(scratch, { recursive: true, force: true })
+      gitWith: (extra, o3) => boundGit(baseDir, hardenedGitEnv({ ...base, ...extra }), o3)
     };
   } catch (err) {
-    await rm(scratch, { recursive: true, force: true });
+    await probe.dispose();
     throw err;
   }
 }
-async function probeCommonDir(inspect3, gitDir) {
-  let out;
-  try {
-    out = await inspect3.raw(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"]);
-  } catch (err) {
-    throw new TernError("git_failed", `cannot read the git dir ${gitDir}: ${oneLine2(err)}`, { cause: err });
-  }
-  const [commonDir, format2] = out.split("\n").map((l3) => l3.trim());
-  if (!commonDir || format2 !== "sha1" && format2 !== "sha256") {
-    throw new TernError("git_failed", `cannot read the git dir ${gitDir}: unexpected rev-parse output`);
-  }
-  return { commonDir: realOrSelf(commonDir), objectFormat: format2 };
+async function objectFormat(probe) {
+  const reported = await probe.inspect.raw(["rev-parse", "--show-object-format"]).catch(() => "");
+  if (reported.trim() === "sha1" || reported.trim() === "sha256") return reported.trim();
+  const config = await readFile2(path18.join(probe.checkout.commonDir, "config"), "utf8").catch(() => "");
+  return /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? "sha256" : "sha1";
 }
 async function initPrivateRepo(dir, checkout) {
-  await mkdir2(path17.join(dir, "objects", "info"), { recursive: true });
-  await mkdir2(path17.join(dir, "refs", "heads"), { recursive: true });
-  await mkdir2(path17.join(dir, "refs", "tags"), { recursive: true });
-  await mkdir2(path17.join(dir, "info"), { recursive: true });
-  await writeFile(path17.join(dir, "HEAD"), "ref: refs/heads/main\n");
+  for (const sub of [["objects", "info"], ["refs", "heads"], ["refs", "tags"], ["info"]]) {
+    await mkdir2(path18.join(dir, ...sub), { recursive: true });
+  }
+  await writeFile(path18.join(dir, "HEAD"), "ref: refs/heads/main\n");
   const sha256 = checkout.objectFormat === "sha256";
   const config = [
     "[core]",
@@ -41912,21 +41921,15 @@ async function initPrivateRepo(dir, checkout) {
     ...sha256 ? ["[extensions]", "	objectFormat = sha256"] : [],
     ""
   ];
-  await writeFile(path17.join(dir, "config"), config.join("\n"));
-  await writeFile(path17.join(dir, "objects", "info", "alternates"), `${path17.join(checkout.commonDir, "objects")}
+  await writeFile(path18.join(dir, "config"), config.join("\n"));
+  await writeFile(path18.join(dir, "objects", "info", "alternates"), `${path18.join(checkout.commonDir, "objects")}
 `);
 }
 async function copyExcludes(commonDir, privateDir) {
-  const src = path17.join(commonDir, "info", "exclude");
+  const src = path18.join(commonDir, "info", "exclude");
   const st2 = await lstat2(src).catch(() => null);
   if (!st2?.isFile() || st2.size > MAX_EXCLUDE_BYTES) return;
-  await copyFile(src, path17.join(privateDir, "info", "exclude"));
-}
-function oneLine2(err, secrets = []) {
-  let text = errorMessage(err);
-  for (const s of secrets) if (s.length > 0) text = text.split(s).join("***");
-  const lines = text.split("\n").map((l3) => l3.trim()).filter((l3) => l3.length > 0);
-  return lines.join("; ") || "unknown git error";
+  await copyFile(src, path18.join(privateDir, "info", "exclude"));
 }
 
 // src/git/revisions.ts
@@ -41935,13 +41938,14 @@ var EMPTY_TREE = {
   sha256: "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"
 };
 var HEX_ID = /^[0-9a-f]{4,64}$/i;
-async function checkoutHead(pg) {
+async function checkoutHead(probe) {
+  let sha;
   try {
-    const sha = (await pg.inspect.raw(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])).trim();
-    return sha.length > 0 ? sha : null;
-  } catch {
-    return null;
+    sha = (await probe.inspect.raw(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])).trim();
+  } catch (err) {
+    throw new TernError("git_failed", `cannot read HEAD: ${oneLine2(err)}`, { cause: err });
   }
+  return sha.length > 0 ? sha : null;
 }
 async function resolveCommit(git, id) {
   if (!HEX_ID.test(id)) throw new TernError("bad_revision", `${JSON.stringify(id)} is not a commit id (hex expected)`);
@@ -41954,12 +41958,27 @@ async function resolveCommit(git, id) {
   if (!sha) throw new TernError("bad_revision", `${id} is not a commit of this repository`);
   return sha;
 }
+async function currentCommit(cwd) {
+  let probe;
+  try {
+    probe = await openCheckoutProbe(cwd);
+  } catch {
+    return null;
+  }
+  try {
+    return await checkoutHead(probe);
+  } catch {
+    return null;
+  } finally {
+    await probe.dispose();
+  }
+}
 
 // src/git/lfs.ts
 import { createReadStream as createReadStream2 } from "node:fs";
 import { lstat as lstat3 } from "node:fs/promises";
 import { createHash } from "node:crypto";
-import path18 from "node:path";
+import path19 from "node:path";
 var PATHS_PER_CALL = 500;
 var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
 async function unstageSmudgedLfs(git, base, checkout) {
@@ -41969,7 +41988,7 @@ async function unstageSmudgedLfs(git, base, checkout) {
   const unchanged = [];
   for (const m2 of modified) {
     if (!tracked.has(m2.path)) continue;
-    const file = path18.join(checkout.workTree, ...m2.path.split("/"));
+    const file = path19.join(checkout.workTree, ...m2.path.split("/"));
     if (await pointerBlobId(file, checkout.objectFormat) === m2.baseBlob) unchanged.push(m2);
   }
   for (let i2 = 0; i2 < unchanged.length; i2 += PATHS_PER_CALL) {
@@ -42012,8 +42031,8 @@ size ${st2.size}
 }
 
 // src/git/control-snapshot.ts
-import path19 from "node:path";
-var GENERATED_INFO = [path19.join("info", "refs")];
+import path20 from "node:path";
+var GENERATED_INFO = [path20.join("info", "refs")];
 
 // src/git/push-patch.ts
 var PUSH_SILENCE_TIMEOUT_MS = 5 * 60 * 1e3;
@@ -42021,7 +42040,7 @@ var PUSH_SILENCE_TIMEOUT_MS = 5 * 60 * 1e3;
 // src/artifacts/worktree-diff.ts
 var DIFF_FORMAT = ["--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/"];
 async function worktreeDiff(cwd, options = {}) {
-  const dir = path20.resolve(cwd);
+  const dir = path21.resolve(cwd);
   try {
     if (!(await stat3(dir)).isDirectory()) throw new Error("not a directory");
   } catch {
@@ -42055,13 +42074,13 @@ async function worktreeDiff(cwd, options = {}) {
   }
 }
 async function excludePathspecs(dir, root, exclude) {
-  const realPaths = await Promise.all(exclude.map((p2) => realpath2(path20.resolve(dir, p2)).catch(() => path20.resolve(dir, p2))));
-  return realPaths.map((p2) => path20.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path20.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path20.sep).join("/")}`);
+  const realPaths = await Promise.all(exclude.map((p2) => realpath2(path21.resolve(dir, p2)).catch(() => path21.resolve(dir, p2))));
+  return realPaths.map((p2) => path21.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path21.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path21.sep).join("/")}`);
 }
 
 // src/driver/args.ts
 import { readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
-import path21 from "node:path";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { parseArgs as parseArgs2 } from "node:util";
 var APPROVAL_POLICIES3 = ["never", "on-request", "untrusted"];
@@ -42111,7 +42130,7 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
   if (values.prompt !== void 0) {
     prompt = values.prompt;
   } else if (values["prompt-file"] !== void 0) {
-    const file = path21.resolve(baseDir, values["prompt-file"]);
+    const file = path22.resolve(baseDir, values["prompt-file"]);
     try {
       prompt = readFileSync4(file, "utf8");
     } catch (err) {
@@ -42121,7 +42140,7 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
     throw new UsageError("missing the task: pass --prompt TEXT or --prompt-file FILE");
   }
   if (prompt.trim().length === 0) throw new UsageError("the prompt is empty");
-  const cwd = path21.resolve(baseDir, values.cwd ?? ".");
+  const cwd = path22.resolve(baseDir, values.cwd ?? ".");
   let isDir = false;
   try {
     isDir = statSync2(cwd).isDirectory();
@@ -42129,7 +42148,7 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
     isDir = false;
   }
   if (!isDir) throw new UsageError(`--cwd ${cwd} is not an existing directory`);
-  const outDir = path21.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
+  const outDir = path22.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
   const approvalPolicy = oneOf("--approval-policy", values["approval-policy"] ?? "never", APPROVAL_POLICIES3);
   const sandbox = oneOf("--sandbox", values.sandbox ?? "workspace-write", SANDBOX_MODES3);
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1e3;
@@ -42342,6 +42361,7 @@ var RunTimeout = class extends Error {
 async function execute(options, io2, redact, say) {
   const startedAtMs = Date.now();
   const startedAt = new Date(startedAtMs).toISOString();
+  const baseCommit = await currentCommit(options.cwd);
   const events = new EventsLog(options.outDir, redact);
   const approvals = [];
   let stderrLog = "";
@@ -42464,9 +42484,9 @@ async function execute(options, io2, redact, say) {
     const artifactErrors = [];
     let filesChanged = [];
     try {
-      const diff = await worktreeDiff(options.cwd, { exclude: [options.outDir] });
+      const diff = await worktreeDiff(options.cwd, { exclude: [options.outDir], ...baseCommit ? { base: baseCommit } : {} });
       filesChanged = diff.files;
-      await writeFileAtomic(path22.join(options.outDir, DIFF_FILE), redactPatch(diff.patch, redact));
+      await writeFileAtomic(path23.join(options.outDir, DIFF_FILE), redactPatch(diff.patch, redact));
     } catch (err) {
       say(`tern run: warning: no ${DIFF_FILE}: ${errorMessage(err)}`);
     }
@@ -42476,7 +42496,7 @@ async function execute(options, io2, redact, say) {
       artifactErrors.push(`events.jsonl: ${errorMessage(err)}`);
     }
     try {
-      await writeFileAtomic(path22.join(options.outDir, SERVER_STDERR_FILE), redact(stderrLog.slice(-SERVER_STDERR_CAP)));
+      await writeFileAtomic(path23.join(options.outDir, SERVER_STDERR_FILE), redact(stderrLog.slice(-SERVER_STDERR_CAP)));
     } catch (err) {
       artifactErrors.push(`${SERVER_STDERR_FILE}: ${errorMessage(err)}`);
     }
@@ -42589,7 +42609,7 @@ function oneLine3(text) {
 import { execFileSync } from "node:child_process";
 import { existsSync as existsSync2, mkdirSync as mkdirSync3, mkdtempSync, readFileSync as readFileSync7, writeFileSync as writeFileSync3 } from "node:fs";
 import os5 from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 import { parseArgs as parseArgs3 } from "node:util";
 
@@ -43210,8 +43230,8 @@ var RouteTable = class {
       }
     }
   }
-  match(method, path25) {
-    const parts = path25.split("/");
+  match(method, path26) {
+    const parts = path26.split("/");
     const candidates = [];
     for (const route of this.byLength.get(parts.length) ?? []) {
       const pathParams = matchSegments(route.segments, parts);
@@ -43347,14 +43367,14 @@ var OperationValidator = class {
   compiled = /* @__PURE__ */ new Map();
   checkRequest(route, pathParams, query, body) {
     const op = this.operation(route);
-    const path25 = coerceAll(op.pathParams, (name) => name in pathParams ? [pathParams[name]] : []);
-    if (!op.path(path25)) return { ok: false, status: STATUS_NOT_FOUND, reason: describe2("path parameter", op.path.errors) };
+    const path26 = coerceAll(op.pathParams, (name) => name in pathParams ? [pathParams[name]] : []);
+    if (!op.path(path26)) return { ok: false, status: STATUS_NOT_FOUND, reason: describe2("path parameter", op.path.errors) };
     const queryValues = coerceAll(op.queryParams, (name) => query.getAll(name));
     for (const name of new Set(query.keys())) if (!(name in queryValues)) queryValues[name] = query.get(name);
     if (!op.query(queryValues)) return { ok: false, status: STATUS_UNPROCESSABLE, reason: describe2("query", op.query.errors) };
     const bodyProblem = checkBody(op.body, body);
     if (bodyProblem) return { ok: false, status: STATUS_UNPROCESSABLE, reason: bodyProblem };
-    return { ok: true, request: { pathParams: path25, query: queryValues, body } };
+    return { ok: true, request: { pathParams: path26, query: queryValues, body } };
   }
   /** Null when the response matches the documented schema for its status (or none is documented). */
   checkResponse(route, status, body) {
@@ -44129,20 +44149,20 @@ async function startModelServer(opts) {
       } catch {
       }
     }
-    const path25 = req.url ?? "/";
+    const path26 = req.url ?? "/";
     const method = req.method ?? "GET";
     seq += 1;
     const record = {
       seq,
       method,
-      path: path25,
+      path: path26,
       headers: { ...req.headers },
       body,
       ts: Date.now(),
       bodyBytes: decoded.length
     };
     requests.push(record);
-    const pathname = (path25.split("?")[0] ?? "").replace(/\/+$/, "");
+    const pathname = (path26.split("?")[0] ?? "").replace(/\/+$/, "");
     if (method === "POST" && pathname.endsWith("/responses")) return serveModel("responses", record, res, signal);
     if (method === "POST" && pathname.endsWith("/chat/completions")) return serveModel("chat", record, res, signal);
     log(record);
@@ -44276,14 +44296,14 @@ var DEMO_SCRIPT = [
 
 // src/demo/workflow-step.ts
 import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, writeFileSync as writeFileSync2 } from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 var import_yaml = __toESM(require_dist4(), 1);
 var DEFAULT_TIMEOUT_MS = 3e5;
 var KEPT_VARIABLES = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TERM"];
 async function runWorkflowStep(step) {
   mkdirSync2(step.runnerTemp, { recursive: true });
-  const outputFile = path23.join(step.runnerTemp, "github-output.txt");
-  const summaryFile = path23.join(step.runnerTemp, "step-summary.md");
+  const outputFile = path24.join(step.runnerTemp, "github-output.txt");
+  const summaryFile = path24.join(step.runnerTemp, "step-summary.md");
   writeFileSync2(outputFile, "");
   writeFileSync2(summaryFile, "");
   const child = execa(process.execPath, [step.actionScript], {
@@ -44309,7 +44329,7 @@ function runnerEnvironment(step, outputFile, summaryFile) {
   const event = step.event ?? "workflow_dispatch";
   const ref = step.ref ?? "refs/heads/main";
   const sha = readHead(step.checkout);
-  const eventPath = path23.join(step.runnerTemp, "event.json");
+  const eventPath = path24.join(step.runnerTemp, "event.json");
   writeFileSync2(eventPath, JSON.stringify(eventPayload(event, ref, sha, step.owner, step.repo)));
   const env = {};
   for (const name of KEPT_VARIABLES) if (step.baseEnv[name] !== void 0) env[name] = step.baseEnv[name];
@@ -44347,14 +44367,14 @@ function inputVariables(step) {
   return Object.fromEntries(Object.entries(values).map(([k2, v2]) => [`INPUT_${k2.replace(/ /g, "_").toUpperCase()}`, v2]));
 }
 function readHead(checkout) {
-  const gitDir = path23.join(checkout, ".git");
-  const head = readFileSync6(path23.join(gitDir, "HEAD"), "utf8").trim();
+  const gitDir = path24.join(checkout, ".git");
+  const head = readFileSync6(path24.join(gitDir, "HEAD"), "utf8").trim();
   if (!head.startsWith("ref: ")) return head;
   const ref = head.slice("ref: ".length);
   try {
-    return readFileSync6(path23.join(gitDir, ref), "utf8").trim();
+    return readFileSync6(path24.join(gitDir, ref), "utf8").trim();
   } catch {
-    const packed = readFileSync6(path23.join(gitDir, "packed-refs"), "utf8");
+    const packed = readFileSync6(path24.join(gitDir, "packed-refs"), "utf8");
     const line = packed.split("\n").find((l3) => l3.endsWith(` ${ref}`));
     return line?.split(" ")[0] ?? "";
   }
@@ -44386,9 +44406,9 @@ function parseOutputFile(text) {
 
 // src/demo/demo.ts
 var USAGE3 = "usage: tern demo [--dir DIR]";
-var DIST_DIR = path24.dirname(fileURLToPath4(import.meta.url));
-var ACTION_SCRIPT = path24.join(DIST_DIR, "action.js");
-var ACTION_YML = path24.join(DIST_DIR, "..", "action.yml");
+var DIST_DIR = path25.dirname(fileURLToPath4(import.meta.url));
+var ACTION_SCRIPT = path25.join(DIST_DIR, "action.js");
+var ACTION_YML = path25.join(DIST_DIR, "..", "action.yml");
 var OWNER = "tern-demo";
 var REPO = "stats";
 var DEMO_TOKEN = "demo-token-not-secret";
@@ -44416,7 +44436,7 @@ Runs the GitHub Action on a bundled demo repo: a scripted local model fixes a fa
 `);
     return 2;
   }
-  const root = values.dir ? path24.resolve(values.dir) : mkdtempSync(path24.join(os5.tmpdir(), "tern-demo-"));
+  const root = values.dir ? path25.resolve(values.dir) : mkdtempSync(path25.join(os5.tmpdir(), "tern-demo-"));
   const { checkout, remote } = createDemoRepos(root);
   const model = await startModelServer({ script: DEMO_SCRIPT });
   const github = await startGitHubStandIn({ owner: OWNER, repo: REPO, defaultBranch: "main" });
@@ -44430,7 +44450,7 @@ tern demo: scripted model at ${model.url}, GitHub stand-in at ${github.url}
       owner: OWNER,
       repo: REPO,
       checkout,
-      runnerTemp: path24.join(root, "runner-temp"),
+      runnerTemp: path25.join(root, "runner-temp"),
       apiUrl: github.url,
       event: "schedule",
       workflow: "nightly fix-tests",
@@ -44453,7 +44473,7 @@ The stand-in saw requests GitHub's API description does not allow:
 function printReport(io2, step, remote, pr2) {
   const out = step.outputs;
   const artifacts = out["artifacts-dir"] ?? "";
-  const diffFile = path24.join(artifacts, "diff.patch");
+  const diffFile = path25.join(artifacts, "diff.patch");
   const diff = artifacts && existsSync2(diffFile) ? readFileSync7(diffFile, "utf8") : "";
   io2.stdout.write(`
 --- diff left by the turn (${diffFile}) ---
@@ -44486,18 +44506,18 @@ Artifacts in ${artifacts}:
   );
 }
 function createDemoRepos(root) {
-  const seed = path24.join(root, "seed");
+  const seed = path25.join(root, "seed");
   for (const [rel, content] of Object.entries(DEMO_FILES)) {
-    const file = path24.join(seed, rel);
-    mkdirSync3(path24.dirname(file), { recursive: true });
+    const file = path25.join(seed, rel);
+    mkdirSync3(path25.dirname(file), { recursive: true });
     writeFileSync3(file, content);
   }
   const git = (cwd, ...args) => execFileSync("git", args, { cwd, stdio: "ignore", env: { ...process.env, ...GIT_IDENTITY } });
   git(seed, "init", "-q", "-b", "main");
   git(seed, "add", "-A");
   git(seed, "commit", "-q", "-m", "demo: initial commit");
-  const remote = path24.join(root, "remote.git");
-  const checkout = path24.join(root, "repo");
+  const remote = path25.join(root, "remote.git");
+  const checkout = path25.join(root, "repo");
   git(root, "clone", "-q", "--bare", seed, remote);
   git(root, "clone", "-q", remote, checkout);
   return { checkout, remote };

@@ -17,6 +17,7 @@ import { EventsLog } from '../artifacts/events-log.js';
 import { createRedactor, type Redactor } from '../artifacts/redact.js';
 import { DIFF_FILE, writeResult, type RunResult, type RunStatus } from '../artifacts/result.js';
 import { worktreeDiff } from '../artifacts/worktree-diff.js';
+import { currentCommit } from '../git/index.js';
 import { errorMessage } from '../util/errors.js';
 import type { Turn } from '../protocol/v2.js';
 import { VERSION } from '../util/version.js';
@@ -95,6 +96,9 @@ class RunTimeout extends Error {
 async function execute(options: RunOptions, io: RunIo, redact: Redactor, say: (line: string) => void): Promise<number> {
   const startedAtMs = Date.now();
   const startedAt = new Date(startedAtMs).toISOString();
+  // The diff is taken against the commit checked out before the turn, so commits the
+  // model makes during the turn are part of the change.
+  const baseCommit = await currentCommit(options.cwd);
   const events = new EventsLog(options.outDir, redact);
   const approvals: ApprovalRecord[] = [];
   let stderrLog = '';
@@ -230,7 +234,7 @@ async function execute(options: RunOptions, io: RunIo, redact: Redactor, say: (l
     let filesChanged: string[] = [];
     try {
       // The artifact dir may sit inside the work tree (default ./tern-out): not part of the change.
-      const diff = await worktreeDiff(options.cwd, { exclude: [options.outDir] });
+      const diff = await worktreeDiff(options.cwd, { exclude: [options.outDir], ...(baseCommit ? { base: baseCommit } : {}) });
       filesChanged = diff.files;
       await writeFileAtomic(path.join(options.outDir, DIFF_FILE), redactPatch(diff.patch, redact));
     } catch (err) {

@@ -4,7 +4,7 @@
 import type { SimpleGit } from 'simple-git';
 import { TernError } from '../util/errors.js';
 import { oneLine } from './hardened-env.js';
-import type { CheckoutLocation, CheckoutProbe } from './private-git.js';
+import { openCheckoutProbe, type CheckoutLocation, type CheckoutProbe } from './private-git.js';
 
 /** Id of the empty tree, per object format. */
 export const EMPTY_TREE: Readonly<Record<CheckoutLocation['objectFormat'], string>> = {
@@ -55,4 +55,21 @@ export async function resolveCommit(git: SimpleGit, id: string): Promise<string>
   }
   if (!sha) throw new TernError('bad_revision', `${id} is not a commit of this repository`);
   return sha;
+}
+
+/** The commit checked out in `cwd` (null: not a repository, or an unborn branch), read through a throwaway probe. */
+export async function currentCommit(cwd: string): Promise<string | null> {
+  let probe: CheckoutProbe;
+  try {
+    probe = await openCheckoutProbe(cwd);
+  } catch {
+    return null;
+  }
+  try {
+    return await checkoutHead(probe);
+  } catch {
+    return null;
+  } finally {
+    await probe.dispose();
+  }
 }

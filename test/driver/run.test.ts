@@ -15,6 +15,13 @@ import type { ScriptStep } from '../../src/demo/model-server/types.js';
 import { MOCK_API_KEY, codexPeerCommand, mockProviderFlags } from '../support/codex-peer.js';
 import { createConformanceChecker } from '../support/protocol-schema.js';
 import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
+import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
+
+/** tern's own bundled server, in the shape codexPeerCommand returns. */
+async function ternPeer(_modelBaseUrl: string, workRoot: string): Promise<{ command: string; env: NodeJS.ProcessEnv }> {
+  const home = await mkdtemp(path.join(workRoot, 'tern-home-'));
+  return { command: `${process.execPath} ${TERN_BIN}`, env: ternTestEnv(home) };
+}
 
 /** A fake key in the driver's env: it must show up in no artifact and no output. */
 const SECRET = 'sk-test-secret-123456';
@@ -64,10 +71,10 @@ describe('tern run against codex app-server', () => {
   });
 
   /** Model mock + codex env + a temp repo; returns argv pieces for `tern run`. */
-  async function setup(script: ScriptStep[], files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' }) {
+  async function setup(script: ScriptStep[], files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' }, server: 'codex' | 'tern' = 'codex') {
     const model = await startModelServer({ script });
     models.push(model);
-    const peer = await codexPeerCommand({ modelBaseUrl: model.url, workRoot });
+    const peer = server === 'codex' ? await codexPeerCommand({ modelBaseUrl: model.url, workRoot }) : await ternPeer(model.url, workRoot);
     const repo = await createRepoFixture(files);
     repos.push(repo);
     const out = path.join(await mkdtemp(path.join(workRoot, 'out-')), 'artifacts');
@@ -166,6 +173,30 @@ describe('tern run against codex app-server', () => {
     // ...but the server did get its key (the model saw the authenticated requests).
     expect(model.requests.filter((q) => q.method === 'POST').every((q) => q.headers.authorization === `Bearer ${MOCK_API_KEY}`)).toBe(true);
     console.log(`tern run (codex, 3 model calls): ${elapsed} ms, ${a.events.length} events`);
+  });
+
+  it('commits the model makes during the turn are part of diff.patch (diffed against the commit before the turn)', async () => {
+    // Against tern's own server: codex's sandbox keeps .git read-only, so a model cannot commit there.
+    const { repo, out, argv, env } = await setup([
+      {
+        output: [
+          {
+            type: 'function_call',
+            name: 'exec_command',
+            arguments: { cmd: 'echo committed > committed.txt && git add committed.txt && git -c user.name=m -c user.email=m@m.invalid commit -qm by-the-model && echo loose > loose.txt' },
+          },
+        ],
+      },
+      { output: [{ type: 'message', text: 'Committed one file, left another.' }] },
+    ], undefined, 'tern');
+    const before = (await repo.git('rev-parse', 'HEAD')).trim();
+    const r = await run([...argv, '--prompt', 'Commit something', '--timeout', '120'], env);
+    expect(r.code).toBe(0);
+    expect((await repo.git('rev-parse', 'HEAD')).trim()).not.toBe(before);
+    const a = await readArtifacts(out);
+    expect(a.result.filesChanged).toEqual(['committed.txt', 'loose.txt']);
+    expect(a.patch).toContain('+++ b/committed.txt');
+    expect(a.patch).toContain('+++ b/loose.txt');
   });
 
   it('a model HTTP 400 fails the turn: non-zero exit, result.json status failed with the error', async () => {

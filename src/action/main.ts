@@ -23,9 +23,12 @@ async function main(): Promise<void> {
   try {
     run = await runAction({ env: process.env, taken, ternScript: TERN_SCRIPT, log: process.stdout, info: (line) => core.info(line) });
   } catch (err) {
+    // Refused before anything ran (bad input, no checkout, a persisted credential): still one line, an output and a summary.
+    const reason = errorMessage(err).replace(/\s+/g, ' ').trim();
     core.setOutput('conclusion', 'failed');
-    core.setOutput('reason', errorMessage(err));
-    core.setFailed(`tern: ${errorMessage(err)}`);
+    core.setOutput('reason', reason);
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`## tern failed\n\n**Why:** ${reason}\n`).write().catch(() => undefined);
+    core.setFailed(`tern: ${reason}`);
     return;
   }
 

@@ -141,11 +141,36 @@ describe('the Action, mode run', () => {
     expect(world.github.state.pulls).toEqual([]);
   });
 
+  it('on push to a feature branch: the PR targets that branch, and the branch name comes from the trigger', async () => {
+    world = await createActionWorld(FILES, [patchStep('src/value.txt', 'one', 'two'), say('Done.')]);
+    git(world.checkout, 'checkout', '-q', '-b', 'feature/x');
+    git(world.checkout, 'push', '-q', 'origin', 'feature/x');
+    const run = await world.run({ inputs: { prompt: 'Change the value', title: 'Set the value to two' }, event: 'push', ref: 'refs/heads/feature/x', workflow: 'on push' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.branch).toBe('tern/on-push-push-feature-x');
+    expect(world.github.state.pulls[0]).toMatchObject({ head: 'tern/on-push-push-feature-x', base: 'feature/x', title: 'Set the value to two' });
+    expect(world.github.violations).toEqual([]);
+  });
+
+  it('a push that fails fails the step with one line, and opens no PR', async () => {
+    world = await createActionWorld(FILES, [patchStep('src/value.txt', 'one', 'two'), say('Done.')]);
+    git(world.checkout, 'remote', 'set-url', 'origin', path.join(world.root, 'no-such-remote.git'));
+    const run = await world.run({ inputs: { prompt: 'Change the value' } });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.conclusion).toBe('failed');
+    expect(run.outputs.reason).toMatch(/push/i);
+    expect(run.outputs.reason).not.toContain('\n');
+    expect(world.github.state.pulls).toEqual([]);
+  });
+
   it('refuses review and mention modes until they exist', async () => {
     world = await createActionWorld(FILES, []);
     const run = await world.run({ inputs: { mode: 'review', prompt: 'x' } });
     expect(run.exitCode).not.toBe(0);
-    expect(run.stdout).toContain("mode 'review' is not available yet");
+    expect(run.stdout).toContain("::error::tern: mode 'review' is not available yet");
+    expect(run.outputs).toMatchObject({ conclusion: 'failed' });
+    expect(run.outputs.reason).toContain("mode 'review' is not available yet");
+    expect(run.summary).toContain('## tern failed');
     expect(world.model.requests).toEqual([]);
   });
 

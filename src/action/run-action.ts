@@ -69,9 +69,9 @@ async function prepare(deps: ActionDeps): Promise<Prepared> {
   const ctx = readRunContext(deps.env);
   const redact = createRedactor({}, [...deps.taken.secrets.values()]);
   if (inputs.createPr && !inputs.githubToken) throw new ActionFailure('create-pr is true but github-token is empty');
-  const gitDir = path.join(inputs.workingDirectory, '.git');
-  if (persistedCredentialFiles(gitDir).length > 0) throw new ActionFailure(PERSISTED_CREDENTIALS_HINT);
   const snapshot = await snapshotGitControl(inputs.workingDirectory);
+  const gitDirs = [...new Set([snapshot.commonDir, snapshot.gitDir])];
+  if (gitDirs.some((dir) => persistedCredentialFiles(dir).length > 0)) throw new ActionFailure(PERSISTED_CREDENTIALS_HINT);
   if (!snapshot.headSha) throw new ActionFailure(`${inputs.workingDirectory} has no commit checked out; check the repository out first (actions/checkout)`);
   const root = await mkdtemp(path.join(deps.env.RUNNER_TEMP || os.tmpdir(), 'tern-'));
   const dirs = { artifacts: path.join(root, 'artifacts'), tmp: path.join(root, 'tmp'), home: path.join(root, 'home') };

@@ -127,7 +127,10 @@ async function runPhases(p: Prepared, deps: ActionDeps, outcome: ActionOutcome):
   });
   absorbResult(outcome, agent.result, p.dirs.artifacts);
   if (!agent.result) return fail(outcome, `the agent phase left no result (${agent.timedOut ? 'killed at the deadline' : `exit ${agent.exitCode}`})`);
-  if (agent.result.status !== 'completed') return fail(outcome, `the turn did not complete (${agent.result.status}): ${agent.result.reason ?? 'no reason given'}`);
+  if (agent.result.outcome === 'failed') {
+    const why = agent.result.failure;
+    return fail(outcome, `the turn did not complete (${why?.kind ?? 'unknown'}): ${why?.message ?? 'no reason given'}`);
+  }
 
   if (outcome.tests) {
     deps.info('tern: running the tests again');

@@ -1,5 +1,7 @@
 // result.json: the machine-readable outcome of one `tern run`, read by the
-// publish phase and by CI scripts. Written atomically and redacted.
+// publish phase, by CI scripts and by the other artifact writers. Written
+// atomically and redacted. Its JSON Schema is schemas/run-result.schema.json
+// (a test keeps the two in step).
 
 import path from 'node:path';
 import type { ThreadTokenUsage } from '../protocol/v2.js';
@@ -8,20 +10,65 @@ import { redactDeep, type Redactor } from './redact.js';
 
 export const RESULT_FILE = 'result.json';
 export const DIFF_FILE = 'diff.patch';
+export const RESULT_SCHEMA_VERSION = 1;
 
-export type RunStatus = 'completed' | 'failed' | 'interrupted' | 'error';
+/**
+ * success: the turn completed and changed files. no_changes: the turn completed and
+ * changed nothing. failed: anything else; `failure` says why.
+ */
+export type RunOutcome = 'success' | 'no_changes' | 'failed';
+
+/**
+ * Why a run failed. model: the turn failed (model or API error). budget: a budget
+ * was reached and the turn interrupted. timeout: --timeout. interrupted: SIGINT/SIGTERM,
+ * or the turn was interrupted by someone else. server: the app server crashed, exited
+ * or broke the protocol. usage: bad flags or files. internal: a bug in tern run.
+ */
+export type FailureKind = 'model' | 'budget' | 'timeout' | 'interrupted' | 'server' | 'usage' | 'internal';
+
+/** Exit codes of `tern run`, one per outcome and failure kind (documented in --help and the README). */
+export const EXIT_CODES = {
+  success: 0,
+  no_changes: 0,
+  model: 1,
+  usage: 2,
+  server: 3,
+  timeout: 4,
+  budget: 5,
+  interrupted: 6,
+  internal: 7,
+} as const satisfies Record<Exclude<RunOutcome, 'failed'> | FailureKind, number>;
+
+/** The turn's own status as the server reported it (null: no turn ended). */
+export type TurnStatus = 'completed' | 'failed' | 'interrupted' | null;
+
+export interface ApprovalDecisionRecord {
+  method: string;
+  itemId: string | null;
+  /** The command line (command approvals) or the paths (file changes). */
+  subject: string | null;
+  decision: 'accept' | 'decline' | 'error';
+  /** The rule that decided, e.g. `preset fix-tests: deny[2] git push --force*`, or `default`. */
+  rule: string;
+  reason: string | null;
+}
+
+export interface BudgetUsage {
+  /** Which budget stopped the run, or null. */
+  exceeded: 'wallTime' | 'requests' | 'toolCalls' | 'tokens' | 'cost' | null;
+  modelRequests: number;
+  toolCalls: number;
+  /** Estimated from the token usage and the price table; null when the model has no price. */
+  costUsd: number | null;
+}
 
 export interface RunResult {
-  /**
-   * completed: the turn completed. failed: the turn ended with status failed (e.g. a
-   * model error). interrupted: the turn was interrupted (e.g. --timeout). error: the
-   * run broke outside a turn (server exited, initialize/thread start failed, …).
-   */
-  status: RunStatus;
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  outcome: RunOutcome;
+  failure: { kind: FailureKind; message: string } | null;
   /** The driver's process exit code for this run. */
   exitCode: number;
-  /** One-line reason when status is not `completed`. */
-  reason: string | null;
+  turnStatus: TurnStatus;
   threadId: string | null;
   turnId: string | null;
   /** Text of the last agentMessage item completed in the turn. */
@@ -29,6 +76,8 @@ export interface RunResult {
   /** Paths changed in the working tree, relative to the repository root. */
   filesChanged: string[];
   tokenUsage: ThreadTokenUsage['total'] | null;
+  budget: BudgetUsage;
+  approvals: ApprovalDecisionRecord[];
   durationMs: number;
   server: { command: string[] };
   /** ISO 8601. */

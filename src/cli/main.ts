@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     case 'app-server':
       return runAppServer(rest, { ...io, stdin: process.stdin });
     case 'run':
-      return runCommand(rest, io);
+      return runCommand(rest, { ...io, stopSignal: stopOnSignals() });
     case 'demo':
       return runDemo(rest, io);
     case '--version':
@@ -37,6 +37,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tern: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+/** SIGINT/SIGTERM abort the signal once (the run then interrupts its turn and records); a second one exits at once. */
+function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
 }
 
 main(process.argv.slice(2)).then(

@@ -24,6 +24,7 @@ import type {
   TurnStartResponse,
 } from '../protocol/v2.js';
 import { TernError } from '../util/errors.js';
+import { TurnStream } from './turn-stream.js';
 import { describeExit, spawnAppServer, type AppServerProcess, type ProcessExit, type SpawnAppServerOptions } from './process.js';
 
 /** c2s = client to server, s2c = server to client (the events.jsonl vocabulary). */
@@ -121,6 +122,25 @@ export class ProtocolClient {
 
   turnStart(params: TurnStartParams, opts?: RequestOptions): Promise<TurnStartResponse> {
     return this.request<TurnStartResponse>('turn/start', params, opts);
+  }
+
+  /**
+   * `turn/start`, returning the turn as an async iterator of typed events that ends
+   * after `turn/completed` (or rejects if the server dies first).
+   */
+  async startTurn(params: TurnStartParams, opts?: RequestOptions): Promise<{ response: TurnStartResponse; events: TurnStream }> {
+    let unsubscribe = () => {};
+    const events = new TurnStream(params.threadId, () => unsubscribe());
+    unsubscribe = this.onNotification((n) => events.accept(n));
+    void this.unexpectedExit.then((err) => events.fail(err));
+    try {
+      const response = await this.turnStart(params, opts);
+      events.turnId ??= response.turn.id;
+      return { response, events };
+    } catch (err) {
+      events.fail(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
   }
 
   turnInterrupt(params: { threadId: string; turnId: string }, opts?: RequestOptions): Promise<Record<string, never>> {

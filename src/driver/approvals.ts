@@ -1,38 +1,60 @@
-// Answers server->client requests during `tern run`. The skeleton policy: every
-// command or file-change approval is declined (the item ends `declined`, the turn
-// goes on, the model is told) and recorded; any other server request gets a
-// JSON-RPC error, which the reference server treats as "not granted" too, so a
-// headless run never waits on a prompt nobody can answer.
-// With --approval-policy never the server does not ask at all.
+// Answers server->client requests during `tern run`. Command and file-change
+// approvals go to a decider: without --policy it declines everything (the item
+// ends `declined`, the turn goes on, the model is told); with --policy the
+// policy decides. Every decision is recorded with the rule that made it. Any
+// other server request gets a JSON-RPC error, which the reference server treats
+// as "not granted" too, so a headless run never waits on a prompt nobody answers.
+// With --approval-policy never (and no --policy) the server does not ask at all.
 
 import { RpcError } from '../jsonrpc/connection.js';
 import { ErrorCode } from '../protocol/jsonrpc.js';
 import type { ServerRequestHandler } from '../client/client.js';
-import type { ServerRequestParams } from '../protocol/v2.js';
+import type { ServerRequestParams, ThreadItem } from '../protocol/v2.js';
+import type { ApprovalDecisionRecord } from '../artifacts/result.js';
 
-export interface ApprovalRecord {
-  method: string;
-  itemId: string | null;
-  /** The command line, for command approvals. */
-  command: string | null;
-  decision: 'decline' | 'error';
+export interface Decision {
+  decision: 'accept' | 'decline';
+  /** The rule that decided, e.g. `preset fix-tests: allow[3] npm test`. */
+  rule: string;
+  reason: string | null;
 }
 
-export function createServerRequestHandler(record: (entry: ApprovalRecord) => void): ServerRequestHandler {
+export interface ApprovalDecider {
+  command(request: { command: string; cwd: string | null }): Decision;
+  fileChange(request: { paths: string[] }): Decision;
+}
+
+/** The decider without --policy: nobody is there to approve, so nothing is approved. */
+export const DECLINE_ALL: ApprovalDecider = {
+  command: () => ({ decision: 'decline', rule: 'default (no --policy): decline', reason: null }),
+  fileChange: () => ({ decision: 'decline', rule: 'default (no --policy): decline', reason: null }),
+};
+
+export function createServerRequestHandler(
+  decider: ApprovalDecider,
+  lookupItem: (itemId: string) => ThreadItem | undefined,
+  record: (entry: ApprovalDecisionRecord) => void,
+): ServerRequestHandler {
   return async (method, params) => {
     const p = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
     const itemId = typeof p.itemId === 'string' ? p.itemId : null;
     switch (method) {
       case 'item/commandExecution/requestApproval': {
         const cp = p as Partial<ServerRequestParams['item/commandExecution/requestApproval']>;
-        record({ method, itemId, command: typeof cp.command === 'string' ? cp.command : null, decision: 'decline' });
-        return { decision: 'decline' };
+        const command = typeof cp.command === 'string' ? cp.command : '';
+        const d = decider.command({ command, cwd: typeof cp.cwd === 'string' ? cp.cwd : null });
+        record({ method, itemId, subject: command, ...d });
+        return { decision: d.decision };
       }
-      case 'item/fileChange/requestApproval':
-        record({ method, itemId, command: null, decision: 'decline' });
-        return { decision: 'decline' };
+      case 'item/fileChange/requestApproval': {
+        const item = itemId ? lookupItem(itemId) : undefined;
+        const paths = item?.type === 'fileChange' ? item.changes.map((c) => c.path) : [];
+        const d = paths.length > 0 ? decider.fileChange({ paths }) : { decision: 'decline' as const, rule: 'unknown change: decline', reason: 'the change was not announced' };
+        record({ method, itemId, subject: paths.join(', ') || null, ...d });
+        return { decision: d.decision };
+      }
       default:
-        record({ method, itemId, command: null, decision: 'error' });
+        record({ method, itemId, subject: null, decision: 'error', rule: 'unsupported server request', reason: null });
         throw new RpcError(ErrorCode.MethodNotFound, `tern run does not handle server request ${method}`);
     }
   };

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseCommandString } from 'execa';
 import type { AskForApproval, SandboxMode } from '../protocol/v2.js';
+import type { BudgetLimits } from './budgets.js';
 
 export const APPROVAL_POLICIES = ['never', 'on-request', 'untrusted'] as const;
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
@@ -29,6 +30,19 @@ export interface RunOptions {
   approvalPolicy: ApprovalPolicy;
   sandbox: SandboxMode;
   timeoutMs: number;
+  budgets: BudgetLimits;
+  /** --price-table FILE, or null for the built-in prices. */
+  priceTable: string | null;
+  /** Names of environment variables whose values are secrets (besides the ones guessed by name). */
+  secretEnv: string[];
+  /** Print result.json on stdout. */
+  json: boolean;
+  /** --policy FILE or preset name. */
+  policy: string | null;
+  /** --resume THREAD_ID. */
+  resume: string | null;
+  /** --thread-store DIR: the server's home (TERN_HOME / CODEX_HOME). */
+  threadStore: string | null;
 }
 
 export const USAGE = `Usage: tern run (--prompt TEXT | --prompt-file FILE) [options]
@@ -45,13 +59,35 @@ Options:
   -c, --config key=value      config override passed to the server as -c key=value (repeatable)
   --model NAME                model for the thread
   --approval-policy POLICY    never | on-request | untrusted (default: never)
+  --policy FILE|PRESET        decide approval requests by a policy file or a preset
+                              (read-only-review, fix-tests, trusted); runs the server under untrusted
   --sandbox MODE              read-only | workspace-write | danger-full-access (default: workspace-write)
-  --timeout SECONDS           interrupt the turn after this long (default: ${DEFAULT_TIMEOUT_SECONDS})
+  --timeout SECONDS           wall-time budget: interrupt the turn after this long (default: ${DEFAULT_TIMEOUT_SECONDS})
+  --max-requests N            interrupt the turn after N model requests
+  --max-tool-calls N          interrupt the turn after N tool calls (commands and patches)
+  --max-tokens N              interrupt the turn once it has used N tokens
+  --max-cost USD              interrupt the turn once its estimated cost reaches USD
+  --price-table FILE          JSON prices per model, USD per 1M tokens: {"m": {"input", "cachedInput", "output"}}
+  --secret-env NAME           treat the value of $NAME as a secret to redact (repeatable)
+  --resume THREAD_ID          continue a thread from the thread store
+  --thread-store DIR          where the server keeps threads (sets TERN_HOME and CODEX_HOME)
+  --json                      print result.json on stdout
   -h, --help                  show this help
 
-Artifacts written to --out: events.jsonl, diff.patch, result.json, server-stderr.log.
-Exit codes: 0 turn completed, 1 turn failed or interrupted, 2 usage error,
-            3 server/protocol error, 4 timeout.`;
+Artifacts written to --out: events.jsonl, transcript.md, summary.md, report.html,
+diff.patch, result.json, server-stderr.log.
+
+Outcomes and exit codes:
+  0  success (the turn completed and changed files) or no_changes (completed, nothing changed)
+  1  failed: the turn failed (model or API error)      5  failed: a budget was reached
+  2  usage error (flags, files)                        6  failed: interrupted (SIGINT/SIGTERM)
+  3  failed: the app server crashed or misbehaved      7  failed: internal error in tern run
+  4  failed: --timeout
+
+Examples:
+  tern run --prompt "Fix the failing test" --out ./tern-out
+  tern run --prompt-file task.md --policy fix-tests --max-cost 2 --json
+  tern run --prompt "Review" --sandbox read-only --server-command "codex app-server"`;
 
 export const USAGE_HINT = 'usage: tern run (--prompt TEXT | --prompt-file FILE) [--cwd DIR] [--out DIR] [options]; see tern run --help';
 
@@ -135,9 +171,29 @@ export function parseRunArgs(argv: string[], baseDir: string = process.cwd()): P
   const model = values.model !== undefined ? values.model.trim() : null;
   if (model === '') throw new UsageError('--model is empty');
 
+  const budgets: BudgetLimits = {
+    maxRequests: countFlag('--max-requests', values['max-requests']),
+    maxToolCalls: countFlag('--max-tool-calls', values['max-tool-calls']),
+    maxTokens: countFlag('--max-tokens', values['max-tokens']),
+    maxCostUsd: amountFlag('--max-cost', values['max-cost']),
+  };
+  const secretEnv = values['secret-env'] ?? [];
+  for (const name of secretEnv) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--secret-env takes a variable name, got '${name}'`);
+  }
+  const optionalPath = (v: string | undefined) => (v === undefined ? null : path.resolve(baseDir, v));
+
   return {
     help: false,
-    options: { cwd, prompt, outDir, serverCommand, configOverrides, model, approvalPolicy, sandbox, timeoutMs },
+    options: {
+      cwd, prompt, outDir, serverCommand, configOverrides, model, approvalPolicy, sandbox, timeoutMs, budgets,
+      priceTable: optionalPath(values['price-table']),
+      secretEnv,
+      json: values.json ?? false,
+      policy: values.policy ?? null,
+      resume: values.resume ?? null,
+      threadStore: optionalPath(values['thread-store']),
+    },
   };
 }
 
@@ -157,9 +213,31 @@ function parse(argv: string[]) {
       'approval-policy': { type: 'string' },
       sandbox: { type: 'string' },
       timeout: { type: 'string' },
+      'max-requests': { type: 'string' },
+      'max-tool-calls': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'max-cost': { type: 'string' },
+      'price-table': { type: 'string' },
+      'secret-env': { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      policy: { type: 'string' },
+      resume: { type: 'string' },
+      'thread-store': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+function countFlag(flag: string, value: string | undefined): number | null {
+  if (value === undefined) return null;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive whole number, got '${value}'`);
+  return Number(value);
+}
+
+function amountFlag(flag: string, value: string | undefined): number | null {
+  if (value === undefined) return null;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive amount in USD, got '${value}'`);
+  return Number(value);
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

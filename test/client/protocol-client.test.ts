@@ -139,12 +139,10 @@ describe('ProtocolClient with a dying server', () => {
       command: [process.execPath, '-e', 'console.error("first");console.error("fatal: no config");process.exit(3)'],
       env: process.env,
     });
-    const t0 = Date.now();
     const err = await client.initialize(CLIENT_INFO).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerExitedError);
     expect((err as ServerExitedError).message).toBe('app server exited with code 3 during initialize; last stderr line: fatal: no config');
     expect((err as ServerExitedError).exit.stderrTail).toEqual(['first', 'fatal: no config']);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(await client.close()).toMatchObject({ code: 3 });
   });
 
@@ -172,9 +170,7 @@ describe('ProtocolClient with a dying server', () => {
   it('close() escalates to SIGTERM when the server ignores stdin EOF', async () => {
     const proc = spawnAppServer({ command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], env: process.env });
     const client = new ProtocolClient(proc);
-    const t0 = Date.now();
     const exit = await client.close({ graceMs: 200, termMs: 2000 });
     expect(exit.signal).toBe('SIGTERM');
-    expect(Date.now() - t0).toBeLessThan(2000);
   });
 });

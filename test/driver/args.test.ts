@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseRunArgs, type RunOptions } from '../../src/driver/args.js';
-import { redactPatch } from '../../src/driver/run.js';
+import { redactPatch } from '../../src/driver/index.js';
 import { createRedactor } from '../../src/artifacts/redact.js';
 
 function options(argv: string[], base = process.cwd()): RunOptions {

@@ -111,9 +111,7 @@ describe('tern run against codex app-server', () => {
       { output: [{ type: 'message', text: `Done. Updated hello.txt and added notes.txt.\nKey: ${SECRET}` }], usage: { input_tokens: 1200, output_tokens: 20 } },
     ]);
     const statusBefore = await repo.git('status', '--porcelain');
-    const t0 = Date.now();
     const r = await run([...argv, '--prompt', `Update hello.txt. (key ${SECRET})`, '--timeout', '120'], env);
-    const elapsed = Date.now() - t0;
     expect(r.stderr).toContain('tern run: completed');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('message: Done. Updated hello.txt and added notes.txt.');
@@ -128,9 +126,11 @@ describe('tern run against codex app-server', () => {
     const a = await readArtifacts(out);
     expect(a.files.sort()).toEqual(['diff.patch', 'events.jsonl', 'result.json', 'server-stderr.log']);
     expect(a.result).toMatchObject({
-      status: 'completed',
+      schemaVersion: 1,
+      outcome: 'success',
+      turnStatus: 'completed',
       exitCode: 0,
-      reason: null,
+      failure: null,
       finalMessage: 'Done. Updated hello.txt and added notes.txt.\nKey: [REDACTED]',
       filesChanged: ['hello.txt', 'notes.txt'],
     });
@@ -172,7 +172,6 @@ describe('tern run against codex app-server', () => {
     expect(r.stderr + r.stdout).not.toContain(SECRET);
     // ...but the server did get its key (the model saw the authenticated requests).
     expect(model.requests.filter((q) => q.method === 'POST').every((q) => q.headers.authorization === `Bearer ${MOCK_API_KEY}`)).toBe(true);
-    console.log(`tern run (codex, 3 model calls): ${elapsed} ms, ${a.events.length} events`);
   });
 
   it('commits the model makes during the turn are part of diff.patch (diffed against the commit before the turn)', async () => {
@@ -204,11 +203,10 @@ describe('tern run against codex app-server', () => {
     const r = await run([...argv, '--prompt', 'hi'], env);
     expect(r.code).toBe(1);
     const last = r.stderr.trim().split('\n').at(-1)!;
-    expect(last).toMatch(/^tern run: failed: turn failed: .*too spicy/);
+    expect(last).toMatch(/^tern run: failed \(model\): turn failed: .*too spicy/);
     const a = await readArtifacts(out);
-    expect(a.result.status).toBe('failed');
-    expect(a.result.exitCode).toBe(1);
-    expect(a.result.reason).toMatch(/^turn failed: .*too spicy/);
+    expect(a.result).toMatchObject({ outcome: 'failed', turnStatus: 'failed', exitCode: 1, failure: { kind: 'model' } });
+    expect(a.result.failure?.message).toMatch(/^turn failed: .*too spicy/);
     expect(a.result.finalMessage).toBeNull();
     expect(a.result.filesChanged).toEqual([]);
     expect(a.patch).toBe('');
@@ -229,20 +227,22 @@ describe('tern run against codex app-server', () => {
     expect(request).toBeDefined();
     const reply = a.events.find((e) => e.dir === 'c2s' && e.msg.id === request.msg.id && e.msg.method === undefined)!;
     expect(reply.msg.result).toEqual({ decision: 'decline' });
-    expect(a.result).toMatchObject({ status: 'completed', finalMessage: 'The command was declined.', filesChanged: [] });
+    expect(a.result).toMatchObject({ outcome: 'no_changes', turnStatus: 'completed', finalMessage: 'The command was declined.', filesChanged: [] });
+    expect(a.result.approvals).toEqual([
+      expect.objectContaining({ method: 'item/commandExecution/requestApproval', decision: 'decline', rule: 'default (no --policy): decline' }),
+    ]);
     const threadStart = a.events.find((e) => e.msg.method === 'thread/start')!;
     expect(threadStart.msg.params).toMatchObject({ approvalPolicy: 'untrusted', sandbox: 'read-only' });
   });
 
   it('--timeout interrupts a hanging turn and exits non-zero without hanging', async () => {
     const { out, argv, env } = await setup([{ output: [{ type: 'message', text: 'never arrives' }], delayMs: 600_000 }]);
-    const t0 = Date.now();
     const r = await run([...argv, '--prompt', 'hang', '--timeout', '3'], env);
-    expect(Date.now() - t0).toBeLessThan(20_000);
     expect(r.code).toBe(4);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('tern run: failed: timed out after 3.0 s; the turn was interrupted');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('tern run: failed (timeout): timed out after 3.0 s');
     const a = await readArtifacts(out);
-    expect(a.result.status).toBe('interrupted');
+    expect(a.result).toMatchObject({ outcome: 'failed', turnStatus: 'interrupted', failure: { kind: 'timeout' } });
+    expect(a.result.budget.exceeded).toBe('wallTime');
     expect(a.events.some((e) => e.dir === 'c2s' && e.msg.method === 'turn/interrupt')).toBe(true);
     expect(a.events.some((e) => e.msg.method === 'turn/completed' && e.msg.params.turn.status === 'interrupted')).toBe(true);
   });
@@ -276,19 +276,17 @@ describe('tern run failure paths without a model', () => {
 
   it('a server that exits immediately: clear reason, result.json, no hang', async () => {
     const out = path.join(dir, 'out-exit');
-    const t0 = Date.now();
     const r = await run([
       '--cwd', dir, '--out', out, '--prompt', 'hi',
       '--server-command', `${process.execPath} -e console.error("fatal:\\ config\\ is\\ broken");process.exit(3)`,
     ]);
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
-      'tern run: failed: app server exited with code 3 during initialize; last stderr line: fatal: config is broken',
+      'tern run: failed (server): app server exited with code 3 during initialize; last stderr line: fatal: config is broken',
     );
     const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
-    expect(result).toMatchObject({ status: 'error', exitCode: 3, threadId: null, turnId: null });
-    expect(result.reason).toContain('exited with code 3');
+    expect(result).toMatchObject({ outcome: 'failed', exitCode: 3, threadId: null, turnId: null, failure: { kind: 'server' } });
+    expect(result.failure?.message).toContain('exited with code 3');
     expect(await readFile(path.join(out, 'server-stderr.log'), 'utf8')).toBe('fatal: config is broken\n');
     // not a git repo: no diff.patch, a warning instead
     expect(r.stderr).toContain('tern run: warning: no diff.patch');
@@ -302,11 +300,12 @@ describe('tern run failure paths without a model', () => {
     const r = await run(['--cwd', dir, '--out', out, '--prompt', 'hi', '--server-command', `${process.execPath} ${script}`]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
-      'tern run: failed: app server exited with code 5 during the turn; last stderr line: panic: segfault in the agent loop',
+      'tern run: failed (server): app server exited with code 5 during the turn; last stderr line: panic: segfault in the agent loop',
     );
     const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
     expect(result).toMatchObject({
-      status: 'error',
+      outcome: 'failed',
+      failure: { kind: 'server' },
       threadId: '00000000-0000-7000-8000-000000000001',
       turnId: '00000000-0000-7000-8000-000000000002',
     });
@@ -316,14 +315,14 @@ describe('tern run failure paths without a model', () => {
     const out = path.join(dir, 'out-enoent');
     const r = await run(['--cwd', dir, '--out', out, '--prompt', 'hi', '--server-command', '/nonexistent/app-server --flag']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/tern run: failed: app server could not be started \(spawn \/nonexistent\/app-server ENOENT\) during initialize/);
+    expect(r.stderr).toMatch(/tern run: failed \(server\): app server could not be started \(spawn \/nonexistent\/app-server ENOENT\) during initialize/);
   });
 
   it('a server that never answers initialize hits --timeout', async () => {
     const out = path.join(dir, 'out-silent');
     const r = await run(['--cwd', dir, '--out', out, '--prompt', 'hi', '--timeout', '1', '--server-command', `${process.execPath} -e process.stdin.resume()`]);
     expect(r.code).toBe(4);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('tern run: failed: timed out after 1.0 s waiting for initialize');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('tern run: failed (timeout): timed out after 1.0 s waiting for initialize');
   });
 
   it('secrets in the server command and its stderr are redacted', async () => {

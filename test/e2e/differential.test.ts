@@ -97,7 +97,7 @@ describe('tern run against codex app-server and tern app-server', () => {
     const tern = await ternRun('tern');
     for (const r of [codex, tern]) {
       expect(r.code, r.stderr).toBe(0);
-      expect(r.result.status).toBe('completed');
+      expect(r.result).toMatchObject({ outcome: 'success', turnStatus: 'completed' });
       expect(r.requests).toBe(4);
       expect(r.result.finalMessage).toBe('Greeting fixed, notes added, README removed.');
     }
@@ -131,13 +131,10 @@ describe('tern run --timeout against tern app-server', () => {
       const out = path.join(workRoot, 'out-timeout');
       const env = ternTestEnv(await mkdtemp(path.join(workRoot, 'home-')));
       const args = [TERN_BIN, 'run', '--cwd', repo, '--prompt', 'wait', '--out', out, '--timeout', '2', ...mockProviderFlags(model.url, MOCK_ENV_KEY)];
-      const started = Date.now();
       const err = (await run(process.execPath, args, { env, timeout: 60_000 }).catch((e: unknown) => e)) as { code: number; stderr: string };
       expect(err.code, err.stderr).toBe(4);
-      expect(Date.now() - started).toBeLessThan(30_000);
       const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
-      expect(result.status).toBe('interrupted');
-      expect(result.reason).toContain('interrupted');
+      expect(result).toMatchObject({ outcome: 'failed', turnStatus: 'interrupted', failure: { kind: 'timeout' } });
     } finally {
       await model.close();
     }

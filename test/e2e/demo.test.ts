@@ -36,7 +36,7 @@ describe('tern demo', () => {
 
     const artifacts = /Artifacts in (.+):/.exec(stdout)![1]!;
     const result = JSON.parse(readFileSync(path.join(artifacts, 'result.json'), 'utf8'));
-    expect(result).toMatchObject({ status: 'completed', filesChanged: ['src/stats.js'] });
+    expect(result).toMatchObject({ outcome: 'success', turnStatus: 'completed', filesChanged: ['src/stats.js'] });
 
     // The demo's own test suite fails on main and passes on the pushed branch.
     const remote = path.join(dir, 'remote.git');

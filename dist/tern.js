@@ -202,7 +202,7 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve, reject) => {
+      const step2 = (i2) => new Promise((resolve, reject) => {
         if (i2 === pathEnv.length)
           return opt.all && found.length ? resolve(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
@@ -213,7 +213,7 @@ var require_which = __commonJS({
       });
       const subStep = (p2, i2, ii) => new Promise((resolve, reject) => {
         if (ii === pathExt.length)
-          return resolve(step(i2 + 1));
+          return resolve(step2(i2 + 1));
         const ext = pathExt[ii];
         isexe(p2 + ext, { pathExt: pathExtExe }, (er2, is2) => {
           if (!er2 && is2) {
@@ -225,7 +225,7 @@ var require_which = __commonJS({
           return resolve(subStep(p2, i2, ii + 1));
         });
       });
-      return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
+      return cb ? step2(0).then((res) => cb(null, res), cb) : step2(0);
     };
     var whichSync = (cmd, opt) => {
       opt = opt || {};
@@ -26713,20 +26713,20 @@ var sentinel = {};
 function inner_stringify(object, prefix, generateArrayPrefix, commaRoundTrip, allowEmptyArrays, strictNullHandling, skipNulls, encodeDotInKeys, encoder, filter, sort, allowDots, serializeDate, format2, formatter, encodeValuesOnly, charset, sideChannel) {
   let obj = object;
   let tmp_sc = sideChannel;
-  let step = 0;
+  let step2 = 0;
   let find_flag = false;
   while ((tmp_sc = tmp_sc.get(sentinel)) !== void 0 && !find_flag) {
     const pos = tmp_sc.get(object);
-    step += 1;
+    step2 += 1;
     if (typeof pos !== "undefined") {
-      if (pos === step) {
+      if (pos === step2) {
         throw new RangeError("Cyclic object value");
       } else {
         find_flag = true;
       }
     }
     if (typeof tmp_sc.get(sentinel) === "undefined") {
-      step = 0;
+      step2 = 0;
     }
   }
   if (typeof filter === "function") {
@@ -26792,7 +26792,7 @@ function inner_stringify(object, prefix, generateArrayPrefix, commaRoundTrip, al
     }
     const encoded_key = allowDots && encodeDotInKeys ? key.replace(/\./g, "%2E") : key;
     const key_prefix = isArray(obj) ? typeof generateArrayPrefix === "function" ? generateArrayPrefix(adjusted_prefix, encoded_key) : adjusted_prefix : adjusted_prefix + (allowDots ? "." + encoded_key : "[" + encoded_key + "]");
-    sideChannel.set(object, step);
+    sideChannel.set(object, step2);
     const valueSideChannel = /* @__PURE__ */ new WeakMap();
     valueSideChannel.set(sentinel, sideChannel);
     push_to_array(values, inner_stringify(
@@ -37875,7 +37875,97 @@ ${USAGE}
 
 // src/driver/run.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path23 from "node:path";
+
+// src/client/turn-stream.ts
+var EVENT_OF = {
+  "turn/started": (p2) => ({ type: "turnStarted", turn: p2.turn }),
+  "item/started": (p2) => ({ type: "itemStarted", item: p2.item }),
+  "item/completed": (p2) => ({ type: "itemCompleted", item: p2.item }),
+  "item/agentMessage/delta": (p2) => ({ type: "agentMessageDelta", itemId: p2.itemId, delta: p2.delta }),
+  "item/commandExecution/outputDelta": (p2) => ({ type: "commandOutputDelta", itemId: p2.itemId, delta: p2.delta }),
+  "thread/tokenUsage/updated": (p2) => ({ type: "tokenUsage", usage: p2.tokenUsage }),
+  error: (p2) => ({ type: "error", error: p2.error, willRetry: p2.willRetry }),
+  "turn/completed": (p2) => ({ type: "turnCompleted", turn: p2.turn })
+};
+function turnIdOf(params) {
+  if (typeof params.turnId === "string") return params.turnId;
+  const turn = params.turn;
+  return typeof turn?.id === "string" ? turn.id : null;
+}
+var TurnStream = class {
+  /** `onEnd` runs once when the stream ends (completed, failed or abandoned), e.g. to unsubscribe. */
+  constructor(threadId, onEnd = null) {
+    this.threadId = threadId;
+    this.onEnd = onEnd;
+  }
+  threadId;
+  onEnd;
+  /** Set from turn/start's reply, or from the first event that names it. */
+  turnId = null;
+  /** The latest version of each item of the turn, by id, updated as messages arrive (before iteration). */
+  items = /* @__PURE__ */ new Map();
+  buffer = [];
+  waiting = null;
+  ended = false;
+  failure = null;
+  rejectWaiting = null;
+  end() {
+    this.ended = true;
+    const hook = this.onEnd;
+    this.onEnd = null;
+    hook?.();
+  }
+  /** Feeds one server notification; the client calls this for every notification. */
+  accept(n2) {
+    const toEvent = EVENT_OF[n2.method];
+    const params = n2.params;
+    if (!toEvent || !params || typeof params !== "object" || params.threadId !== this.threadId || this.ended) return;
+    const turnId = turnIdOf(params);
+    if (this.turnId !== null && turnId !== null && turnId !== this.turnId) return;
+    if (this.turnId === null && turnId !== null) this.turnId = turnId;
+    const event = toEvent(params);
+    if (event.type === "itemStarted" || event.type === "itemCompleted") this.items.set(event.item.id, event.item);
+    this.push(event);
+  }
+  /** Ends the stream with an error (e.g. the server died); a pending `next()` rejects. */
+  fail(err) {
+    if (this.ended) return;
+    this.end();
+    this.failure = err;
+    this.rejectWaiting?.(err);
+    this.waiting = null;
+    this.rejectWaiting = null;
+  }
+  push(event) {
+    if (event.type === "turnCompleted") this.end();
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      this.rejectWaiting = null;
+      resolve({ value: event, done: false });
+    } else {
+      this.buffer.push(event);
+    }
+  }
+  [Symbol.asyncIterator]() {
+    return {
+      next: () => {
+        const event = this.buffer.shift();
+        if (event) return Promise.resolve({ value: event, done: false });
+        if (this.failure) return Promise.reject(this.failure);
+        if (this.ended) return Promise.resolve({ value: void 0, done: true });
+        return new Promise((resolve, reject) => {
+          this.waiting = resolve;
+          this.rejectWaiting = reject;
+        });
+      },
+      return: () => {
+        this.end();
+        return Promise.resolve({ value: void 0, done: true });
+      }
+    };
+  }
+};
 
 // src/client/process.ts
 var STDERR_TAIL_LINES = 20;
@@ -38057,6 +38147,25 @@ var ProtocolClient = class _ProtocolClient {
   turnStart(params, opts) {
     return this.request("turn/start", params, opts);
   }
+  /**
+   * `turn/start`, returning the turn as an async iterator of typed events that ends
+   * after `turn/completed` (or rejects if the server dies first).
+   */
+  async startTurn(params, opts) {
+    let unsubscribe = () => {
+    };
+    const events = new TurnStream(params.threadId, () => unsubscribe());
+    unsubscribe = this.onNotification((n2) => events.accept(n2));
+    void this.unexpectedExit.then((err) => events.fail(err));
+    try {
+      const response = await this.turnStart(params, opts);
+      events.turnId ??= response.turn.id;
+      return { response, events };
+    } catch (err) {
+      events.fail(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+  }
   turnInterrupt(params, opts) {
     return this.request("turn/interrupt", params, opts);
   }
@@ -38138,6 +38247,11 @@ async function waitFor(promise, ms2) {
   }
 }
 
+// src/artifacts/events-log.ts
+import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { rename } from "node:fs/promises";
+import path14 from "node:path";
+
 // src/artifacts/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { promises as fs2 } from "node:fs";
@@ -38173,11 +38287,6 @@ async function fsyncDir(dir) {
     });
   }
 }
-
-// src/artifacts/events-log.ts
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
-import { rename } from "node:fs/promises";
-import path14 from "node:path";
 
 // src/artifacts/redact.ts
 var REDACTED = "[REDACTED]";
@@ -38284,19 +38393,375 @@ var EventsLog = class {
 import path15 from "node:path";
 var RESULT_FILE = "result.json";
 var DIFF_FILE = "diff.patch";
+var RESULT_SCHEMA_VERSION = 1;
+var EXIT_CODES = {
+  success: 0,
+  no_changes: 0,
+  model: 1,
+  usage: 2,
+  server: 3,
+  timeout: 4,
+  budget: 5,
+  interrupted: 6,
+  internal: 7
+};
 async function writeResult(outDir, result, redact) {
   const file = path15.join(outDir, RESULT_FILE);
   await writeFileAtomic(file, JSON.stringify(redactDeep(result, redact), null, 2) + "\n");
   return file;
 }
 
+// src/driver/args.ts
+import { readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
+import path16 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+import { parseArgs as parseArgs2 } from "node:util";
+var APPROVAL_POLICIES3 = ["never", "on-request", "untrusted"];
+var SANDBOX_MODES3 = ["read-only", "workspace-write", "danger-full-access"];
+var DEFAULT_TIMEOUT_SECONDS = 1800;
+var DEFAULT_OUT_DIR = "tern-out";
+var USAGE2 = `Usage: tern run (--prompt TEXT | --prompt-file FILE) [options]
+
+Runs one agent turn against a Codex-compatible app server and records it.
+
+Options:
+  --prompt TEXT               the task for the agent
+  --prompt-file FILE          read the task from FILE
+  --cwd DIR                   working directory of the agent (default: current dir)
+  --out DIR                   artifact directory (default: ./${DEFAULT_OUT_DIR})
+  --server-command "CMD"      app server to spawn (default: tern app-server),
+                              e.g. "codex app-server"; split on spaces (escape a space as "\\ ")
+  -c, --config key=value      config override passed to the server as -c key=value (repeatable)
+  --model NAME                model for the thread
+  --approval-policy POLICY    never | on-request | untrusted (default: never)
+  --policy FILE|PRESET        decide approval requests by a policy file or a preset
+                              (read-only-review, fix-tests, trusted); runs the server under untrusted
+  --sandbox MODE              read-only | workspace-write | danger-full-access (default: workspace-write)
+  --timeout SECONDS           wall-time budget: interrupt the turn after this long (default: ${DEFAULT_TIMEOUT_SECONDS})
+  --max-requests N            interrupt the turn after N model requests
+  --max-tool-calls N          interrupt the turn after N tool calls (commands and patches)
+  --max-tokens N              interrupt the turn once it has used N tokens
+  --max-cost USD              interrupt the turn once its estimated cost reaches USD
+  --price-table FILE          JSON prices per model, USD per 1M tokens: {"m": {"input", "cachedInput", "output"}}
+  --secret-env NAME           treat the value of $NAME as a secret to redact (repeatable)
+  --resume THREAD_ID          continue a thread from the thread store
+  --thread-store DIR          where the server keeps threads (sets TERN_HOME and CODEX_HOME)
+  --json                      print result.json on stdout
+  -h, --help                  show this help
+
+Artifacts written to --out: events.jsonl, transcript.md, summary.md, report.html,
+diff.patch, result.json, server-stderr.log.
+
+Outcomes and exit codes:
+  0  success (the turn completed and changed files) or no_changes (completed, nothing changed)
+  1  failed: the turn failed (model or API error)      5  failed: a budget was reached
+  2  usage error (flags, files)                        6  failed: interrupted (SIGINT/SIGTERM)
+  3  failed: the app server crashed or misbehaved      7  failed: internal error in tern run
+  4  failed: --timeout
+
+Examples:
+  tern run --prompt "Fix the failing test" --out ./tern-out
+  tern run --prompt-file task.md --policy fix-tests --max-cost 2 --json
+  tern run --prompt "Review" --sandbox read-only --server-command "codex app-server"`;
+var USAGE_HINT = "usage: tern run (--prompt TEXT | --prompt-file FILE) [--cwd DIR] [--out DIR] [options]; see tern run --help";
+var UsageError = class extends Error {
+  name = "UsageError";
+};
+function defaultServerCommand() {
+  return [process.execPath, fileURLToPath3(import.meta.url), "app-server"];
+}
+function parseRunArgs(argv, baseDir = process.cwd()) {
+  let values;
+  try {
+    values = parse2(argv).values;
+  } catch (err) {
+    throw new UsageError(cleanParseError(err));
+  }
+  if (values.help) return { help: true };
+  if (values.prompt !== void 0 && values["prompt-file"] !== void 0) {
+    throw new UsageError("use either --prompt or --prompt-file, not both");
+  }
+  let prompt;
+  if (values.prompt !== void 0) {
+    prompt = values.prompt;
+  } else if (values["prompt-file"] !== void 0) {
+    const file = path16.resolve(baseDir, values["prompt-file"]);
+    try {
+      prompt = readFileSync4(file, "utf8");
+    } catch (err) {
+      throw new UsageError(`cannot read --prompt-file ${file}: ${err.code ?? err.message}`);
+    }
+  } else {
+    throw new UsageError("missing the task: pass --prompt TEXT or --prompt-file FILE");
+  }
+  if (prompt.trim().length === 0) throw new UsageError("the prompt is empty");
+  const cwd = path16.resolve(baseDir, values.cwd ?? ".");
+  let isDir = false;
+  try {
+    isDir = statSync2(cwd).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`--cwd ${cwd} is not an existing directory`);
+  const outDir = path16.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
+  const approvalPolicy = oneOf("--approval-policy", values["approval-policy"] ?? "never", APPROVAL_POLICIES3);
+  const sandbox = oneOf("--sandbox", values.sandbox ?? "workspace-write", SANDBOX_MODES3);
+  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1e3;
+  if (values.timeout !== void 0) {
+    const seconds = Number(values.timeout);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(values.timeout) || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+    }
+    timeoutMs = Math.round(seconds * 1e3);
+  }
+  const configOverrides = values.config ?? [];
+  for (const kv of configOverrides) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new UsageError(`-c/--config expects key=value, got '${kv}'`);
+  }
+  let serverCommand;
+  if (values["server-command"] !== void 0) {
+    serverCommand = parseCommandString(values["server-command"].trim());
+    if (serverCommand.length === 0) throw new UsageError("--server-command is empty");
+  } else {
+    serverCommand = defaultServerCommand();
+  }
+  serverCommand = [...serverCommand, ...configOverrides.flatMap((kv) => ["-c", kv])];
+  const model = values.model !== void 0 ? values.model.trim() : null;
+  if (model === "") throw new UsageError("--model is empty");
+  const budgets = {
+    maxRequests: countFlag("--max-requests", values["max-requests"]),
+    maxToolCalls: countFlag("--max-tool-calls", values["max-tool-calls"]),
+    maxTokens: countFlag("--max-tokens", values["max-tokens"]),
+    maxCostUsd: amountFlag("--max-cost", values["max-cost"])
+  };
+  const secretEnv = values["secret-env"] ?? [];
+  for (const name of secretEnv) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--secret-env takes a variable name, got '${name}'`);
+  }
+  const optionalPath = (v2) => v2 === void 0 ? null : path16.resolve(baseDir, v2);
+  return {
+    help: false,
+    options: {
+      cwd,
+      prompt,
+      outDir,
+      serverCommand,
+      configOverrides,
+      model,
+      approvalPolicy,
+      sandbox,
+      timeoutMs,
+      budgets,
+      priceTable: optionalPath(values["price-table"]),
+      secretEnv,
+      json: values.json ?? false,
+      policy: values.policy ?? null,
+      resume: values.resume ?? null,
+      threadStore: optionalPath(values["thread-store"])
+    }
+  };
+}
+function parse2(argv) {
+  return parseArgs2({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      cwd: { type: "string" },
+      prompt: { type: "string" },
+      "prompt-file": { type: "string" },
+      out: { type: "string" },
+      "server-command": { type: "string" },
+      config: { type: "string", short: "c", multiple: true },
+      model: { type: "string" },
+      "approval-policy": { type: "string" },
+      sandbox: { type: "string" },
+      timeout: { type: "string" },
+      "max-requests": { type: "string" },
+      "max-tool-calls": { type: "string" },
+      "max-tokens": { type: "string" },
+      "max-cost": { type: "string" },
+      "price-table": { type: "string" },
+      "secret-env": { type: "string", multiple: true },
+      json: { type: "boolean" },
+      policy: { type: "string" },
+      resume: { type: "string" },
+      "thread-store": { type: "string" },
+      help: { type: "boolean", short: "h" }
+    }
+  });
+}
+function countFlag(flag, value) {
+  if (value === void 0) return null;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive whole number, got '${value}'`);
+  return Number(value);
+}
+function amountFlag(flag, value) {
+  if (value === void 0) return null;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive amount in USD, got '${value}'`);
+  return Number(value);
+}
+function oneOf(flag, value, allowed) {
+  if (allowed.includes(value)) return value;
+  throw new UsageError(`${flag} must be one of ${allowed.join(", ")}; got '${value}'`);
+}
+function cleanParseError(err) {
+  const e = err;
+  const first = (e.message ?? String(err)).split("\n")[0].trim();
+  switch (e.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return first.replace(/\. To specify a positional argument.*$/, "");
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `${first} (quote the prompt: --prompt "\u2026")`;
+    default:
+      return first;
+  }
+}
+
+// src/driver/approvals.ts
+var DECLINE_ALL = {
+  command: () => ({ decision: "decline", rule: "default (no --policy): decline", reason: null }),
+  fileChange: () => ({ decision: "decline", rule: "default (no --policy): decline", reason: null })
+};
+function createServerRequestHandler(decider, lookupItem, record) {
+  return async (method, params) => {
+    const p2 = typeof params === "object" && params !== null ? params : {};
+    const itemId = typeof p2.itemId === "string" ? p2.itemId : null;
+    switch (method) {
+      case "item/commandExecution/requestApproval": {
+        const cp = p2;
+        const command = typeof cp.command === "string" ? cp.command : "";
+        const d2 = decider.command({ command, cwd: typeof cp.cwd === "string" ? cp.cwd : null });
+        record({ method, itemId, subject: command, ...d2 });
+        return { decision: d2.decision };
+      }
+      case "item/fileChange/requestApproval": {
+        const item = itemId ? lookupItem(itemId) : void 0;
+        const paths = item?.type === "fileChange" ? item.changes.map((c5) => c5.path) : [];
+        const d2 = paths.length > 0 ? decider.fileChange({ paths }) : { decision: "decline", rule: "unknown change: decline", reason: "the change was not announced" };
+        record({ method, itemId, subject: paths.join(", ") || null, ...d2 });
+        return { decision: d2.decision };
+      }
+      default:
+        record({ method, itemId, subject: null, decision: "error", rule: "unsupported server request", reason: null });
+        throw new RpcError(ErrorCode.MethodNotFound, `tern run does not handle server request ${method}`);
+    }
+  };
+}
+
+// src/driver/budgets.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+var TOKENS_PER_PRICE_UNIT = 1e6;
+var DEFAULT_PRICES = {
+  "gpt-5": { input: 1.25, cachedInput: 0.125, output: 10 },
+  "gpt-5-mini": { input: 0.25, cachedInput: 0.025, output: 2 },
+  "gpt-5-nano": { input: 0.05, cachedInput: 5e-3, output: 0.4 },
+  "gpt-4.1": { input: 2, cachedInput: 0.5, output: 8 },
+  "gpt-4.1-mini": { input: 0.4, cachedInput: 0.1, output: 1.6 },
+  "gpt-4o": { input: 2.5, cachedInput: 1.25, output: 10 },
+  "gpt-4o-mini": { input: 0.15, cachedInput: 0.075, output: 0.6 },
+  "o4-mini": { input: 1.1, cachedInput: 0.275, output: 4.4 }
+};
+var BudgetTracker = class {
+  constructor(limits, price) {
+    this.limits = limits;
+    this.price = price;
+  }
+  limits;
+  price;
+  modelRequests = 0;
+  toolCalls = 0;
+  tokens = null;
+  exceeded = null;
+  /** Counts one event; returns the budget it made the run exceed, once. */
+  observe(event) {
+    if (event.type === "tokenUsage") {
+      this.modelRequests++;
+      this.tokens = event.usage.total;
+    } else if (event.type === "itemCompleted" && (event.item.type === "commandExecution" || event.item.type === "fileChange")) {
+      this.toolCalls++;
+    }
+    if (this.exceeded) return null;
+    this.exceeded = this.firstExceeded();
+    return this.exceeded;
+  }
+  /** Marks the wall-time budget (the --timeout deadline) as the one that stopped the run. */
+  markWallTime() {
+    this.exceeded ??= "wallTime";
+  }
+  usage() {
+    return { exceeded: this.exceeded, modelRequests: this.modelRequests, toolCalls: this.toolCalls, costUsd: this.cost() };
+  }
+  describe(name) {
+    const u3 = this.usage();
+    switch (name) {
+      case "requests":
+        return `the model-request budget (${this.limits.maxRequests}) was reached after ${u3.modelRequests} requests`;
+      case "toolCalls":
+        return `the tool-call budget (${this.limits.maxToolCalls}) was reached after ${u3.toolCalls} tool calls`;
+      case "tokens":
+        return `the token budget (${this.limits.maxTokens}) was reached: ${this.tokens?.totalTokens ?? 0} tokens used`;
+      case "cost":
+        return `the cost budget ($${this.limits.maxCostUsd}) was reached: about $${(u3.costUsd ?? 0).toFixed(4)} spent`;
+      case "wallTime":
+        return "the wall-time budget (--timeout) was reached";
+    }
+  }
+  firstExceeded() {
+    const { maxRequests, maxToolCalls, maxTokens, maxCostUsd } = this.limits;
+    if (maxRequests !== null && this.modelRequests >= maxRequests) return "requests";
+    if (maxToolCalls !== null && this.toolCalls >= maxToolCalls) return "toolCalls";
+    if (maxTokens !== null && (this.tokens?.totalTokens ?? 0) >= maxTokens) return "tokens";
+    const cost = this.cost();
+    if (maxCostUsd !== null && cost !== null && cost >= maxCostUsd) return "cost";
+    return null;
+  }
+  cost() {
+    if (!this.price || !this.tokens) return this.price ? 0 : null;
+    const cached2 = this.tokens.cachedInputTokens;
+    const fresh = Math.max(0, this.tokens.inputTokens - cached2);
+    const usd = fresh * this.price.input + cached2 * this.price.cachedInput + this.tokens.outputTokens * this.price.output;
+    return usd / TOKENS_PER_PRICE_UNIT;
+  }
+};
+function priceOf(model, table) {
+  if (!model) return null;
+  if (table[model]) return table[model];
+  const prefix = Object.keys(table).filter((name) => model.startsWith(`${name}-`)).sort((a2, b3) => b3.length - a2.length)[0];
+  return prefix ? table[prefix] : null;
+}
+function loadPriceTable(file) {
+  if (!file) return DEFAULT_PRICES;
+  let parsed;
+  try {
+    parsed = JSON.parse(readFileSync5(file, "utf8"));
+  } catch (err) {
+    throw new TernError("bad_price_table", `cannot read --price-table ${file}: ${err.message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new TernError("bad_price_table", `--price-table ${file} must be a JSON object of model names`);
+  }
+  const table = { ...DEFAULT_PRICES };
+  for (const [model, price] of Object.entries(parsed)) {
+    const p2 = price;
+    const ok = p2 !== null && typeof p2 === "object" && [p2.input, p2.output].every((v2) => typeof v2 === "number" && v2 >= 0);
+    if (!ok) throw new TernError("bad_price_table", `--price-table ${file}: "${model}" needs numeric "input" and "output" (USD per 1M tokens)`);
+    table[model] = { input: p2.input, cachedInput: typeof p2.cachedInput === "number" ? p2.cachedInput : p2.input, output: p2.output };
+  }
+  return table;
+}
+
+// src/driver/finish.ts
+import path23 from "node:path";
+
 // src/artifacts/worktree-diff.ts
 import { stat as stat3, realpath as realpath2 } from "node:fs/promises";
-import path21 from "node:path";
+import path22 from "node:path";
 
 // src/git/hardened-env.ts
 import { realpathSync } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -41774,17 +42239,17 @@ function hardenedGitEnv(o3) {
   return env;
 }
 function safeSearchPath(pathValue, untrustedRoots) {
-  const roots = untrustedRoots.flatMap((r2) => [path16.resolve(r2), realOrSelf(r2)]);
-  const inside = (p2) => roots.some((r2) => p2 === r2 || p2.startsWith(r2.endsWith(path16.sep) ? r2 : r2 + path16.sep));
-  const kept = pathValue.split(path16.delimiter).filter((p2) => p2.length > 0 && path16.isAbsolute(p2)).filter((p2) => !inside(path16.resolve(p2)) && !inside(realOrSelf(p2)));
+  const roots = untrustedRoots.flatMap((r2) => [path17.resolve(r2), realOrSelf(r2)]);
+  const inside = (p2) => roots.some((r2) => p2 === r2 || p2.startsWith(r2.endsWith(path17.sep) ? r2 : r2 + path17.sep));
+  const kept = pathValue.split(path17.delimiter).filter((p2) => p2.length > 0 && path17.isAbsolute(p2)).filter((p2) => !inside(path17.resolve(p2)) && !inside(realOrSelf(p2)));
   const unique = [...new Set(kept)];
-  return unique.length > 0 ? unique.join(path16.delimiter) : FALLBACK_PATH;
+  return unique.length > 0 ? unique.join(path17.delimiter) : FALLBACK_PATH;
 }
 function realOrSelf(p2) {
   try {
     return realpathSync(p2);
   } catch {
-    return path16.resolve(p2);
+    return path17.resolve(p2);
   }
 }
 function boundGit(baseDir, env, opts = {}) {
@@ -41812,26 +42277,26 @@ function oneLine2(err, secrets = []) {
 // src/git/private-git.ts
 import { copyFile, lstat as lstat2, mkdir as mkdir2, mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
 import os4 from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/git/repo-location.ts
 import { lstat, readFile, realpath, stat as stat2 } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 async function findWorkTree(cwd) {
-  const start = await realpath(path17.resolve(cwd)).catch(() => path17.resolve(cwd));
-  for (let dir = start; ; dir = path17.dirname(dir)) {
+  const start = await realpath(path18.resolve(cwd)).catch(() => path18.resolve(cwd));
+  for (let dir = start; ; dir = path18.dirname(dir)) {
     const gitDir = await gitDirAt(dir);
     if (gitDir) {
-      const rel = path17.relative(dir, start);
-      if (rel === ".git" || rel.startsWith(`.git${path17.sep}`)) break;
+      const rel = path18.relative(dir, start);
+      if (rel === ".git" || rel.startsWith(`.git${path18.sep}`)) break;
       return { workTree: dir, gitDir, commonDir: await commonDirOf(gitDir) };
     }
-    if (path17.dirname(dir) === dir) break;
+    if (path18.dirname(dir) === dir) break;
   }
   throw new TernError("not_a_git_repo", `${start} is not inside a git work tree`);
 }
 async function gitDirAt(dir) {
-  const dotGit = path17.join(dir, ".git");
+  const dotGit = path18.join(dir, ".git");
   const st2 = await lstat(dotGit).catch(() => null);
   if (!st2) return null;
   let candidate;
@@ -41840,30 +42305,30 @@ async function gitDirAt(dir) {
   } else if (st2.isFile()) {
     const m2 = /^gitdir: *(.+?)\s*$/m.exec(await readFile(dotGit, "utf8").catch(() => ""));
     if (!m2) return null;
-    candidate = path17.resolve(dir, m2[1]);
+    candidate = path18.resolve(dir, m2[1]);
   } else {
     return null;
   }
   return await looksLikeGitDir(candidate) ? realpath(candidate) : null;
 }
 async function commonDirOf(gitDir) {
-  const text = await readFile(path17.join(gitDir, "commondir"), "utf8").catch(() => null);
+  const text = await readFile(path18.join(gitDir, "commondir"), "utf8").catch(() => null);
   if (text === null) return gitDir;
-  const target = path17.resolve(gitDir, text.replace(/[\r\n]+$/, ""));
+  const target = path18.resolve(gitDir, text.replace(/[\r\n]+$/, ""));
   return realpath(target).catch(() => target);
 }
 async function looksLikeGitDir(dir) {
   const isFile = async (p2) => (await stat2(p2).catch(() => null))?.isFile() ?? false;
   const isDir = async (p2) => (await stat2(p2).catch(() => null))?.isDirectory() ?? false;
-  return await isFile(path17.join(dir, "HEAD")) && (await isDir(path17.join(dir, "objects")) || await isFile(path17.join(dir, "commondir")));
+  return await isFile(path18.join(dir, "HEAD")) && (await isDir(path18.join(dir, "objects")) || await isFile(path18.join(dir, "commondir")));
 }
 
 // src/git/private-git.ts
 var MAX_EXCLUDE_BYTES = 1024 * 1024;
 async function openCheckoutProbe(cwd) {
   const checkout = await findWorkTree(cwd);
-  const scratch = await mkdtemp(path18.join(os4.tmpdir(), "tern-git-"));
-  const home = path18.join(scratch, "home");
+  const scratch = await mkdtemp(path19.join(os4.tmpdir(), "tern-git-"));
+  const home = path19.join(scratch, "home");
   await mkdir2(home);
   const untrustedRoots = [.../* @__PURE__ */ new Set([checkout.workTree, checkout.gitDir, checkout.commonDir])];
   const inspect3 = boundGit(home, hardenedGitEnv({ home, gitDir: checkout.gitDir, workTree: home, untrustedRoots }));
@@ -41873,8 +42338,8 @@ async function openPrivateGit(cwd, opts = {}) {
   const probe = await openCheckoutProbe(cwd);
   try {
     const checkout = { ...probe.checkout, objectFormat: await objectFormat(probe) };
-    const gitDir = path18.join(probe.scratch, "repo.git");
-    const indexFile = path18.join(probe.scratch, "index");
+    const gitDir = path19.join(probe.scratch, "repo.git");
+    const indexFile = path19.join(probe.scratch, "index");
     await initPrivateRepo(gitDir, checkout);
     if (opts.workTree) await copyExcludes(checkout.commonDir, gitDir);
     const workTree = opts.workTree ? checkout.workTree : void 0;
@@ -41898,14 +42363,14 @@ async function openPrivateGit(cwd, opts = {}) {
 async function objectFormat(probe) {
   const reported = await probe.inspect.raw(["rev-parse", "--show-object-format"]).catch(() => "");
   if (reported.trim() === "sha1" || reported.trim() === "sha256") return reported.trim();
-  const config = await readFile2(path18.join(probe.checkout.commonDir, "config"), "utf8").catch(() => "");
+  const config = await readFile2(path19.join(probe.checkout.commonDir, "config"), "utf8").catch(() => "");
   return /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? "sha256" : "sha1";
 }
 async function initPrivateRepo(dir, checkout) {
   for (const sub of [["objects", "info"], ["refs", "heads"], ["refs", "tags"], ["info"]]) {
-    await mkdir2(path18.join(dir, ...sub), { recursive: true });
+    await mkdir2(path19.join(dir, ...sub), { recursive: true });
   }
-  await writeFile(path18.join(dir, "HEAD"), "ref: refs/heads/main\n");
+  await writeFile(path19.join(dir, "HEAD"), "ref: refs/heads/main\n");
   const sha256 = checkout.objectFormat === "sha256";
   const config = [
     "[core]",
@@ -41921,15 +42386,15 @@ async function initPrivateRepo(dir, checkout) {
     ...sha256 ? ["[extensions]", "	objectFormat = sha256"] : [],
     ""
   ];
-  await writeFile(path18.join(dir, "config"), config.join("\n"));
-  await writeFile(path18.join(dir, "objects", "info", "alternates"), `${path18.join(checkout.commonDir, "objects")}
+  await writeFile(path19.join(dir, "config"), config.join("\n"));
+  await writeFile(path19.join(dir, "objects", "info", "alternates"), `${path19.join(checkout.commonDir, "objects")}
 `);
 }
 async function copyExcludes(commonDir, privateDir) {
-  const src = path18.join(commonDir, "info", "exclude");
+  const src = path19.join(commonDir, "info", "exclude");
   const st2 = await lstat2(src).catch(() => null);
   if (!st2?.isFile() || st2.size > MAX_EXCLUDE_BYTES) return;
-  await copyFile(src, path18.join(privateDir, "info", "exclude"));
+  await copyFile(src, path19.join(privateDir, "info", "exclude"));
 }
 
 // src/git/revisions.ts
@@ -41978,7 +42443,7 @@ async function currentCommit(cwd) {
 import { createReadStream as createReadStream2 } from "node:fs";
 import { lstat as lstat3 } from "node:fs/promises";
 import { createHash } from "node:crypto";
-import path19 from "node:path";
+import path20 from "node:path";
 var PATHS_PER_CALL = 500;
 var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
 async function unstageSmudgedLfs(git, base, checkout) {
@@ -41988,7 +42453,7 @@ async function unstageSmudgedLfs(git, base, checkout) {
   const unchanged = [];
   for (const m2 of modified) {
     if (!tracked.has(m2.path)) continue;
-    const file = path19.join(checkout.workTree, ...m2.path.split("/"));
+    const file = path20.join(checkout.workTree, ...m2.path.split("/"));
     if (await pointerBlobId(file, checkout.objectFormat) === m2.baseBlob) unchanged.push(m2);
   }
   for (let i2 = 0; i2 < unchanged.length; i2 += PATHS_PER_CALL) {
@@ -42031,8 +42496,8 @@ size ${st2.size}
 }
 
 // src/git/control-snapshot.ts
-import path20 from "node:path";
-var GENERATED_INFO = [path20.join("info", "refs")];
+import path21 from "node:path";
+var GENERATED_INFO = [path21.join("info", "refs")];
 
 // src/git/push-patch.ts
 var PUSH_SILENCE_TIMEOUT_MS = 5 * 60 * 1e3;
@@ -42040,7 +42505,7 @@ var PUSH_SILENCE_TIMEOUT_MS = 5 * 60 * 1e3;
 // src/artifacts/worktree-diff.ts
 var DIFF_FORMAT = ["--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/"];
 async function worktreeDiff(cwd, options = {}) {
-  const dir = path21.resolve(cwd);
+  const dir = path22.resolve(cwd);
   try {
     if (!(await stat3(dir)).isDirectory()) throw new Error("not a directory");
   } catch {
@@ -42074,490 +42539,148 @@ async function worktreeDiff(cwd, options = {}) {
   }
 }
 async function excludePathspecs(dir, root, exclude) {
-  const realPaths = await Promise.all(exclude.map((p2) => realpath2(path21.resolve(dir, p2)).catch(() => path21.resolve(dir, p2))));
-  return realPaths.map((p2) => path21.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path21.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path21.sep).join("/")}`);
+  const realPaths = await Promise.all(exclude.map((p2) => realpath2(path22.resolve(dir, p2)).catch(() => path22.resolve(dir, p2))));
+  return realPaths.map((p2) => path22.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path22.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path22.sep).join("/")}`);
 }
 
-// src/driver/args.ts
-import { readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
-import path22 from "node:path";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
-import { parseArgs as parseArgs2 } from "node:util";
-var APPROVAL_POLICIES3 = ["never", "on-request", "untrusted"];
-var SANDBOX_MODES3 = ["read-only", "workspace-write", "danger-full-access"];
-var DEFAULT_TIMEOUT_SECONDS = 1800;
-var DEFAULT_OUT_DIR = "tern-out";
-var USAGE2 = `Usage: tern run (--prompt TEXT | --prompt-file FILE) [options]
-
-Runs one agent turn against a Codex-compatible app server and records it.
-
-Options:
-  --prompt TEXT               the task for the agent
-  --prompt-file FILE          read the task from FILE
-  --cwd DIR                   working directory of the agent (default: current dir)
-  --out DIR                   artifact directory (default: ./${DEFAULT_OUT_DIR})
-  --server-command "CMD"      app server to spawn (default: tern app-server),
-                              e.g. "codex app-server"; split on spaces (escape a space as "\\ ")
-  -c, --config key=value      config override passed to the server as -c key=value (repeatable)
-  --model NAME                model for the thread
-  --approval-policy POLICY    never | on-request | untrusted (default: never)
-  --sandbox MODE              read-only | workspace-write | danger-full-access (default: workspace-write)
-  --timeout SECONDS           interrupt the turn after this long (default: ${DEFAULT_TIMEOUT_SECONDS})
-  -h, --help                  show this help
-
-Artifacts written to --out: events.jsonl, diff.patch, result.json, server-stderr.log.
-Exit codes: 0 turn completed, 1 turn failed or interrupted, 2 usage error,
-            3 server/protocol error, 4 timeout.`;
-var USAGE_HINT = "usage: tern run (--prompt TEXT | --prompt-file FILE) [--cwd DIR] [--out DIR] [options]; see tern run --help";
-var UsageError = class extends Error {
-  name = "UsageError";
-};
-function defaultServerCommand() {
-  return [process.execPath, fileURLToPath3(import.meta.url), "app-server"];
-}
-function parseRunArgs(argv, baseDir = process.cwd()) {
-  let values;
-  try {
-    values = parse2(argv).values;
-  } catch (err) {
-    throw new UsageError(cleanParseError(err));
-  }
-  if (values.help) return { help: true };
-  if (values.prompt !== void 0 && values["prompt-file"] !== void 0) {
-    throw new UsageError("use either --prompt or --prompt-file, not both");
-  }
-  let prompt;
-  if (values.prompt !== void 0) {
-    prompt = values.prompt;
-  } else if (values["prompt-file"] !== void 0) {
-    const file = path22.resolve(baseDir, values["prompt-file"]);
-    try {
-      prompt = readFileSync4(file, "utf8");
-    } catch (err) {
-      throw new UsageError(`cannot read --prompt-file ${file}: ${err.code ?? err.message}`);
-    }
-  } else {
-    throw new UsageError("missing the task: pass --prompt TEXT or --prompt-file FILE");
-  }
-  if (prompt.trim().length === 0) throw new UsageError("the prompt is empty");
-  const cwd = path22.resolve(baseDir, values.cwd ?? ".");
-  let isDir = false;
-  try {
-    isDir = statSync2(cwd).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new UsageError(`--cwd ${cwd} is not an existing directory`);
-  const outDir = path22.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
-  const approvalPolicy = oneOf("--approval-policy", values["approval-policy"] ?? "never", APPROVAL_POLICIES3);
-  const sandbox = oneOf("--sandbox", values.sandbox ?? "workspace-write", SANDBOX_MODES3);
-  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1e3;
-  if (values.timeout !== void 0) {
-    const seconds = Number(values.timeout);
-    if (!/^\s*\d+(\.\d+)?\s*$/.test(values.timeout) || !Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
-    }
-    timeoutMs = Math.round(seconds * 1e3);
-  }
-  const configOverrides = values.config ?? [];
-  for (const kv of configOverrides) {
-    const eq = kv.indexOf("=");
-    if (eq <= 0) throw new UsageError(`-c/--config expects key=value, got '${kv}'`);
-  }
-  let serverCommand;
-  if (values["server-command"] !== void 0) {
-    serverCommand = parseCommandString(values["server-command"].trim());
-    if (serverCommand.length === 0) throw new UsageError("--server-command is empty");
-  } else {
-    serverCommand = defaultServerCommand();
-  }
-  serverCommand = [...serverCommand, ...configOverrides.flatMap((kv) => ["-c", kv])];
-  const model = values.model !== void 0 ? values.model.trim() : null;
-  if (model === "") throw new UsageError("--model is empty");
-  return {
-    help: false,
-    options: { cwd, prompt, outDir, serverCommand, configOverrides, model, approvalPolicy, sandbox, timeoutMs }
-  };
-}
-function parse2(argv) {
-  return parseArgs2({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      cwd: { type: "string" },
-      prompt: { type: "string" },
-      "prompt-file": { type: "string" },
-      out: { type: "string" },
-      "server-command": { type: "string" },
-      config: { type: "string", short: "c", multiple: true },
-      model: { type: "string" },
-      "approval-policy": { type: "string" },
-      sandbox: { type: "string" },
-      timeout: { type: "string" },
-      help: { type: "boolean", short: "h" }
-    }
-  });
-}
-function oneOf(flag, value, allowed) {
-  if (allowed.includes(value)) return value;
-  throw new UsageError(`${flag} must be one of ${allowed.join(", ")}; got '${value}'`);
-}
-function cleanParseError(err) {
-  const e = err;
-  const first = (e.message ?? String(err)).split("\n")[0].trim();
-  switch (e.code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return first.replace(/\. To specify a positional argument.*$/, "");
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      return `${first} (quote the prompt: --prompt "\u2026")`;
-    default:
-      return first;
-  }
-}
-
-// src/driver/approvals.ts
-function createServerRequestHandler(record) {
-  return async (method, params) => {
-    const p2 = typeof params === "object" && params !== null ? params : {};
-    const itemId = typeof p2.itemId === "string" ? p2.itemId : null;
-    switch (method) {
-      case "item/commandExecution/requestApproval": {
-        const cp = p2;
-        record({ method, itemId, command: typeof cp.command === "string" ? cp.command : null, decision: "decline" });
-        return { decision: "decline" };
-      }
-      case "item/fileChange/requestApproval":
-        record({ method, itemId, command: null, decision: "decline" });
-        return { decision: "decline" };
-      default:
-        record({ method, itemId, command: null, decision: "error" });
-        throw new RpcError(ErrorCode.MethodNotFound, `tern run does not handle server request ${method}`);
-    }
-  };
-}
-
-// src/driver/turn-tracker.ts
-var TurnTracker = class {
-  constructor(threadId) {
-    this.threadId = threadId;
-    this.completion = new Promise((resolve) => this.resolveCompletion = resolve);
-  }
-  threadId;
-  turnId = null;
-  finalMessage = null;
-  tokenUsage = null;
-  lastError = null;
-  completion;
-  resolveCompletion;
-  done = false;
-  /** agentMessage texts seen before the turn id was known, keyed by turn id. */
-  finalByTurn = /* @__PURE__ */ new Map();
-  get isDone() {
-    return this.done;
-  }
-  /** The turn id from the turn/start response. */
-  setTurnId(turnId) {
-    this.turnId = turnId;
-    const early = this.finalByTurn.get(turnId);
-    if (early !== void 0 && this.finalMessage === null) this.finalMessage = early;
-  }
-  handle(n2) {
-    const params = n2.params;
-    if (!params || typeof params !== "object" || params.threadId !== this.threadId) return;
-    switch (n2.method) {
-      case "turn/started": {
-        const { turn } = params;
-        if (this.turnId === null && turn?.id) this.setTurnId(turn.id);
-        break;
-      }
-      case "item/completed": {
-        const p2 = params;
-        if (p2.item?.type !== "agentMessage") break;
-        this.finalByTurn.set(p2.turnId, p2.item.text);
-        if (this.isOurs(p2.turnId)) this.finalMessage = p2.item.text;
-        break;
-      }
-      case "thread/tokenUsage/updated": {
-        const p2 = params;
-        if (this.isOurs(p2.turnId) && p2.tokenUsage?.total) this.tokenUsage = p2.tokenUsage.total;
-        break;
-      }
-      case "error": {
-        const p2 = params;
-        if (this.isOurs(p2.turnId) && !p2.willRetry && p2.error) this.lastError = p2.error;
-        break;
-      }
-      case "turn/completed": {
-        const { turn } = params;
-        if (!turn || !this.isOurs(turn.id) || this.done) break;
-        if (this.turnId === null) this.setTurnId(turn.id);
-        if (this.finalMessage === null) {
-          const last = [...turn.items ?? []].reverse().find((i2) => i2.type === "agentMessage");
-          if (last && last.type === "agentMessage") this.finalMessage = last.text;
-        }
-        this.done = true;
-        this.resolveCompletion(turn);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  isOurs(turnId) {
-    return this.turnId === null || turnId === this.turnId;
-  }
-};
-
-// src/driver/run.ts
-var EXIT = { completed: 0, failed: 1, usage: 2, error: 3, timeout: 4 };
-var SERVER_STDERR_FILE = "server-stderr.log";
-var SERVER_STDERR_CAP = 1024 * 1024;
-var SETUP_REQUEST_TIMEOUT_MS = 12e4;
+// src/driver/turn.ts
 var INTERRUPT_GRACE_MS = 1e4;
-var REASON_MAX = 400;
-var CLIENT_INFO = { name: "tern_run", title: "tern run", version: VERSION2 };
-async function runCommand(argv, io2) {
-  const out = {
-    stdout: io2?.stdout ?? process.stdout,
-    stderr: io2?.stderr ?? process.stderr,
-    env: io2?.env ?? process.env
-  };
-  const redact = createRedactor(out.env);
-  const say = (line) => out.stderr.write(redact(line) + "\n");
-  let options;
-  try {
-    const parsed = parseRunArgs(argv);
-    if (parsed.help) {
-      out.stdout.write(USAGE2 + "\n");
-      return 0;
-    }
-    options = parsed.options;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      say(`tern run: ${err.message}`);
-      say(USAGE_HINT);
-      return EXIT.usage;
-    }
-    throw err;
-  }
-  try {
-    await mkdir3(options.outDir, { recursive: true });
-  } catch (err) {
-    say(`tern run: cannot create --out ${options.outDir}: ${errorMessage(err)}`);
-    say(USAGE_HINT);
-    return EXIT.usage;
-  }
-  try {
-    return await execute(options, out, redact, say);
-  } catch (err) {
-    say(`tern run: failed: ${oneLine3(errorMessage(err))}`);
-    return EXIT.error;
-  }
-}
-var RunTimeout = class extends Error {
-  name = "RunTimeout";
+var TurnAbandoned = class extends Error {
+  name = "TurnAbandoned";
 };
-async function execute(options, io2, redact, say) {
-  const startedAtMs = Date.now();
-  const startedAt = new Date(startedAtMs).toISOString();
-  const baseCommit = await currentCommit(options.cwd);
-  const events = new EventsLog(options.outDir, redact);
-  const approvals = [];
-  let stderrLog = "";
-  const outcome = {
-    status: "error",
-    exitCode: EXIT.error,
-    reason: null,
-    threadId: null,
-    turnId: null,
-    finalMessage: null,
-    tokenUsage: null
-  };
-  const fail = (status, exitCode, reason) => {
-    outcome.status = status;
-    outcome.exitCode = exitCode;
-    outcome.reason = oneLine3(redact(reason));
-  };
-  let client;
-  let timer;
+async function followTurn(deps, threadId, prompt) {
+  const { client, state } = deps;
+  const { response, events } = await client.startTurn({ threadId, input: [{ type: "text", text: prompt, text_elements: [] }] });
+  state.turnId = response.turn.id;
+  deps.onStream?.(events);
+  const stopper = new TurnStopper(deps, threadId, response.turn.id, events);
+  let lastError = null;
   try {
-    client = ProtocolClient.spawn(
-      {
-        command: options.serverCommand,
-        env: io2.env,
-        cwd: options.cwd,
-        onStderr: (chunk) => {
-          stderrLog += chunk;
-          if (stderrLog.length > 2 * SERVER_STDERR_CAP) stderrLog = stderrLog.slice(-SERVER_STDERR_CAP);
-        }
-      },
-      { tap: (dir, msg) => events.record(dir, msg) }
-    );
-    client.onServerRequest(createServerRequestHandler((entry) => approvals.push(entry)));
-    const died = client.whenExitedUnexpectedly().then((e) => Promise.reject(e));
-    const deadline = new Promise((_3, reject) => {
-      timer = setTimeout(() => reject(new RunTimeout(`timed out after ${formatSeconds(options.timeoutMs)}`)), options.timeoutMs);
-    });
-    died.catch(() => {
-    });
-    deadline.catch(() => {
-    });
-    const guard = (p2) => Promise.race([p2, died, deadline]);
-    const setupTimeoutMs = Math.min(SETUP_REQUEST_TIMEOUT_MS, options.timeoutMs);
-    try {
-      await guard(client.initialize(CLIENT_INFO, null, { timeoutMs: setupTimeoutMs }));
-    } catch (err) {
-      fail(...setupFailure("initialize", err));
-      return await finish();
+    for await (const event of events) {
+      deps.onEvent(event);
+      if (event.type === "error" && !event.willRetry) lastError = event.error.message;
+      absorb(state, event);
+      const budget = deps.budgets.observe(event);
+      if (budget) stopper.stop("budget", deps.budgets.describe(budget));
+      if (event.type === "turnCompleted") state.turnEnded(event.turn, lastError);
     }
-    let threadId;
-    try {
-      const started = await guard(
-        client.threadStart(
-          {
-            cwd: options.cwd,
-            approvalPolicy: options.approvalPolicy,
-            sandbox: options.sandbox,
-            ...options.model ? { model: options.model } : {}
-          },
-          { timeoutMs: setupTimeoutMs }
-        )
-      );
-      threadId = started.thread.id;
-      outcome.threadId = threadId;
-    } catch (err) {
-      fail(...setupFailure("thread/start", err));
-      return await finish();
-    }
-    const tracker = new TurnTracker(threadId);
-    client.onNotification((n2) => tracker.handle(n2));
-    let turn;
-    try {
-      const started = await guard(
-        client.turnStart({ threadId, input: [{ type: "text", text: options.prompt, text_elements: [] }] })
-      );
-      tracker.setTurnId(started.turn.id);
-      outcome.turnId = started.turn.id;
-      turn = await guard(tracker.completion).catch((e) => {
-        throw e instanceof ServerExitedError && !e.during ? new ServerExitedError(e.exit, "the turn") : e;
-      });
-    } catch (err) {
-      outcome.turnId = tracker.turnId;
-      if (err instanceof RunTimeout && tracker.turnId) {
-        turn = await interruptAfterTimeout(client, threadId, tracker, died);
-        copyTracker(outcome, tracker);
-        fail("interrupted", EXIT.timeout, `${err.message}; the turn was ${turn.status === "interrupted" ? "interrupted" : "abandoned"}`);
-        return await finish();
-      }
-      copyTracker(outcome, tracker);
-      fail(...setupFailure("turn/start", err));
-      return await finish();
-    }
-    copyTracker(outcome, tracker);
-    switch (turn.status) {
-      case "completed":
-        outcome.status = "completed";
-        outcome.exitCode = EXIT.completed;
-        outcome.reason = null;
-        break;
-      case "failed":
-        fail("failed", EXIT.failed, `turn failed: ${turn.error?.message ?? tracker.lastError?.message ?? "no error message"}`);
-        break;
-      case "interrupted":
-        fail("interrupted", EXIT.failed, "the turn was interrupted");
-        break;
-      default:
-        fail("error", EXIT.error, `turn ended with unexpected status '${String(turn.status)}'`);
-    }
-    return await finish();
   } catch (err) {
-    fail("error", EXIT.error, `internal error: ${errorMessage(err)}`);
-    return await finish();
-  }
-  async function finish() {
-    clearTimeout(timer);
-    if (client) {
-      const exit = await client.close().catch(() => void 0);
-      void exit;
-    }
-    const artifactErrors = [];
-    let filesChanged = [];
-    try {
-      const diff = await worktreeDiff(options.cwd, { exclude: [options.outDir], ...baseCommit ? { base: baseCommit } : {} });
-      filesChanged = diff.files;
-      await writeFileAtomic(path23.join(options.outDir, DIFF_FILE), redactPatch(diff.patch, redact));
-    } catch (err) {
-      say(`tern run: warning: no ${DIFF_FILE}: ${errorMessage(err)}`);
-    }
-    try {
-      await events.finish();
-    } catch (err) {
-      artifactErrors.push(`events.jsonl: ${errorMessage(err)}`);
-    }
-    try {
-      await writeFileAtomic(path23.join(options.outDir, SERVER_STDERR_FILE), redact(stderrLog.slice(-SERVER_STDERR_CAP)));
-    } catch (err) {
-      artifactErrors.push(`${SERVER_STDERR_FILE}: ${errorMessage(err)}`);
-    }
-    const finishedAtMs = Date.now();
-    const result = {
-      status: outcome.status,
-      exitCode: outcome.exitCode,
-      reason: outcome.reason,
-      threadId: outcome.threadId,
-      turnId: outcome.turnId,
-      finalMessage: outcome.finalMessage,
-      filesChanged,
-      tokenUsage: outcome.tokenUsage,
-      durationMs: finishedAtMs - startedAtMs,
-      server: { command: options.serverCommand },
-      startedAt,
-      finishedAt: new Date(finishedAtMs).toISOString()
-    };
-    try {
-      await writeResult(options.outDir, result, redact);
-    } catch (err) {
-      artifactErrors.push(`result.json: ${errorMessage(err)}`);
-    }
-    printSummary(result, approvals, options, say);
-    if (artifactErrors.length > 0) {
-      say(`tern run: failed: cannot write artifacts: ${artifactErrors.join("; ")}`);
-      return outcome.exitCode === EXIT.completed ? EXIT.error : outcome.exitCode;
-    }
-    if (result.status !== "completed") say(`tern run: failed: ${result.reason ?? result.status}`);
-    return outcome.exitCode;
+    if (!(err instanceof TurnAbandoned)) throw err;
+  } finally {
+    stopper.dispose();
   }
 }
-function copyTracker(outcome, tracker) {
-  outcome.turnId = tracker.turnId ?? outcome.turnId;
-  outcome.finalMessage = tracker.finalMessage;
-  outcome.tokenUsage = tracker.tokenUsage;
+function absorb(state, event) {
+  if (event.type === "itemCompleted" && event.item.type === "agentMessage") state.finalMessage = event.item.text;
+  if (event.type === "tokenUsage") state.tokenUsage = event.usage.total;
+  if (event.type === "turnCompleted" && state.finalMessage === null) {
+    const last = [...event.turn.items].reverse().find((i2) => i2.type === "agentMessage");
+    if (last?.type === "agentMessage") state.finalMessage = last.text;
+  }
 }
-async function interruptAfterTimeout(client, threadId, tracker, died) {
-  const abandoned = { status: "inProgress" };
-  const grace = new Promise((resolve) => setTimeout(() => resolve(abandoned), INTERRUPT_GRACE_MS).unref());
+var TurnStopper = class {
+  constructor(deps, threadId, turnId, events) {
+    this.deps = deps;
+    this.threadId = threadId;
+    this.turnId = turnId;
+    this.events = events;
+    const untilDeadline = Math.max(0, deps.deadlineMs - Date.now());
+    this.timers.push(setTimeout(() => {
+      deps.budgets.markWallTime();
+      this.stop("timeout", `timed out after ${formatSeconds(deps.timeoutMs)}`);
+    }, untilDeadline));
+    if (deps.stopSignal.aborted) this.onSignal();
+    else deps.stopSignal.addEventListener("abort", this.onSignal, { once: true });
+  }
+  deps;
+  threadId;
+  turnId;
+  events;
+  timers = [];
+  stopping = false;
+  onSignal = () => this.stop("interrupted", "tern run was interrupted (SIGINT/SIGTERM)");
+  stop(kind, message) {
+    this.deps.state.fail(kind, message);
+    if (this.stopping) return;
+    this.stopping = true;
+    this.deps.client.turnInterrupt({ threadId: this.threadId, turnId: this.turnId }).catch(() => void 0);
+    this.timers.push(setTimeout(() => this.events.fail(new TurnAbandoned("the turn did not end after turn/interrupt")), INTERRUPT_GRACE_MS));
+  }
+  dispose() {
+    for (const t2 of this.timers) clearTimeout(t2);
+    this.deps.stopSignal.removeEventListener("abort", this.onSignal);
+  }
+};
+function formatSeconds(ms2) {
+  return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)} s`;
+}
+
+// src/driver/finish.ts
+var SERVER_STDERR_FILE = "server-stderr.log";
+var MESSAGE_PREVIEW = 200;
+var FILES_SHOWN = 10;
+async function finishRun(f3) {
+  await f3.client.close().catch(() => void 0);
+  const { patch, files } = await takeDiff(f3);
+  const artifactErrors = await writeLogs(f3);
+  const { outcome, exitCode } = f3.state.outcome(files.length);
+  const finishedAtMs = Date.now();
+  const result = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    outcome,
+    failure: f3.state.failure,
+    exitCode,
+    turnStatus: f3.state.turnStatus,
+    threadId: f3.state.threadId,
+    turnId: f3.state.turnId,
+    finalMessage: f3.state.finalMessage,
+    filesChanged: files,
+    tokenUsage: f3.state.tokenUsage,
+    budget: f3.budgets.usage(),
+    approvals: f3.approvals,
+    durationMs: finishedAtMs - f3.startedAtMs,
+    server: { command: f3.options.serverCommand },
+    startedAt: new Date(f3.startedAtMs).toISOString(),
+    finishedAt: new Date(finishedAtMs).toISOString()
+  };
+  void patch;
   try {
-    await Promise.race([
-      client.turnInterrupt({ threadId, turnId: tracker.turnId }).catch(() => void 0),
-      grace,
-      died
-    ]);
-    return await Promise.race([tracker.completion, grace, died]);
-  } catch {
-    return abandoned;
+    await writeResult(f3.options.outDir, result, f3.redact);
+  } catch (err) {
+    artifactErrors.push(`result.json: ${errorMessage(err)}`);
+  }
+  printSummary(result, f3);
+  if (f3.options.json) f3.io.stdout.write(JSON.stringify(result, null, 2).replace(/[^\n]+/g, (l3) => f3.redact(l3)) + "\n");
+  if (artifactErrors.length > 0) {
+    f3.progress.line(`tern run: failed: cannot write artifacts: ${artifactErrors.join("; ")}`);
+    return result.exitCode === EXIT_CODES.success ? EXIT_CODES.internal : result.exitCode;
+  }
+  if (result.failure) f3.progress.line(`tern run: failed (${result.failure.kind}): ${result.failure.message}`);
+  return result.exitCode;
+}
+async function takeDiff(f3) {
+  try {
+    const diff = await worktreeDiff(f3.options.cwd, { exclude: [f3.options.outDir], ...f3.baseCommit ? { base: f3.baseCommit } : {} });
+    await writeFileAtomic(path23.join(f3.options.outDir, DIFF_FILE), redactPatch(diff.patch, f3.redact));
+    return { patch: diff.patch, files: diff.files };
+  } catch (err) {
+    f3.progress.line(`tern run: warning: no ${DIFF_FILE}: ${errorMessage(err)}`);
+    return { patch: "", files: [] };
   }
 }
-function setupFailure(step, err) {
-  if (err instanceof RunTimeout) return ["error", EXIT.timeout, `${err.message} waiting for ${step}`];
-  if (err instanceof ServerExitedError) {
-    return ["error", EXIT.error, err.during ? err.message : new ServerExitedError(err.exit, step).message];
+async function writeLogs(f3) {
+  const errors = [];
+  try {
+    await f3.events.finish();
+  } catch (err) {
+    errors.push(`events.jsonl: ${errorMessage(err)}`);
   }
-  if (err instanceof RequestFailedError) {
-    const detail2 = err.error ? `${err.error.message} (code ${err.error.code})` : err.message;
-    return ["error", EXIT.error, `${step} failed: ${detail2}`];
+  try {
+    await writeFileAtomic(path23.join(f3.options.outDir, SERVER_STDERR_FILE), f3.redact(f3.serverStderr()));
+  } catch (err) {
+    errors.push(`${SERVER_STDERR_FILE}: ${errorMessage(err)}`);
   }
-  return ["error", EXIT.error, `${step} failed: ${errorMessage(err)}`];
+  return errors;
 }
 function redactPatch(patch, redact) {
   if (!patch) return patch;
@@ -42574,40 +42697,336 @@ function redactPatch(patch, redact) {
   }
   return lines.join("\n");
 }
-function printSummary(result, approvals, options, say) {
+function printSummary(result, f3) {
+  const say = (line) => f3.progress.line(line);
   const turn = result.turnId ? ` (turn ${result.turnId})` : "";
-  say(`tern run: ${result.status}${turn} in ${formatSeconds(result.durationMs)}`);
+  const status = result.outcome === "failed" ? `failed` : result.turnStatus ?? result.outcome;
+  say(`tern run: ${status}${turn} in ${formatSeconds(result.durationMs)} -> ${result.outcome}`);
   if (result.finalMessage) {
     const first = result.finalMessage.split("\n").find((l3) => l3.trim().length > 0) ?? "";
-    say(`  message: ${truncate(first.trim(), 200)}`);
+    say(`  message: ${truncate(first.trim(), MESSAGE_PREVIEW)}`);
   }
   if (result.filesChanged.length > 0) {
-    const shown = result.filesChanged.slice(0, 10).join(", ");
-    const more = result.filesChanged.length > 10 ? `, \u2026 (+${result.filesChanged.length - 10})` : "";
+    const shown = result.filesChanged.slice(0, FILES_SHOWN).join(", ");
+    const more = result.filesChanged.length > FILES_SHOWN ? `, \u2026 (+${result.filesChanged.length - FILES_SHOWN})` : "";
     say(`  files changed (${result.filesChanged.length}): ${shown}${more}`);
   } else {
     say("  files changed: none");
   }
   if (result.tokenUsage) say(`  tokens: ${result.tokenUsage.totalTokens} (input ${result.tokenUsage.inputTokens}, output ${result.tokenUsage.outputTokens})`);
-  const declined = approvals.filter((a2) => a2.decision === "decline").length;
-  const refused = approvals.length - declined;
+  if (result.budget.costUsd !== null) say(`  cost: about $${result.budget.costUsd.toFixed(4)}`);
+  const declined = result.approvals.filter((a2) => a2.decision === "decline").length;
+  const accepted = result.approvals.filter((a2) => a2.decision === "accept").length;
+  const refused = result.approvals.length - declined - accepted;
+  if (accepted > 0) say(`  approvals accepted: ${accepted}`);
   if (declined > 0) say(`  approvals declined: ${declined}`);
   if (refused > 0) say(`  server requests refused: ${refused}`);
-  say(`  artifacts: ${options.outDir}`);
-}
-function formatSeconds(ms2) {
-  return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)} s`;
+  say(`  artifacts: ${f3.options.outDir}`);
 }
 function truncate(text, max) {
   return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
 }
+
+// src/driver/outcome.ts
+var REASON_MAX = 400;
+var RunState = class {
+  threadId = null;
+  turnId = null;
+  model = null;
+  turnStatus = null;
+  finalMessage = null;
+  tokenUsage = null;
+  failure = null;
+  /** Records a failure unless one is already recorded. */
+  fail(kind, message) {
+    this.failure ??= { kind, message: oneLine3(message) };
+  }
+  /** The turn ended: completed is not yet success (that depends on the diff); failed or interrupted is a failure. */
+  turnEnded(turn, lastError) {
+    this.turnId = turn.id;
+    this.turnStatus = turn.status === "completed" || turn.status === "failed" || turn.status === "interrupted" ? turn.status : null;
+    if (turn.status === "failed") this.fail("model", `turn failed: ${turn.error?.message ?? lastError ?? "no error message"}`);
+    else if (turn.status === "interrupted") this.fail("interrupted", "the turn was interrupted");
+    else if (turn.status !== "completed") this.fail("server", `turn ended with unexpected status '${String(turn.status)}'`);
+  }
+  /** The outcome, once the diff is known. */
+  outcome(filesChanged) {
+    if (this.failure) return { outcome: "failed", exitCode: EXIT_CODES[this.failure.kind] };
+    if (this.turnStatus !== "completed") {
+      this.fail("internal", "the run ended without a completed turn or a recorded failure");
+      return { outcome: "failed", exitCode: EXIT_CODES.internal };
+    }
+    return filesChanged > 0 ? { outcome: "success", exitCode: EXIT_CODES.success } : { outcome: "no_changes", exitCode: EXIT_CODES.no_changes };
+  }
+};
 function oneLine3(text) {
-  return truncate(text.replace(/\s+/g, " ").trim(), REASON_MAX);
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > REASON_MAX ? `${flat.slice(0, REASON_MAX - 1)}\u2026` : flat;
+}
+
+// src/driver/progress.ts
+var STATUS_WIDTH = 100;
+var SNIPPET = 120;
+var Progress = class {
+  constructor(sink, redact, env) {
+    this.sink = sink;
+    this.redact = redact;
+    this.live = sink.isTTY === true && env.CI !== "true" && !env.GITHUB_ACTIONS;
+  }
+  sink;
+  redact;
+  live;
+  lastStatus = "";
+  /** A line that stays (also on a terminal). */
+  line(text) {
+    this.clearStatus();
+    this.sink.write(`${this.redact(text)}
+`);
+  }
+  event(event) {
+    const text = describe2(event);
+    if (text === null) return;
+    if (this.live) this.status(text);
+    else this.sink.write(`[${(/* @__PURE__ */ new Date()).toISOString().slice(11, 19)}] ${this.redact(text)}
+`);
+  }
+  status(text) {
+    const shown = this.redact(text).slice(0, STATUS_WIDTH);
+    this.sink.write(`\r\x1B[2K${shown}`);
+    this.lastStatus = shown;
+  }
+  clearStatus() {
+    if (this.live && this.lastStatus) this.sink.write("\r\x1B[2K");
+    this.lastStatus = "";
+  }
+};
+function describe2(event) {
+  switch (event.type) {
+    case "turnStarted":
+      return "turn started";
+    case "itemStarted":
+      return event.item.type === "commandExecution" ? `running: ${snippet(event.item.command)}` : null;
+    case "itemCompleted":
+      return describeItem(event.item);
+    case "error":
+      return `${event.willRetry ? "retrying after" : "error"}: ${snippet(event.error.message)}`;
+    case "turnCompleted":
+      return `turn ${event.turn.status}`;
+    default:
+      return null;
+  }
+}
+function describeItem(item) {
+  switch (item.type) {
+    case "commandExecution":
+      return `$ ${snippet(item.command)} -> exit ${item.exitCode ?? item.status}`;
+    case "fileChange":
+      return `patch ${item.status}: ${item.changes.map((c5) => c5.path).join(", ")}`;
+    case "agentMessage":
+      return `message: ${snippet(item.text)}`;
+    default:
+      return null;
+  }
+}
+function snippet(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET - 1)}\u2026` : flat;
+}
+
+// src/driver/session.ts
+var SETUP_REQUEST_TIMEOUT_MS = 12e4;
+var SERVER_STDERR_CAP = 1024 * 1024;
+var CLIENT_INFO = { name: "tern_run", title: "tern run", version: VERSION2 };
+var SessionError = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+  }
+  kind;
+};
+function serverEnvironment(options, env) {
+  if (!options.threadStore) return env;
+  return { ...env, TERN_HOME: options.threadStore, CODEX_HOME: options.threadStore };
+}
+function spawnServer(options, env, tap) {
+  let log = "";
+  const client = ProtocolClient.spawn(
+    {
+      command: options.serverCommand,
+      env: serverEnvironment(options, env),
+      cwd: options.cwd,
+      onStderr: (chunk) => {
+        log += chunk;
+        if (log.length > 2 * SERVER_STDERR_CAP) log = log.slice(-SERVER_STDERR_CAP);
+      }
+    },
+    { tap }
+  );
+  return { client, stderr: () => log.slice(-SERVER_STDERR_CAP) };
+}
+async function openThread(client, options, guard) {
+  const timeoutMs = Math.min(SETUP_REQUEST_TIMEOUT_MS, options.timeoutMs);
+  await step("initialize", () => guard(client.initialize(CLIENT_INFO, null, { timeoutMs })));
+  const approvalPolicy = options.policy ? "untrusted" : options.approvalPolicy;
+  const settings = { cwd: options.cwd, approvalPolicy, sandbox: options.sandbox, ...options.model ? { model: options.model } : {} };
+  if (options.resume) {
+    const resumed = await step(
+      "thread/resume",
+      () => guard(client.request("thread/resume", { threadId: options.resume, ...settings }, { timeoutMs }))
+    );
+    return { threadId: resumed.thread.id, model: resumed.model ?? options.model };
+  }
+  const started = await step("thread/start", () => guard(client.threadStart(settings, { timeoutMs })));
+  return { threadId: started.thread.id, model: started.model ?? options.model };
+}
+async function step(name, run) {
+  try {
+    return await run();
+  } catch (err) {
+    throw setupFailure(name, err);
+  }
+}
+function setupFailure(step2, err) {
+  if (err instanceof SessionError) return err.kind === "timeout" ? new SessionError("timeout", `${err.message} waiting for ${step2}`) : err;
+  if (err instanceof ServerExitedError) return new SessionError("server", err.during ? err.message : new ServerExitedError(err.exit, step2).message);
+  if (err instanceof RequestFailedError) {
+    const detail2 = err.error ? `${err.error.message} (code ${err.error.code})` : err.message;
+    const unsupported = step2 === "thread/resume" && err.error !== void 0 && /unknown|not (supported|implemented)|unrecognized/i.test(err.error.message);
+    if (unsupported) return new SessionError("usage", `this app server cannot resume threads yet (${detail2})`);
+    return new SessionError("server", `${step2} failed: ${detail2}`);
+  }
+  return new SessionError("server", `${step2} failed: ${errorMessage(err)}`);
+}
+
+// src/driver/run.ts
+var EXIT = { completed: EXIT_CODES.success, failed: EXIT_CODES.model, usage: EXIT_CODES.usage, error: EXIT_CODES.server, timeout: EXIT_CODES.timeout };
+async function runCommand(argv, io2, loadPolicy) {
+  const out = { stdout: io2?.stdout ?? process.stdout, stderr: io2?.stderr ?? process.stderr, env: io2?.env ?? process.env, stopSignal: io2?.stopSignal };
+  let redact = createRedactor(out.env);
+  const say = (line) => out.stderr.write(redact(line) + "\n");
+  let prepared;
+  try {
+    const parsed = parseRunArgs(argv);
+    if (parsed.help) {
+      out.stdout.write(USAGE2 + "\n");
+      return 0;
+    }
+    prepared = await prepare(parsed.options, out, loadPolicy);
+    redact = prepared.redact;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    say(`tern run: ${err.message}`);
+    say(USAGE_HINT);
+    return EXIT_CODES.usage;
+  }
+  try {
+    return await execute(prepared, out);
+  } catch (err) {
+    say(`tern run: failed: ${errorMessage(err).replace(/\s+/g, " ")}`);
+    return EXIT_CODES.internal;
+  }
+}
+async function prepare(options, io2, loadPolicy) {
+  const named = options.secretEnv.map((name) => io2.env[name]).filter((v2) => typeof v2 === "string");
+  const providerKeys = providerEnvKeys(options.configOverrides).map((name) => io2.env[name]).filter((v2) => typeof v2 === "string");
+  const redact = createRedactor(io2.env, [...named, ...providerKeys]);
+  let prices;
+  try {
+    prices = loadPriceTable(options.priceTable);
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+  let decider = DECLINE_ALL;
+  if (options.policy) {
+    if (!loadPolicy) throw new UsageError("--policy is not available in this build");
+    try {
+      decider = loadPolicy(options.policy);
+    } catch (err) {
+      throw new UsageError(errorMessage(err));
+    }
+  }
+  try {
+    await mkdir3(options.outDir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`cannot create --out ${options.outDir}: ${errorMessage(err)}`);
+  }
+  return { options, redact, prices, decider };
+}
+function providerEnvKeys(overrides) {
+  return overrides.flatMap((kv) => {
+    const m2 = /^model_providers\.[^.=]+\.env_key\s*=\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*$/.exec(kv);
+    return m2 ? [m2[1]] : [];
+  });
+}
+async function execute(p2, io2) {
+  const { options, redact } = p2;
+  const startedAtMs = Date.now();
+  const deadlineMs = startedAtMs + options.timeoutMs;
+  const baseCommit = await currentCommit(options.cwd);
+  const events = new EventsLog(options.outDir, redact);
+  const progress = new Progress(io2.stderr, redact, io2.env);
+  const state = new RunState();
+  const approvals = [];
+  const budgets = new BudgetTracker(options.budgets, null);
+  const stopSignal = io2.stopSignal ?? new AbortController().signal;
+  let currentTurn = null;
+  const { client, stderr } = spawnServer(options, io2.env, (dir, msg) => events.record(dir, msg));
+  client.onServerRequest(createServerRequestHandler(p2.decider, (id) => currentTurn?.items.get(id), (entry) => approvals.push(entry)));
+  let tracker = budgets;
+  try {
+    const guard = guardWith(client, deadlineMs, options.timeoutMs, stopSignal);
+    const thread = await openThread(client, options, guard);
+    state.threadId = thread.threadId;
+    state.model = thread.model;
+    tracker = new BudgetTracker(options.budgets, priceOf(thread.model, p2.prices));
+    await followTurn(
+      {
+        client,
+        state,
+        budgets: tracker,
+        stopSignal,
+        deadlineMs,
+        timeoutMs: options.timeoutMs,
+        onEvent: (e) => progress.event(e),
+        onStream: (s) => currentTurn = s
+      },
+      thread.threadId,
+      options.prompt
+    );
+  } catch (err) {
+    recordFailure(state, err);
+  }
+  return finishRun({ options, io: io2, redact, client, events, state, approvals, budgets: tracker, progress, baseCommit, startedAtMs, serverStderr: stderr });
+}
+function guardWith(client, deadlineMs, timeoutMs, stop) {
+  return (work) => {
+    let timer;
+    let onAbort;
+    const stopped = new Promise((_3, reject) => {
+      timer = setTimeout(() => reject(new SessionError("timeout", `timed out after ${formatSeconds(timeoutMs)}`)), Math.max(0, deadlineMs - Date.now()));
+      onAbort = () => reject(new SessionError("interrupted", "tern run was interrupted (SIGINT/SIGTERM)"));
+      if (stop.aborted) onAbort();
+      else stop.addEventListener("abort", onAbort, { once: true });
+    });
+    const died = client.whenExitedUnexpectedly().then((e) => Promise.reject(e));
+    return Promise.race([work, died, stopped]).finally(() => {
+      clearTimeout(timer);
+      if (onAbort) stop.removeEventListener("abort", onAbort);
+    });
+  };
+}
+function recordFailure(state, err) {
+  if (err instanceof SessionError) return state.fail(err.kind, err.message);
+  if (err instanceof ServerExitedError) {
+    const during = state.turnId ? new ServerExitedError(err.exit, "the turn") : err;
+    return state.fail("server", during.message);
+  }
+  state.fail("internal", `internal error: ${errorMessage(err)}`);
 }
 
 // src/demo/demo.ts
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync2, mkdirSync as mkdirSync3, mkdtempSync, readFileSync as readFileSync7, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync2, mkdirSync as mkdirSync3, mkdtempSync, readFileSync as readFileSync8, writeFileSync as writeFileSync3 } from "node:fs";
 import os5 from "node:os";
 import path25 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
@@ -43161,7 +43580,7 @@ var HANDLERS = new Map(
 );
 
 // src/demo/github-stand-in/openapi.ts
-import { existsSync, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync, readFileSync as readFileSync6 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 var HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -43184,7 +43603,7 @@ var cached;
 function loadDescription() {
   if (cached) return cached;
   const file = descriptionPath();
-  const parsed = JSON.parse(readFileSync5(file, "utf8"));
+  const parsed = JSON.parse(readFileSync6(file, "utf8"));
   if (!isObject2(parsed) || !isObject2(parsed.paths) || !isObject2(parsed.components)) {
     throw new Error(`github stand-in: ${file} is not an OpenAPI description (no paths/components)`);
   }
@@ -43368,10 +43787,10 @@ var OperationValidator = class {
   checkRequest(route, pathParams, query, body) {
     const op = this.operation(route);
     const path26 = coerceAll(op.pathParams, (name) => name in pathParams ? [pathParams[name]] : []);
-    if (!op.path(path26)) return { ok: false, status: STATUS_NOT_FOUND, reason: describe2("path parameter", op.path.errors) };
+    if (!op.path(path26)) return { ok: false, status: STATUS_NOT_FOUND, reason: describe3("path parameter", op.path.errors) };
     const queryValues = coerceAll(op.queryParams, (name) => query.getAll(name));
     for (const name of new Set(query.keys())) if (!(name in queryValues)) queryValues[name] = query.get(name);
-    if (!op.query(queryValues)) return { ok: false, status: STATUS_UNPROCESSABLE, reason: describe2("query", op.query.errors) };
+    if (!op.query(queryValues)) return { ok: false, status: STATUS_UNPROCESSABLE, reason: describe3("query", op.query.errors) };
     const bodyProblem = checkBody(op.body, body);
     if (bodyProblem) return { ok: false, status: STATUS_UNPROCESSABLE, reason: bodyProblem };
     return { ok: true, request: { pathParams: path26, query: queryValues, body } };
@@ -43382,7 +43801,7 @@ var OperationValidator = class {
     if (!op.responses.has(status)) op.responses.set(status, this.compileResponse(route.operation, status));
     const validate = op.responses.get(status);
     if (!validate || validate(body)) return null;
-    return describe2(`response ${status}`, validate.errors);
+    return describe3(`response ${status}`, validate.errors);
   }
   operation(route) {
     const id = route.operation.operationId;
@@ -43444,13 +43863,13 @@ function checkBody(rule, body) {
     return empty ? null : "body: this operation takes no request body";
   }
   if (!rule.validate || rule.validate(body)) return null;
-  return describe2("body", rule.validate.errors);
+  return describe3("body", rule.validate.errors);
 }
 function jsonMediaType(content) {
   const entry = Object.entries(content ?? {}).find(([type]) => /^application\/(.+\+)?json\b/.test(type));
   return entry?.[1];
 }
-function describe2(where, errors) {
+function describe3(where, errors) {
   const lines = (errors ?? []).slice(0, MAX_REPORTED_ERRORS).map((e) => `${where}${e.instancePath} ${e.message ?? "is invalid"}${detail(e)}`);
   return lines.length > 0 ? [...new Set(lines)].join("; ") : `${where} is invalid`;
 }
@@ -43951,22 +44370,22 @@ function checkItems(items, where) {
 }
 function validateScript(script) {
   if (!Array.isArray(script)) throw new TypeError("model-server: script must be an array of steps");
-  script.forEach((step, i2) => {
+  script.forEach((step2, i2) => {
     const where = `model-server: script[${i2}]`;
-    if (!isRecord(step)) throw new TypeError(`${where}: not an object`);
-    const kinds = ["output", "httpError", "failed", "cut"].filter((k2) => k2 in step);
+    if (!isRecord(step2)) throw new TypeError(`${where}: not an object`);
+    const kinds = ["output", "httpError", "failed", "cut"].filter((k2) => k2 in step2);
     if (kinds.length !== 1) {
-      throw new TypeError(`${where}: needs exactly one of output/httpError/failed/cut, got ${JSON.stringify(step)}`);
+      throw new TypeError(`${where}: needs exactly one of output/httpError/failed/cut, got ${JSON.stringify(step2)}`);
     }
-    if ("output" in step) checkItems(step.output, `${where}.output`);
-    if ("cut" in step) {
-      if (!isRecord(step.cut)) throw new TypeError(`${where}.cut: not an object`);
-      checkItems(step.cut.after, `${where}.cut.after`);
+    if ("output" in step2) checkItems(step2.output, `${where}.output`);
+    if ("cut" in step2) {
+      if (!isRecord(step2.cut)) throw new TypeError(`${where}.cut: not an object`);
+      checkItems(step2.cut.after, `${where}.cut.after`);
     }
-    if ("httpError" in step && !(isRecord(step.httpError) && typeof step.httpError.status === "number")) {
+    if ("httpError" in step2 && !(isRecord(step2.httpError) && typeof step2.httpError.status === "number")) {
       throw new TypeError(`${where}.httpError: needs a numeric status`);
     }
-    if ("failed" in step && !(isRecord(step.failed) && typeof step.failed.message === "string")) {
+    if ("failed" in step2 && !(isRecord(step2.failed) && typeof step2.failed.message === "string")) {
       throw new TypeError(`${where}.failed: needs a message`);
     }
   });
@@ -44100,25 +44519,25 @@ async function startModelServer(opts) {
       });
       return;
     }
-    const { step } = served;
-    if ("httpError" in step) {
-      const { status, body: body2, headers } = step.httpError;
+    const { step: step2 } = served;
+    if ("httpError" in step2) {
+      const { status, body: body2, headers } = step2.httpError;
       const defaultBody = {
         error: { message: `model-server: scripted HTTP ${status}`, type: errorTypeForStatus(status), param: null, code: null }
       };
       sendJson(res, status, body2 === void 0 ? defaultBody : body2, headers);
       return;
     }
-    const items = "output" in step ? step.output : "cut" in step ? step.cut.after : [];
-    const mode = "output" in step ? "complete" : "cut" in step ? "cut" : { failed: step.failed };
+    const items = "output" in step2 ? step2.output : "cut" in step2 ? step2.cut.after : [];
+    const mode = "output" in step2 ? "complete" : "cut" in step2 ? "cut" : { failed: step2.failed };
     const usage = computeUsage({
       bodyBytes: record.bodyBytes,
       prompt,
       previousPrompt: previous,
       items,
-      scripted: "output" in step ? step.usage : void 0
+      scripted: "output" in step2 ? step2.usage : void 0
     });
-    const delayMs = "output" in step ? step.delayMs ?? 0 : 0;
+    const delayMs = "output" in step2 ? step2.delayMs ?? 0 : 0;
     const requestId = `req_${record.seq.toString(16).padStart(24, "0")}`;
     const streaming = request.stream === true;
     const isResponses = route === "responses";
@@ -44295,86 +44714,86 @@ var DEMO_SCRIPT = [
 ];
 
 // src/demo/workflow-step.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
 import path24 from "node:path";
 var import_yaml = __toESM(require_dist4(), 1);
 var DEFAULT_TIMEOUT_MS = 3e5;
 var KEPT_VARIABLES = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TERM"];
-async function runWorkflowStep(step) {
-  mkdirSync2(step.runnerTemp, { recursive: true });
-  const outputFile = path24.join(step.runnerTemp, "github-output.txt");
-  const summaryFile = path24.join(step.runnerTemp, "step-summary.md");
+async function runWorkflowStep(step2) {
+  mkdirSync2(step2.runnerTemp, { recursive: true });
+  const outputFile = path24.join(step2.runnerTemp, "github-output.txt");
+  const summaryFile = path24.join(step2.runnerTemp, "step-summary.md");
   writeFileSync2(outputFile, "");
   writeFileSync2(summaryFile, "");
-  const child = execa(process.execPath, [step.actionScript], {
-    env: runnerEnvironment(step, outputFile, summaryFile),
+  const child = execa(process.execPath, [step2.actionScript], {
+    env: runnerEnvironment(step2, outputFile, summaryFile),
     extendEnv: false,
-    cwd: step.checkout,
+    cwd: step2.checkout,
     reject: false,
     stdin: "ignore",
-    timeout: step.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    timeout: step2.timeoutMs ?? DEFAULT_TIMEOUT_MS
   });
-  child.stdout?.on("data", (d2) => step.onOutput?.(d2.toString("utf8")));
-  child.stderr?.on("data", (d2) => step.onOutput?.(d2.toString("utf8")));
+  child.stdout?.on("data", (d2) => step2.onOutput?.(d2.toString("utf8")));
+  child.stderr?.on("data", (d2) => step2.onOutput?.(d2.toString("utf8")));
   const done = await child;
   return {
     exitCode: done.exitCode ?? -1,
     stdout: String(done.stdout),
     stderr: String(done.stderr),
-    outputs: parseOutputFile(readFileSync6(outputFile, "utf8")),
-    summary: readFileSync6(summaryFile, "utf8")
+    outputs: parseOutputFile(readFileSync7(outputFile, "utf8")),
+    summary: readFileSync7(summaryFile, "utf8")
   };
 }
-function runnerEnvironment(step, outputFile, summaryFile) {
-  const event = step.event ?? "workflow_dispatch";
-  const ref = step.ref ?? "refs/heads/main";
-  const sha = readHead(step.checkout);
-  const eventPath = path24.join(step.runnerTemp, "event.json");
-  writeFileSync2(eventPath, JSON.stringify(eventPayload(event, ref, sha, step.owner, step.repo)));
+function runnerEnvironment(step2, outputFile, summaryFile) {
+  const event = step2.event ?? "workflow_dispatch";
+  const ref = step2.ref ?? "refs/heads/main";
+  const sha = readHead(step2.checkout);
+  const eventPath = path24.join(step2.runnerTemp, "event.json");
+  writeFileSync2(eventPath, JSON.stringify(eventPayload(event, ref, sha, step2.owner, step2.repo)));
   const env = {};
-  for (const name of KEPT_VARIABLES) if (step.baseEnv[name] !== void 0) env[name] = step.baseEnv[name];
+  for (const name of KEPT_VARIABLES) if (step2.baseEnv[name] !== void 0) env[name] = step2.baseEnv[name];
   Object.assign(env, {
     CI: "true",
     GITHUB_ACTIONS: "true",
     GITHUB_EVENT_NAME: event,
     GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${step.owner}/${step.repo}`,
-    GITHUB_REPOSITORY_OWNER: step.owner,
+    GITHUB_REPOSITORY: `${step2.owner}/${step2.repo}`,
+    GITHUB_REPOSITORY_OWNER: step2.owner,
     GITHUB_SHA: sha,
     GITHUB_REF: ref,
-    GITHUB_WORKSPACE: step.checkout,
-    GITHUB_WORKFLOW: step.workflow ?? "tern",
+    GITHUB_WORKSPACE: step2.checkout,
+    GITHUB_WORKFLOW: step2.workflow ?? "tern",
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_API_URL: step.apiUrl,
-    GITHUB_SERVER_URL: step.serverUrl ?? "https://github.com",
-    GITHUB_RUN_ID: step.runId ?? "1",
-    RUNNER_TEMP: step.runnerTemp
+    GITHUB_API_URL: step2.apiUrl,
+    GITHUB_SERVER_URL: step2.serverUrl ?? "https://github.com",
+    GITHUB_RUN_ID: step2.runId ?? "1",
+    RUNNER_TEMP: step2.runnerTemp
   });
-  if (step.credentials.runtimeToken) env.ACTIONS_RUNTIME_TOKEN = step.credentials.runtimeToken;
-  if (step.credentials.idToken) {
-    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = step.credentials.idToken;
+  if (step2.credentials.runtimeToken) env.ACTIONS_RUNTIME_TOKEN = step2.credentials.runtimeToken;
+  if (step2.credentials.idToken) {
+    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = step2.credentials.idToken;
     env.ACTIONS_ID_TOKEN_REQUEST_URL = "http://127.0.0.1:9/_apis/token";
   }
-  return { ...env, ...inputVariables(step) };
+  return { ...env, ...inputVariables(step2) };
 }
-function inputVariables(step) {
-  const spec = (0, import_yaml.parse)(readFileSync6(step.actionYml, "utf8"));
-  const expressions = { "${{ github.token }}": step.credentials.githubToken, "${{ github.workspace }}": step.checkout };
+function inputVariables(step2) {
+  const spec = (0, import_yaml.parse)(readFileSync7(step2.actionYml, "utf8"));
+  const expressions = { "${{ github.token }}": step2.credentials.githubToken, "${{ github.workspace }}": step2.checkout };
   const values = {};
   for (const [name, input] of Object.entries(spec.inputs)) values[name] = expressions[input.default ?? ""] ?? input.default ?? "";
-  Object.assign(values, step.inputs);
+  Object.assign(values, step2.inputs);
   return Object.fromEntries(Object.entries(values).map(([k2, v2]) => [`INPUT_${k2.replace(/ /g, "_").toUpperCase()}`, v2]));
 }
 function readHead(checkout) {
   const gitDir = path24.join(checkout, ".git");
-  const head = readFileSync6(path24.join(gitDir, "HEAD"), "utf8").trim();
+  const head = readFileSync7(path24.join(gitDir, "HEAD"), "utf8").trim();
   if (!head.startsWith("ref: ")) return head;
   const ref = head.slice("ref: ".length);
   try {
-    return readFileSync6(path24.join(gitDir, ref), "utf8").trim();
+    return readFileSync7(path24.join(gitDir, ref), "utf8").trim();
   } catch {
-    const packed = readFileSync6(path24.join(gitDir, "packed-refs"), "utf8");
+    const packed = readFileSync7(path24.join(gitDir, "packed-refs"), "utf8");
     const line = packed.split("\n").find((l3) => l3.endsWith(` ${ref}`));
     return line?.split(" ")[0] ?? "";
   }
@@ -44444,7 +44863,7 @@ Runs the GitHub Action on a bundled demo repo: a scripted local model fixes a fa
     io2.stderr.write(`tern demo: checkout ${checkout} (origin ${remote})
 tern demo: scripted model at ${model.url}, GitHub stand-in at ${github.url}
 `);
-    const step = await runWorkflowStep({
+    const step2 = await runWorkflowStep({
       actionScript: ACTION_SCRIPT,
       actionYml: ACTION_YML,
       owner: OWNER,
@@ -44459,22 +44878,22 @@ tern demo: scripted model at ${model.url}, GitHub stand-in at ${github.url}
       baseEnv: io2.env,
       onOutput: (chunk) => io2.stderr.write(chunk)
     });
-    printReport(io2, step, remote, github.state.pulls[0]);
+    printReport(io2, step2, remote, github.state.pulls[0]);
     if (github.violations.length > 0) io2.stdout.write(`
 The stand-in saw requests GitHub's API description does not allow:
   ${github.violations.join("\n  ")}
 `);
-    return step.exitCode;
+    return step2.exitCode;
   } finally {
     await model.close();
     await github.close();
   }
 }
-function printReport(io2, step, remote, pr2) {
-  const out = step.outputs;
+function printReport(io2, step2, remote, pr2) {
+  const out = step2.outputs;
   const artifacts = out["artifacts-dir"] ?? "";
   const diffFile = path25.join(artifacts, "diff.patch");
-  const diff = artifacts && existsSync2(diffFile) ? readFileSync7(diffFile, "utf8") : "";
+  const diff = artifacts && existsSync2(diffFile) ? readFileSync8(diffFile, "utf8") : "";
   io2.stdout.write(`
 --- diff left by the turn (${diffFile}) ---
 ${diff || "(no changes)\n"}`);
@@ -44538,7 +44957,7 @@ async function main(argv) {
     case "app-server":
       return runAppServer(rest, { ...io2, stdin: process.stdin });
     case "run":
-      return runCommand(rest, io2);
+      return runCommand(rest, { ...io2, stopSignal: stopOnSignals() });
     case "demo":
       return runDemo(rest, io2);
     case "--version":
@@ -44557,6 +44976,16 @@ async function main(argv) {
 ${USAGE4}`);
       return 2;
   }
+}
+function stopOnSignals() {
+  const controller = new AbortController();
+  const onSignal = (signal) => {
+    if (controller.signal.aborted) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return controller.signal;
 }
 main(process.argv.slice(2)).then(
   (code) => {

@@ -3,7 +3,13 @@
 // Never throws: an artifact that cannot be written is reported and turns a
 // success into an internal failure.
 
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EVENTS_FILE } from '../artifacts/events-log.js';
+import { REPORT_FILE, renderReport } from '../artifacts/report-html.js';
+import { SUMMARY_FILE, renderSummary } from '../artifacts/summary.js';
+import { buildTimeline, type Timeline } from '../artifacts/timeline.js';
+import { TRANSCRIPT_FILE, renderTranscript } from '../artifacts/transcript.js';
 import type { ProtocolClient } from '../client/client.js';
 import { writeFileAtomic } from '../artifacts/atomic-write.js';
 import type { EventsLog } from '../artifacts/events-log.js';
@@ -42,6 +48,7 @@ export async function finishRun(f: FinishInput): Promise<number> {
   const { patch, files } = await takeDiff(f);
   const artifactErrors = await writeLogs(f);
   const { outcome, exitCode } = f.state.outcome(files.length);
+  if (f.state.failure?.kind === 'timeout') f.budgets.markWallTime();
   const finishedAtMs = Date.now();
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
@@ -61,12 +68,12 @@ export async function finishRun(f: FinishInput): Promise<number> {
     startedAt: new Date(f.startedAtMs).toISOString(),
     finishedAt: new Date(finishedAtMs).toISOString(),
   };
-  void patch;
   try {
     await writeResult(f.options.outDir, result, f.redact);
   } catch (err) {
     artifactErrors.push(`result.json: ${errorMessage(err)}`);
   }
+  artifactErrors.push(...(await writeReadable(f, result, patch)));
   printSummary(result, f);
   if (f.options.json) f.io.stdout.write(JSON.stringify(result, null, 2).replace(/[^\n]+/g, (l) => f.redact(l)) + '\n');
   if (artifactErrors.length > 0) {
@@ -75,6 +82,31 @@ export async function finishRun(f: FinishInput): Promise<number> {
   }
   if (result.failure) f.progress.line(`tern run: failed (${result.failure.kind}): ${result.failure.message}`);
   return result.exitCode;
+}
+
+/** transcript.md, summary.md and report.html, built from the finished (redacted) events.jsonl. */
+async function writeReadable(f: FinishInput, result: RunResult, patch: string): Promise<string[]> {
+  const errors: string[] = [];
+  let timeline: Timeline;
+  try {
+    timeline = buildTimeline(await readFile(path.join(f.options.outDir, EVENTS_FILE), 'utf8'), result);
+  } catch (err) {
+    return [`${EVENTS_FILE} unreadable for the readable artifacts: ${errorMessage(err)}`];
+  }
+  const options = { redact: f.redact };
+  const writers: Array<[string, () => string]> = [
+    [TRANSCRIPT_FILE, () => renderTranscript(timeline, result, options)],
+    [SUMMARY_FILE, () => renderSummary(timeline, result, options)],
+    [REPORT_FILE, () => renderReport(timeline, result, redactPatch(patch, f.redact), options)],
+  ];
+  for (const [file, render] of writers) {
+    try {
+      await writeFileAtomic(path.join(f.options.outDir, file), f.redact(render()));
+    } catch (err) {
+      errors.push(`${file}: ${errorMessage(err)}`);
+    }
+  }
+  return errors;
 }
 
 async function takeDiff(f: FinishInput): Promise<{ patch: string; files: string[] }> {

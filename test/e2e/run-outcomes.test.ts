@@ -59,10 +59,11 @@ async function ternRun(script: ScriptStep[], flags: string[], whileRunning?: (ch
   const resultFile = path.join(out, 'result.json');
   const result = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : null;
   if (result) expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
-  for (const f of ['events.jsonl', 'diff.patch', 'result.json', 'server-stderr.log']) {
+  const artifacts = ['events.jsonl', 'diff.patch', 'result.json', 'server-stderr.log', 'transcript.md', 'summary.md', 'report.html'];
+  for (const f of artifacts) {
     if (result) expect(existsSync(path.join(out, f)), f).toBe(true);
   }
-  const everything = [stdout, stderr, ...['events.jsonl', 'diff.patch', 'result.json', 'server-stderr.log'].map((f) => (existsSync(path.join(out, f)) ? readFileSync(path.join(out, f), 'utf8') : ''))].join('\n');
+  const everything = [stdout, stderr, ...artifacts.map((f) => (existsSync(path.join(out, f)) ? readFileSync(path.join(out, f), 'utf8') : ''))].join('\n');
   expect(everything.includes(CANARY)).toBe(false);
   return { code, stdout, stderr, result, out };
 }
@@ -79,6 +80,10 @@ describe('tern run outcomes', () => {
     expect(r.code).toBe(0);
     expect(r.result).toMatchObject({ outcome: 'success', failure: null, exitCode: 0, filesChanged: ['hello.txt'], budget: { modelRequests: 2, toolCalls: 1 } });
     expect(JSON.parse(r.stdout)).toEqual(r.result);
+    const summary = readFileSync(path.join(r.out, 'summary.md'), 'utf8');
+    expect(summary).toContain('success');
+    expect(summary).toContain('hello.txt');
+    expect(readFileSync(path.join(r.out, 'transcript.md'), 'utf8')).toContain('+hi');
   });
 
   it('no_changes: completed without a change, exit 0', async () => {
@@ -111,7 +116,7 @@ describe('tern run outcomes', () => {
   });
 
   it('failed (timeout): --timeout interrupts a hanging turn, exit 4', async () => {
-    const r = await ternRun([{ output: [{ type: 'message', text: 'slow' }], delayMs: 600_000 }], ['--timeout', '2']);
+    const r = await ternRun([{ output: [{ type: 'message', text: 'slow' }], delayMs: 600_000 }], ['--timeout', '6']);
     expect(r.code).toBe(4);
     expect(r.result).toMatchObject({ outcome: 'failed', failure: { kind: 'timeout' }, budget: { exceeded: 'wallTime' } });
   });

@@ -62,6 +62,8 @@ export interface TurnError {
   message: string;
   codexErrorInfo: CodexErrorInfo | null;
   additionalDetails: string | null;
+  /** Sent as null by the reference server (misalignment reports are not produced here). */
+  misalignment?: null;
 }
 
 // ---- threads ---------------------------------------------------------------
@@ -176,6 +178,8 @@ export type ThreadItem = ItemTimes &
         durationMs: number | null;
       }
     | { type: 'fileChange'; id: string; changes: FileUpdateChange[]; status: PatchApplyStatus }
+    /** The history was replaced by a summary (automatic or `thread/compact/start`). */
+    | { type: 'contextCompaction'; id: string }
   );
 
 export type ThreadItemOf<T extends ThreadItem['type']> = Extract<ThreadItem, { type: T }>;
@@ -256,6 +260,13 @@ export interface TurnStartResponse {
   turn: Turn;
 }
 
+export interface ThreadCompactStartParams {
+  threadId: string;
+}
+
+/** Empty: the compaction runs as a turn, reported by notifications. */
+export type ThreadCompactStartResponse = Record<string, never>;
+
 // ---- notifications ----------------------------------------------------------
 
 export interface ServerNotificationParams {
@@ -265,11 +276,14 @@ export interface ServerNotificationParams {
   'turn/started': { threadId: string; turn: Turn };
   'turn/completed': { threadId: string; turn: Turn };
   'turn/diff/updated': { threadId: string; turnId: string; diff: string };
+  /** Deprecated by the `contextCompaction` item; still sent after it for older clients. */
+  'thread/compacted': { threadId: string; turnId: string };
   'item/started': { threadId: string; turnId: string; item: ThreadItem; startedAtMs: number };
   'item/completed': { threadId: string; turnId: string; item: ThreadItem; completedAtMs: number; contentTokenCount: number | null };
   'item/agentMessage/delta': { threadId: string; turnId: string; itemId: string; delta: string };
   'item/reasoning/summaryPartAdded': { threadId: string; turnId: string; itemId: string; summaryIndex: number };
   'item/reasoning/summaryTextDelta': { threadId: string; turnId: string; itemId: string; delta: string; summaryIndex: number };
+  'item/reasoning/textDelta': { threadId: string; turnId: string; itemId: string; delta: string; contentIndex: number };
   'item/commandExecution/outputDelta': { threadId: string; turnId: string; itemId: string; delta: string };
   'serverRequest/resolved': { threadId: string; requestId: string | number };
   error: { threadId: string; turnId: string; error: TurnError; willRetry: boolean };

@@ -48,6 +48,13 @@ export interface EventLine {
 }
 
 export const EVENTS_FILE = 'events.jsonl';
+/** The first line of events.jsonl: what the file is and which version of its format. */
+export const EVENTS_HEADER = { tern: 'events', version: 1 } as const;
+/** A line the driver adds (not a protocol message): `{ts, note: {kind, ...}}`, e.g. an approval decision with its rule. */
+export interface NoteLine {
+  ts: number;
+  note: { kind: string } & Record<string, unknown>;
+}
 export const PARTIAL_SUFFIX = '.partial';
 
 type Json = Record<string, unknown>;
@@ -108,6 +115,14 @@ export class EventsLog {
     this.partialPath = this.finalPath + PARTIAL_SUFFIX;
     // 'w': a leftover .partial from an earlier crashed run is truncated.
     this.fd = openSync(this.partialPath, 'w', 0o644);
+    this.writeRaw({ ...EVENTS_HEADER, startedAt: new Date(this.now()).toISOString() });
+  }
+
+  /** Records a driver note (redacted), in order with the messages. */
+  note(kind: string, data: Record<string, unknown>): void {
+    if (this.fd === undefined || this.error) return;
+    const line: NoteLine = { ts: this.now(), note: redactDeep({ kind, ...data }, this.redact) };
+    this.writeRaw(line);
   }
 
   /** Number of lines recorded so far (held-back lines included). */
@@ -210,6 +225,10 @@ export class EventsLog {
   }
 
   private write(line: EventLine): void {
+    this.writeRaw(line);
+  }
+
+  private writeRaw(line: object): void {
     if (this.fd === undefined || this.error) return;
     try {
       writeSync(this.fd, JSON.stringify(line) + '\n');

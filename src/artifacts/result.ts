@@ -23,8 +23,9 @@ export type RunOutcome = 'success' | 'no_changes' | 'failed';
  * was reached and the turn interrupted. timeout: --timeout. interrupted: SIGINT/SIGTERM,
  * or the turn was interrupted by someone else. server: the app server crashed, exited
  * or broke the protocol. usage: bad flags or files. internal: a bug in tern run.
+ * policy: the approval policy cancelled the turn.
  */
-export type FailureKind = 'model' | 'budget' | 'timeout' | 'interrupted' | 'server' | 'usage' | 'internal';
+export type FailureKind = 'model' | 'budget' | 'timeout' | 'interrupted' | 'server' | 'usage' | 'internal' | 'policy';
 
 /** Exit codes of `tern run`, one per outcome and failure kind (documented in --help and the README). */
 export const EXIT_CODES = {
@@ -37,6 +38,7 @@ export const EXIT_CODES = {
   budget: 5,
   interrupted: 6,
   internal: 7,
+  policy: 8,
 } as const satisfies Record<Exclude<RunOutcome, 'failed'> | FailureKind, number>;
 
 /** The turn's own status as the server reported it (null: no turn ended). */
@@ -47,7 +49,7 @@ export interface ApprovalDecisionRecord {
   itemId: string | null;
   /** The command line (command approvals) or the paths (file changes). */
   subject: string | null;
-  decision: 'accept' | 'decline' | 'error';
+  decision: 'accept' | 'decline' | 'cancel' | 'error';
   /** The rule that decided, e.g. `preset fix-tests: deny[2] git push --force*`, or `default`. */
   rule: string;
   reason: string | null;

@@ -245,6 +245,9 @@ export function parseEventsJsonl(text: string): ParsedEvents {
     }
     if (isEventLine(value)) {
       events.push({ ts: typeof value.ts === 'number' ? value.ts : 0, dir: value.dir, msg: value.msg });
+    } else if (isRecord(value) && isRecord(value.note)) {
+      // A driver note (e.g. an approval decision with its rule): the rules come from result.json.
+      continue;
     } else if (header === null && events.length === 0 && isRecord(value)) {
       header = value;
     } else {

@@ -9,19 +9,22 @@
 import { RpcError } from '../jsonrpc/connection.js';
 import { ErrorCode } from '../protocol/jsonrpc.js';
 import type { ServerRequestHandler } from '../client/client.js';
-import type { ServerRequestParams, ThreadItem } from '../protocol/v2.js';
+import type { FileUpdateChange, ServerRequestParams, ThreadItem } from '../protocol/v2.js';
 import type { ApprovalDecisionRecord } from '../artifacts/result.js';
 
 export interface Decision {
-  decision: 'accept' | 'decline';
+  /** cancel: decline, and stop the turn (the run fails with kind `policy`). */
+  decision: 'accept' | 'decline' | 'cancel';
   /** The rule that decided, e.g. `preset fix-tests: allow[3] npm test`. */
   rule: string;
   reason: string | null;
 }
 
+/** The shape of src/driver/policy's PolicyDecider. */
 export interface ApprovalDecider {
-  command(request: { command: string; cwd: string | null }): Decision;
-  fileChange(request: { paths: string[] }): Decision;
+  command(request: { command: string; cwd: string | null; kind?: string | null; networkApprovalContext?: unknown }): Decision;
+  /** Every change of the item: both ends of a move count. */
+  fileChange(request: { changes: readonly FileUpdateChange[] }): Decision;
 }
 
 /** The decider without --policy: nobody is there to approve, so nothing is approved. */
@@ -42,15 +45,21 @@ export function createServerRequestHandler(
       case 'item/commandExecution/requestApproval': {
         const cp = p as Partial<ServerRequestParams['item/commandExecution/requestApproval']>;
         const command = typeof cp.command === 'string' ? cp.command : '';
-        const d = decider.command({ command, cwd: typeof cp.cwd === 'string' ? cp.cwd : null });
-        record({ method, itemId, subject: command, ...d });
+        const extra = p as { kind?: unknown; networkApprovalContext?: unknown };
+        const d = decider.command({
+          command,
+          cwd: typeof cp.cwd === 'string' ? cp.cwd : null,
+          kind: typeof extra.kind === 'string' ? extra.kind : null,
+          networkApprovalContext: extra.networkApprovalContext,
+        });
+        record({ method, itemId, subject: command, decision: d.decision, rule: d.rule, reason: d.reason });
         return { decision: d.decision };
       }
       case 'item/fileChange/requestApproval': {
         const item = itemId ? lookupItem(itemId) : undefined;
-        const paths = item?.type === 'fileChange' ? item.changes.map((c) => c.path) : [];
-        const d = paths.length > 0 ? decider.fileChange({ paths }) : { decision: 'decline' as const, rule: 'unknown change: decline', reason: 'the change was not announced' };
-        record({ method, itemId, subject: paths.join(', ') || null, ...d });
+        const changes = item?.type === 'fileChange' ? item.changes : [];
+        const d = decider.fileChange({ changes });
+        record({ method, itemId, subject: changes.map((c) => c.path).join(', ') || null, decision: d.decision, rule: d.rule, reason: d.reason });
         return { decision: d.decision };
       }
       default:

@@ -82,7 +82,7 @@ Outcomes and exit codes:
   1  failed: the turn failed (model or API error)      5  failed: a budget was reached
   2  usage error (flags, files)                        6  failed: interrupted (SIGINT/SIGTERM)
   3  failed: the app server crashed or misbehaved      7  failed: internal error in tern run
-  4  failed: --timeout
+  4  failed: --timeout                                  8  failed: the --policy cancelled the turn
 
 Examples:
   tern run --prompt "Fix the failing test" --out ./tern-out

@@ -1,3 +1,3 @@
-export { runCommand, EXIT, type RunIo, type PolicyLoader } from './run.js';
+export { runCommand, EXIT, type RunIo } from './run.js';
 export { redactPatch } from './finish.js';
 export { parseRunArgs, USAGE, UsageError, type RunOptions } from './args.js';

@@ -24,6 +24,7 @@ import { Progress } from './progress.js';
 import { openThread, SessionError, spawnServer } from './session.js';
 import { followTurn, formatSeconds } from './turn.js';
 import { currentCommit } from '../git/index.js';
+import { createPolicyDecider } from './policy/index.js';
 
 export interface RunIo {
   stdout: { write(chunk: string): unknown };
@@ -37,10 +38,7 @@ export interface RunIo {
 /** @deprecated name kept for callers of the skeleton; see EXIT_CODES. */
 export const EXIT = { completed: EXIT_CODES.success, failed: EXIT_CODES.model, usage: EXIT_CODES.usage, error: EXIT_CODES.server, timeout: EXIT_CODES.timeout } as const;
 
-/** The decider for --policy; set by the policy module when it is wired in. */
-export type PolicyLoader = (spec: string) => ApprovalDecider;
-
-export async function runCommand(argv: string[], io?: Partial<RunIo>, loadPolicy?: PolicyLoader): Promise<number> {
+export async function runCommand(argv: string[], io?: Partial<RunIo>): Promise<number> {
   const out: RunIo = { stdout: io?.stdout ?? process.stdout, stderr: io?.stderr ?? process.stderr, env: io?.env ?? process.env, stopSignal: io?.stopSignal };
   let redact = createRedactor(out.env);
   const say = (line: string) => out.stderr.write(redact(line) + '\n');
@@ -51,7 +49,7 @@ export async function runCommand(argv: string[], io?: Partial<RunIo>, loadPolicy
       out.stdout.write(USAGE + '\n');
       return 0;
     }
-    prepared = await prepare(parsed.options, out, loadPolicy);
+    prepared = await prepare(parsed.options, out);
     redact = prepared.redact;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -76,7 +74,7 @@ interface Prepared {
 }
 
 /** Everything that can be checked before a process starts: usage errors only. */
-async function prepare(options: RunOptions, io: RunIo, loadPolicy: PolicyLoader | undefined): Promise<Prepared> {
+async function prepare(options: RunOptions, io: RunIo): Promise<Prepared> {
   const named = options.secretEnv.map((name) => io.env[name]).filter((v): v is string => typeof v === 'string');
   const providerKeys = providerEnvKeys(options.configOverrides).map((name) => io.env[name]).filter((v): v is string => typeof v === 'string');
   const redact = createRedactor(io.env, [...named, ...providerKeys]);
@@ -86,11 +84,10 @@ async function prepare(options: RunOptions, io: RunIo, loadPolicy: PolicyLoader 
   } catch (err) {
     throw new UsageError(errorMessage(err));
   }
-  let decider = DECLINE_ALL;
+  let decider: ApprovalDecider = DECLINE_ALL;
   if (options.policy) {
-    if (!loadPolicy) throw new UsageError('--policy is not available in this build');
     try {
-      decider = loadPolicy(options.policy);
+      decider = createPolicyDecider(options.policy, { workspace: options.cwd });
     } catch (err) {
       throw new UsageError(errorMessage(err));
     }
@@ -127,7 +124,12 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   let currentTurn: TurnStream | null = null;
 
   const { client, stderr } = spawnServer(options, io.env, (dir, msg) => events.record(dir, msg));
-  client.onServerRequest(createServerRequestHandler(p.decider, (id) => currentTurn?.items.get(id), (entry) => approvals.push(entry)));
+  const recordDecision = (entry: ApprovalDecisionRecord) => {
+    approvals.push(entry);
+    events.note('approvalDecision', { ...entry });
+    if (entry.decision === 'cancel') state.fail('policy', `the approval policy cancelled the turn (${entry.rule}): ${entry.reason ?? entry.subject ?? ''}`);
+  };
+  client.onServerRequest(createServerRequestHandler(p.decider, (id) => currentTurn?.items.get(id), recordDecision));
   let tracker = budgets;
   try {
     const guard = guardWith(client, deadlineMs, options.timeoutMs, stopSignal);

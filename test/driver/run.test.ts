@@ -16,6 +16,7 @@ import { MOCK_API_KEY, codexPeerCommand, mockProviderFlags } from '../support/co
 import { createConformanceChecker } from '../support/protocol-schema.js';
 import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
+import { parseEventsJsonl } from '../../src/artifacts/timeline.js';
 
 /** tern's own bundled server, in the shape codexPeerCommand returns. */
 async function ternPeer(_modelBaseUrl: string, workRoot: string): Promise<{ command: string; env: NodeJS.ProcessEnv }> {
@@ -46,10 +47,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promis
 async function readArtifacts(out: string) {
   const result = JSON.parse(await readFile(path.join(out, 'result.json'), 'utf8')) as RunResult;
   const eventsText = await readFile(path.join(out, 'events.jsonl'), 'utf8');
-  const events = eventsText
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { ts: number; dir: 'c2s' | 's2c'; msg: Record<string, any> });
+  const events = parseEventsJsonl(eventsText).events as Array<{ ts: number; dir: 'c2s' | 's2c'; msg: Record<string, any> }>;
   const patch = existsSync(path.join(out, 'diff.patch')) ? await readFile(path.join(out, 'diff.patch'), 'utf8') : null;
   const all: string[] = [];
   for (const f of await readdir(out)) all.push(await readFile(path.join(out, f), 'utf8'));

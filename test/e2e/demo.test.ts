@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../support/git-repo.js';
 import { TERN_BIN } from '../support/tern-server.js';
+import { parseEventsJsonl } from '../../src/artifacts/timeline.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -47,10 +48,8 @@ describe('tern demo', () => {
     expect(() => execFileSync(process.execPath, ['--test'], { cwd: verify, stdio: 'pipe' })).not.toThrow();
 
     // The turn really ran the failing tests first, then the passing ones.
-    const commands = readFileSync(path.join(artifacts, 'events.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).msg)
+    const commands = parseEventsJsonl(readFileSync(path.join(artifacts, 'events.jsonl'), 'utf8'))
+      .events.map((e) => e.msg as any)
       .filter((m) => m.method === 'item/completed' && m.params.item.type === 'commandExecution')
       .map((m) => [m.params.item.command, m.params.item.exitCode]);
     expect(commands).toEqual([

@@ -15,6 +15,7 @@ import { codexPeerCommand, mockProviderFlags, MOCK_API_KEY, MOCK_ENV_KEY } from 
 import { createTempRepo } from '../support/git-repo.js';
 import { createConformanceChecker } from '../support/protocol-schema.js';
 import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
+import { parseEventsJsonl } from '../../src/artifacts/timeline.js';
 
 const run = promisify(execFile);
 
@@ -80,10 +81,7 @@ async function ternRun(server: 'tern' | 'codex') {
       stderr: String(child.stderr),
       diff: readFileSync(path.join(out, 'diff.patch'), 'utf8'),
       result: JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as Record<string, any>,
-      events: readFileSync(path.join(out, 'events.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { dir: 'c2s' | 's2c'; msg: unknown }),
+      events: parseEventsJsonl(readFileSync(path.join(out, 'events.jsonl'), 'utf8')).events as Array<{ dir: 'c2s' | 's2c'; msg: unknown }>,
       requests: model.requests.length,
     };
   } finally {
@@ -130,7 +128,7 @@ describe('tern run --timeout against tern app-server', () => {
       const repo = createTempRepo(FILES, workRoot);
       const out = path.join(workRoot, 'out-timeout');
       const env = ternTestEnv(await mkdtemp(path.join(workRoot, 'home-')));
-      const args = [TERN_BIN, 'run', '--cwd', repo, '--prompt', 'wait', '--out', out, '--timeout', '2', ...mockProviderFlags(model.url, MOCK_ENV_KEY)];
+      const args = [TERN_BIN, 'run', '--cwd', repo, '--prompt', 'wait', '--out', out, '--timeout', '6', ...mockProviderFlags(model.url, MOCK_ENV_KEY)];
       const err = (await run(process.execPath, args, { env, timeout: 60_000 }).catch((e: unknown) => e)) as { code: number; stderr: string };
       expect(err.code, err.stderr).toBe(4);
       const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));

@@ -135,6 +135,27 @@ describe('tern run outcomes', () => {
     expect(readFileSync(path.join(r.out, 'diff.patch'), 'utf8')).toContain('+partial');
   });
 
+  it('--policy fix-tests decides each approval, and every decision is recorded with its rule', async () => {
+    const addWorkflow: ScriptStep = {
+      output: [{ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** Add File: .github/workflows/x.yml\n+on: push\n*** End Patch\n' }],
+    };
+    const r = await ternRun([shell('ls'), shell('git push --force origin main'), addWorkflow, patch('fixed'), say('Done.')], ['--policy', 'fix-tests']);
+    expect(r.code).toBe(0);
+    expect(r.result.outcome).toBe('success');
+    const decisions = r.result.approvals.map((a: { subject: string; decision: string; rule: string }) => [a.subject, a.decision, a.rule]);
+    expect(decisions).toHaveLength(4);
+    expect(decisions[0]).toEqual([expect.stringContaining('ls'), 'accept', expect.stringMatching(/^fix-tests#/)]);
+    expect(decisions[1]).toEqual([expect.stringContaining('git push --force'), 'decline', expect.stringMatching(/^fix-tests#/)]);
+    expect(decisions[2]).toEqual([expect.stringContaining('.github/workflows/x.yml'), 'decline', expect.stringMatching(/^fix-tests#/)]);
+    expect(decisions[3]).toEqual([expect.stringContaining('hello.txt'), 'accept', expect.stringMatching(/^fix-tests#/)]);
+    expect(r.result.filesChanged).toEqual(['hello.txt']);
+    // The same decisions, with their rules, in events.jsonl and summary.md.
+    const notes = readFileSync(path.join(r.out, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"approvalDecision"')).map((l) => JSON.parse(l).note);
+    expect(notes.map((n: { rule: string }) => n.rule)).toEqual(r.result.approvals.map((a: { rule: string }) => a.rule));
+    const summary = readFileSync(path.join(r.out, 'summary.md'), 'utf8');
+    for (const [, , rule] of decisions) expect(summary).toContain(rule);
+  });
+
   it('failed (usage): a bad flag is one line and exit 2, no artifacts', async () => {
     const r = await ternRun([], ['--max-tokens', 'lots']);
     expect(r.code).toBe(2);

@@ -64,8 +64,18 @@ export class IsolationUnavailableError extends TernError {
   }
 }
 
-/** The command prefix that puts a process tree into its own PID namespace on this machine. */
-export async function pidNamespacePrefix(): Promise<string[]> {
+let probed: Promise<string[]> | null = null;
+
+/** The command prefix that puts a process tree into its own PID namespace on this machine (probed once per process). */
+export function pidNamespacePrefix(): Promise<string[]> {
+  probed ??= probePidNamespace().catch((err: unknown) => {
+    probed = null;
+    throw err;
+  });
+  return probed;
+}
+
+async function probePidNamespace(): Promise<string[]> {
   const candidates = process.getuid?.() === 0 ? [UNSHARE_AS_ROOT] : [UNSHARE_AS_USER, UNSHARE_AS_USER_OLD];
   let lastError = '';
   for (const prefix of candidates) {

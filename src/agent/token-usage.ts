@@ -1,4 +1,6 @@
 // Token accounting for one thread: the last response's usage and the running total.
+// `modelContextWindow` is the usable window the client is shown (see
+// compaction.ts: 95% of the model's context window, as the reference reports).
 
 import type { TokenUsage } from '../model/types.js';
 import type { ThreadTokenUsage, TokenUsageBreakdown } from '../protocol/v2.js';
@@ -15,10 +17,38 @@ const zero = (): TokenUsageBreakdown => ({
 export class TokenUsageTracker {
   private total = zero();
   private last = zero();
+  private changes = 0;
 
-  constructor(private readonly contextWindow: number | null) {}
+  constructor(private contextWindow: number | null) {}
+
+  /** A turn may switch the model, and with it the window. */
+  setContextWindow(tokens: number | null): void {
+    this.contextWindow = tokens;
+  }
+
+  /** Counts every change of `last`, so an observer can tell a new response from one it has seen. */
+  get updates(): number {
+    return this.changes;
+  }
+
+  /** Tokens of the last response (input + output), or of the estimate set after a compaction. */
+  get lastTotalTokens(): number {
+    return this.last.totalTokens;
+  }
+
+  /**
+   * After a compaction, `last` no longer describes the history: it becomes an
+   * estimate of the new history's size (input tokens only). The total keeps
+   * everything actually spent.
+   */
+  setLastEstimate(tokens: number): ThreadTokenUsage {
+    this.last = { ...zero(), totalTokens: tokens, inputTokens: tokens };
+    this.changes++;
+    return this.snapshot();
+  }
 
   add(u: TokenUsage): ThreadTokenUsage {
+    this.changes++;
     this.last = {
       totalTokens: u.totalTokens,
       inputTokens: u.inputTokens,

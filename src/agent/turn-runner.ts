@@ -7,6 +7,7 @@
 
 import path from 'node:path';
 import { launch } from '../sandbox/launcher.js';
+import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import { ModelError, type ModelClient, type ResponseItem } from '../model/types.js';
 import type {
   AskForApproval,
@@ -35,7 +36,7 @@ import { APPLY_PATCH } from '../tools/apply-patch-tool.js';
 import { commitPatch, parsePatch, planPatch, summarizePatch, type PlannedPatch } from '../tools/apply-patch/index.js';
 import { toolSpecs } from '../tools/registry.js';
 import { newId } from '../util/ids.js';
-import { turnErrorFrom } from './errors.js';
+import { retryTurnError, turnErrorFrom } from './errors.js';
 import type { ConversationHistory } from './history.js';
 import { userMessage } from './prompt.js';
 import type { TokenUsageTracker } from './token-usage.js';
@@ -61,9 +62,12 @@ export interface TurnSettings {
   instructions: string;
   approvalPolicy: AskForApproval;
   sandboxMode: SandboxMode;
+  /** Where commands run and what apply_patch may write; default: `sandboxMode` with no OS sandbox available (fails closed). */
+  sandbox?: ToolSandbox;
   reasoningEffort: string | null;
-  streamMaxRetries: number;
   commandTimeoutMs: number;
+  /** @deprecated Ignored: the model client owns every retry (src/model/retry.ts). */
+  streamMaxRetries?: number;
 }
 
 export interface TurnDeps {
@@ -75,6 +79,8 @@ export interface TurnDeps {
   signal: AbortSignal;
   /** Environment that tool processes' allow-list is taken from. */
   env: NodeJS.ProcessEnv;
+  /** Runs before each model request; may compact the history (agent/compaction.ts). */
+  beforeSample?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface TurnOutcome {
@@ -99,12 +105,14 @@ class TurnRunner {
   private lastAgentMessage: ThreadItemOf<'agentMessage'> | null = null;
   private readonly cancel = new AbortController();
   private readonly signal: AbortSignal;
+  private readonly sandbox: ToolSandbox;
 
   constructor(
     private readonly s: TurnSettings,
     private readonly d: TurnDeps,
   ) {
     this.signal = AbortSignal.any([d.signal, this.cancel.signal]);
+    this.sandbox = s.sandbox ?? ToolSandbox.withoutHost(s.sandboxMode, s.cwd);
   }
 
   private notify<M extends ServerNotificationMethod>(method: M, params: ServerNotificationParams[M]): void {
@@ -136,7 +144,8 @@ class TurnRunner {
 
     try {
       for (;;) {
-        const calls = await this.sampleWithRetries();
+        await this.d.beforeSample?.(this.signal);
+        const calls = await this.sample();
         if (calls.length === 0) break;
         for (const call of calls) {
           this.d.history.append(await this.runTool(call));
@@ -153,25 +162,13 @@ class TurnRunner {
     }
   }
 
-  /** One model request, retried when the stream breaks mid-way. */
-  private async sampleWithRetries(): Promise<ToolCall[]> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.sample();
-      } catch (err) {
-        const retryable = err instanceof ModelError && err.kind === 'stream_disconnected' && !this.signal.aborted;
-        if (!retryable || attempt >= this.s.streamMaxRetries) throw err;
-        const error = turnErrorFrom(err);
-        this.notify('error', {
-          ...this.ids(),
-          error: { ...error, message: `Reconnecting... ${attempt + 1}/${this.s.streamMaxRetries}`, additionalDetails: err.message },
-          willRetry: true,
-        });
-        await sleep(Math.min(200 * 2 ** attempt, 5_000), this.signal);
-      }
-    }
-  }
-
+  /**
+   * One model request. The model client retries it (src/model/retry.ts); each
+   * `retry` event voids what the failed attempt streamed. Items are started and
+   * their deltas sent as they arrive, but completed only when the response
+   * completes: the partial output of a failed attempt is never reported as a
+   * completed item, nor added to the history.
+   */
   private async sample(): Promise<ToolCall[]> {
     const request = {
       model: this.s.model,
@@ -181,26 +178,35 @@ class TurnRunner {
       promptCacheKey: this.s.threadId,
       reasoningEffort: this.s.reasoningEffort,
     };
-    const open = new Map<string, ThreadItemOf<'agentMessage'> | ThreadItemOf<'reasoning'>>();
-    const outputs: ResponseItem[] = [];
-    const calls: ToolCall[] = [];
+    type StreamedItem = ThreadItemOf<'agentMessage'> | ThreadItemOf<'reasoning'>;
+    // The current attempt: items by id, in the order they started.
+    let items = new Map<string, StreamedItem>();
+    let outputs: ResponseItem[] = [];
+    let calls: ToolCall[] = [];
 
-    const openMessage = (id: string) => {
-      let item = open.get(id);
-      if (!item) {
-        item = { type: 'agentMessage', id, text: '', phase: null, moderation: null, memoryCitation: null, delivery: null, questions: null };
-        open.set(id, item);
-        this.started(item);
-      }
+    const openMessage = (id: string): ThreadItemOf<'agentMessage'> => {
+      const existing = items.get(id);
+      if (existing?.type === 'agentMessage') return existing;
+      const item: ThreadItemOf<'agentMessage'> = {
+        type: 'agentMessage',
+        id,
+        text: '',
+        phase: null,
+        moderation: null,
+        memoryCitation: null,
+        delivery: null,
+        questions: null,
+      };
+      items.set(id, item);
+      this.started(item);
       return item;
     };
-    const openReasoning = (id: string) => {
-      let item = open.get(id);
-      if (!item) {
-        item = { type: 'reasoning', id, summary: [], content: [] };
-        open.set(id, item);
-        this.started(item);
-      }
+    const openReasoning = (id: string): ThreadItemOf<'reasoning'> => {
+      const existing = items.get(id);
+      if (existing?.type === 'reasoning') return existing;
+      const item: ThreadItemOf<'reasoning'> = { type: 'reasoning', id, summary: [], content: [] };
+      items.set(id, item);
+      this.started(item);
       return item;
     };
 
@@ -214,28 +220,37 @@ class TurnRunner {
             break;
           }
           case 'text_delta': {
-            const item = openMessage(ev.itemId);
-            if (item.type === 'agentMessage') item.text += ev.delta;
+            openMessage(ev.itemId).text += ev.delta;
             this.notify('item/agentMessage/delta', { ...this.ids(), itemId: ev.itemId, delta: ev.delta });
             break;
           }
           case 'reasoning_summary_part_added': {
             const item = openReasoning(ev.itemId);
-            if (item.type === 'reasoning') while (item.summary.length <= ev.summaryIndex) item.summary.push('');
+            while (item.summary.length <= ev.summaryIndex) item.summary.push('');
             this.notify('item/reasoning/summaryPartAdded', { ...this.ids(), itemId: ev.itemId, summaryIndex: ev.summaryIndex });
             break;
           }
           case 'reasoning_summary_delta': {
             const item = openReasoning(ev.itemId);
-            if (item.type === 'reasoning') {
-              while (item.summary.length <= ev.summaryIndex) item.summary.push('');
-              item.summary[ev.summaryIndex] += ev.delta;
-            }
+            while (item.summary.length <= ev.summaryIndex) item.summary.push('');
+            item.summary[ev.summaryIndex] += ev.delta;
             this.notify('item/reasoning/summaryTextDelta', {
               ...this.ids(),
               itemId: ev.itemId,
               delta: ev.delta,
               summaryIndex: ev.summaryIndex,
+            });
+            break;
+          }
+          case 'reasoning_text_delta': {
+            const item = openReasoning(ev.itemId);
+            while (item.content.length <= ev.contentIndex) item.content.push('');
+            item.content[ev.contentIndex] += ev.delta;
+            this.notify('item/reasoning/textDelta', {
+              ...this.ids(),
+              itemId: ev.itemId,
+              delta: ev.delta,
+              contentIndex: ev.contentIndex,
             });
             break;
           }
@@ -246,23 +261,29 @@ class TurnRunner {
             // stays out of the history (it is still shown to the client).
             if (it.type !== 'reasoning' || it.encrypted_content) outputs.push(it);
             if (it.type === 'message') {
-              const id = it.id ?? newId();
-              const item = openMessage(id) as ThreadItemOf<'agentMessage'>;
-              item.text = it.content.map((c) => c.text).join('');
-              open.delete(id);
-              this.completed(item);
-              this.lastAgentMessage = item;
+              openMessage(it.id ?? newId()).text = it.content.map((c) => c.text).join('');
             } else if (it.type === 'reasoning') {
-              const item = openReasoning(it.id) as ThreadItemOf<'reasoning'>;
+              const item = openReasoning(it.id);
               item.summary = it.summary.map((p) => p.text);
-              open.delete(it.id);
-              this.completed(item);
+              if (it.content && it.content.length > 0) item.content = it.content.map((c) => c.text);
             } else if (it.type === 'function_call' || it.type === 'custom_tool_call') {
               calls.push(it);
             }
             break;
           }
+          case 'retry': {
+            this.notify('error', { ...this.ids(), error: retryTurnError(ev), willRetry: true });
+            items = new Map();
+            outputs = [];
+            calls = [];
+            break;
+          }
           case 'completed': {
+            for (const item of items.values()) {
+              this.completed(item);
+              if (item.type === 'agentMessage') this.lastAgentMessage = item;
+            }
+            items = new Map();
             if (ev.usage) {
               this.notify('thread/tokenUsage/updated', { ...this.ids(), tokenUsage: this.d.usage.add(ev.usage) });
             }
@@ -270,10 +291,11 @@ class TurnRunner {
           }
         }
       }
-    } finally {
-      // A broken stream leaves items open: close them with what arrived, as
-      // the client has already seen their start and deltas.
-      for (const item of open.values()) this.completed(item);
+    } catch (err) {
+      // Interrupted: close what the client saw start, with what arrived.
+      // (The items of a failed attempt stay uncompleted: see above.)
+      if (this.signal.aborted) for (const item of items.values()) this.completed(item);
+      throw err;
     }
     this.d.history.append(...outputs);
     return calls;
@@ -328,6 +350,7 @@ class TurnRunner {
     };
     this.started(item);
 
+    let sandbox = this.sandbox;
     if (this.commandNeedsApproval(args.escalated)) {
       const decision = await this.d.approvals.request(
         'item/commandExecution/requestApproval',
@@ -349,6 +372,8 @@ class TurnRunner {
         if (decision === 'cancel') this.cancelTurn();
         return 'exec_command was declined by the user: the command did not run.';
       }
+      // An approved escalation runs outside the sandbox.
+      if (args.escalated) sandbox = sandbox.escalated();
     }
 
     const result = await launch({
@@ -357,6 +382,7 @@ class TurnRunner {
       timeoutMs: this.s.commandTimeoutMs,
       signal: this.signal,
       env: this.d.env,
+      sandbox,
       onOutput: (delta) => this.notify('item/commandExecution/outputDelta', { ...this.ids(), itemId: callId, delta }),
     });
     item.processId = result.pid === null ? null : String(result.pid);
@@ -365,6 +391,7 @@ class TurnRunner {
     item.durationMs = result.durationMs;
     item.status = result.exitCode === 0 ? 'completed' : 'failed';
     this.completed(item);
+    if (result.sandboxError) throw result.sandboxError;
     if (result.aborted) throw new TurnCancelled();
     return formatCommandOutput({ ...result, maxOutputTokens: args.maxOutputTokens });
   }
@@ -373,7 +400,7 @@ class TurnRunner {
     const item: ThreadItemOf<'fileChange'> = { type: 'fileChange', id: callId, changes: [], status: 'inProgress' };
     let plan: PlannedPatch;
     try {
-      plan = await planPatch(parsePatch(patchText), this.s.cwd);
+      plan = await planPatch(parsePatch(patchText), this.s.cwd, this.sandbox);
     } catch (err) {
       this.started(item);
       item.status = 'failed';
@@ -383,7 +410,7 @@ class TurnRunner {
     item.changes = plan.changes;
     this.started(item);
 
-    const needsApproval = this.patchNeedsApproval();
+    const needsApproval = this.patchNeedsApproval(plan.violation !== null);
     if (needsApproval) {
       const decision = await this.d.approvals.request(
         'item/fileChange/requestApproval',
@@ -396,10 +423,10 @@ class TurnRunner {
         if (decision === 'cancel') this.cancelTurn();
         return 'apply_patch was declined by the user: no file was changed.';
       }
-    } else if (this.s.sandboxMode === 'read-only') {
+    } else if (plan.violation !== null) {
       item.status = 'failed';
       this.completed(item);
-      return 'apply_patch failed: the sandbox is read-only, so files cannot be changed.';
+      return `apply_patch failed: the sandbox does not allow this change: ${plan.violation}. No file was changed.`;
     }
 
     const started = Date.now();
@@ -424,11 +451,12 @@ class TurnRunner {
     return escalated && p.granular.sandbox_approval;
   }
 
-  private patchNeedsApproval(): boolean {
+  /** `outsideSandbox`: the patch writes where the sandbox does not allow (read-only, outside the roots, .git). */
+  private patchNeedsApproval(outsideSandbox: boolean): boolean {
     const p = this.s.approvalPolicy;
     if (p === 'never') return false;
     if (p === 'untrusted') return true;
-    if (this.s.sandboxMode !== 'read-only') return false;
+    if (!outsideSandbox) return false;
     return p === 'on-request' || p.granular.sandbox_approval;
   }
 
@@ -443,14 +471,4 @@ function inputText(input: UserInput[]): string {
     .map((i) => (i.type === 'text' ? i.text : ''))
     .filter((t) => t !== '')
     .join('\n');
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }

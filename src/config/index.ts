@@ -4,6 +4,7 @@ export type {
   ConfigWarning,
   ModelProviderInfo,
   SandboxMode,
+  SandboxWorkspaceWrite,
   TernConfig,
   WireApi,
 } from './types.js';

@@ -23,6 +23,7 @@ import type {
   ConfigWarning,
   ModelProviderInfo,
   SandboxMode,
+  SandboxWorkspaceWrite,
   TernConfig,
   WireApi,
 } from './types.js';
@@ -405,6 +406,48 @@ function parseApprovalPolicy(v: Validator, value: unknown): ApprovalPolicy {
   return v.typeError(keyPath, expected, value);
 }
 
+/** `project_doc_fallback_filenames`: an array of plain file names (no directories). */
+function parseFallbackFilenames(v: Validator, value: unknown): string[] {
+  const keyPath = ['project_doc_fallback_filenames'];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return v.typeError(keyPath, 'an array of file names, e.g. ["CLAUDE.md"]', value);
+  return value.map((name, i) => {
+    if (typeof name !== 'string') return v.typeError([...keyPath, String(i)], 'a file name (string)', name);
+    if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\')) {
+      v.fail(keyPath, `expected plain file names without directories; got ${quoteForMessage(name)}.`);
+    }
+    return name;
+  });
+}
+
+const WORKSPACE_WRITE_KEY = 'sandbox_workspace_write';
+const DEFAULT_SANDBOX_USER = 'tern-sandbox';
+
+function optBoolean(v: Validator, value: unknown, keyPath: string[]): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') return v.typeError(keyPath, 'a boolean (true or false)', value);
+  return value;
+}
+
+/** `[sandbox_workspace_write]`: writable_roots (absolute paths), network_access, exclude_tmpdir_env_var, exclude_slash_tmp. */
+function parseWorkspaceWrite(v: Validator, value: unknown): SandboxWorkspaceWrite {
+  const table = v.optTable(value, [WORKSPACE_WRITE_KEY]) ?? {};
+  const at = (key: string) => [WORKSPACE_WRITE_KEY, key];
+  const roots = getOwn(table, 'writable_roots');
+  if (roots !== undefined && !Array.isArray(roots)) v.typeError(at('writable_roots'), 'an array of absolute paths', roots);
+  const writableRoots = ((roots as unknown[] | undefined) ?? []).map((root, i) => {
+    if (typeof root !== 'string') return v.typeError([...at('writable_roots'), String(i)], 'an absolute path (string)', root);
+    if (!path.isAbsolute(root)) v.fail(at('writable_roots'), `expected absolute paths; got ${quoteForMessage(root)}.`);
+    return path.normalize(root);
+  });
+  return {
+    writableRoots,
+    networkAccess: optBoolean(v, getOwn(table, 'network_access'), at('network_access')) ?? false,
+    excludeTmpdirEnvVar: optBoolean(v, getOwn(table, 'exclude_tmpdir_env_var'), at('exclude_tmpdir_env_var')) ?? false,
+    excludeSlashTmp: optBoolean(v, getOwn(table, 'exclude_slash_tmp'), at('exclude_slash_tmp')) ?? false,
+  };
+}
+
 export interface LoadConfigOptions {
   ternHome: string;
   /** Raw `-c` values, in command-line order (later wins). */
@@ -481,9 +524,16 @@ export function loadConfig(opts: LoadConfigOptions): { config: TernConfig; warni
     modelProviders,
     approvalPolicy,
     sandboxMode,
+    sandboxWorkspaceWrite: parseWorkspaceWrite(v, getOwn(raw, WORKSPACE_WRITE_KEY)),
+    sandboxUser: v.optString(getOwn(raw, 'sandbox_user'), ['sandbox_user']) ?? DEFAULT_SANDBOX_USER,
     developerInstructions,
     baseInstructions: baseInstructionsKey ?? instructions ?? null,
     modelContextWindow: v.optInteger(getOwn(raw, 'model_context_window'), ['model_context_window'], 1) ?? null,
+    modelAutoCompactTokenLimit:
+      v.optInteger(getOwn(raw, 'model_auto_compact_token_limit'), ['model_auto_compact_token_limit'], 1) ?? null,
+    compactPrompt: v.optString(getOwn(raw, 'compact_prompt'), ['compact_prompt']) ?? null,
+    projectDocMaxBytes: v.optInteger(getOwn(raw, 'project_doc_max_bytes'), ['project_doc_max_bytes'], 0) ?? null,
+    projectDocFallbackFilenames: parseFallbackFilenames(v, getOwn(raw, 'project_doc_fallback_filenames')),
     modelReasoningEffort:
       v.optString(getOwn(raw, 'model_reasoning_effort'), ['model_reasoning_effort']) ?? null,
     raw,

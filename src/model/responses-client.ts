@@ -1,88 +1,115 @@
-// ModelClient over the OpenAI Responses API (streaming), through the openai SDK.
-// HTTP-level retries (connect errors, 429, 5xx before any byte of the body) are
-// left to the SDK (`maxRetries` = provider.request_max_retries); retries of a
-// stream that broke mid-way belong to the agent loop, which has to tell the client.
+// One attempt of a streaming OpenAI Responses API request, through the openai
+// SDK with its retries off: retrying is RetryingModelClient's job (retry.ts).
+// The SSE body is read by our lenient reader (sse.ts) so a malformed event is
+// skipped instead of ending the stream; events are the SDK's own types.
 
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import type { ModelClient, ModelEvent, ModelRequest, ResponseItem, TokenUsage } from './types.js';
+import OpenAI from 'openai';
+import type {
+  FunctionTool,
+  CustomTool,
+  ResponseCreateParamsStreaming,
+  ResponseInputItem,
+  ResponseOutputItem,
+  ResponseStreamEvent,
+  ResponseUsage,
+  Tool,
+} from 'openai/resources/responses/responses';
+import type { ReasoningEffort } from 'openai/resources/shared';
+import { readSse } from './sse.js';
+import { requestError, streamError, streamFailure } from './sdk-errors.js';
+import type { ModelClient, ModelEvent, ModelRequest, ResponseItem, TokenUsage, ToolSpec } from './types.js';
 import { ModelError } from './types.js';
 
-export interface ResponsesClientOptions {
+export interface AttemptClientOptions {
   baseUrl: string;
   apiKey: string;
-  maxRetries: number;
-  timeoutMs: number;
+  /** `stream_idle_timeout_ms`: longest wait for the response headers, and for each chunk of the body (0: no limit). */
+  idleTimeoutMs: number;
   headers: Record<string, string>;
   query: Record<string, string>;
   userAgent: string;
+  /** For tests: the fetch the SDK uses. */
+  fetch?: typeof fetch;
+}
+
+/** What a Responses stream that ended before `response.completed` is called (the reference's words). */
+export const RESPONSES_STREAM_CLOSED = 'stream closed before response.completed';
+
+/** The SDK's default request timeout, used when `stream_idle_timeout_ms` is 0 (no idle limit). */
+const SDK_DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** An SDK client that never retries on its own (see retry.ts). */
+export function sdkClient(opts: AttemptClientOptions): OpenAI {
+  return new OpenAI({
+    baseURL: opts.baseUrl,
+    apiKey: opts.apiKey,
+    maxRetries: 0,
+    timeout: opts.idleTimeoutMs > 0 ? opts.idleTimeoutMs : SDK_DEFAULT_TIMEOUT_MS,
+    defaultHeaders: { ...opts.headers, 'user-agent': opts.userAgent },
+    defaultQuery: Object.keys(opts.query).length > 0 ? opts.query : undefined,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
 }
 
 export class ResponsesModelClient implements ModelClient {
   private readonly client: OpenAI;
 
-  constructor(opts: ResponsesClientOptions) {
-    this.client = new OpenAI({
-      baseURL: opts.baseUrl,
-      apiKey: opts.apiKey,
-      maxRetries: opts.maxRetries,
-      timeout: opts.timeoutMs,
-      defaultHeaders: { ...opts.headers, 'user-agent': opts.userAgent },
-      defaultQuery: Object.keys(opts.query).length > 0 ? opts.query : undefined,
-    });
+  constructor(private readonly opts: AttemptClientOptions) {
+    this.client = sdkClient(opts);
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
-    const body: Record<string, unknown> = {
-      model: request.model,
-      instructions: request.instructions,
-      input: request.input,
-      tools: request.tools,
-      tool_choice: 'auto',
-      parallel_tool_calls: false,
-      store: false,
-      stream: true,
-      prompt_cache_key: request.promptCacheKey,
-    };
-    if (request.reasoningEffort || isReasoningModel(request.model)) {
-      // Requests are stateless (store:false), so reasoning can only be carried
-      // to the next request as encrypted content.
-      body.reasoning = { summary: 'auto', ...(request.reasoningEffort ? { effort: request.reasoningEffort } : {}) };
-      body.include = ['reasoning.encrypted_content'];
-    }
-
-    let events: AsyncIterable<Record<string, unknown>>;
+    let response: Response;
     try {
-      events = (await this.client.responses.create(body as never, { signal })) as unknown as AsyncIterable<
-        Record<string, unknown>
-      >;
+      response = await this.client.responses.create(responsesParams(request), { signal }).asResponse();
     } catch (err) {
-      throw toModelError(err, signal);
+      throw requestError(err, signal);
     }
+    const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-oai-request-id');
+    if (!response.body) throw new ModelError('stream_disconnected', 'the response has no body', { requestId });
 
     let completed = false;
     try {
-      for await (const ev of events) {
-        const mapped = mapEvent(ev);
-        if (mapped === 'failed') {
-          const resp = ev.response as { error?: { message?: string; code?: string } } | undefined;
-          const error = (resp?.error ?? (ev as { message?: string; code?: string })) as { message?: string; code?: string };
-          throw new ModelError('response_failed', error.message ?? 'the model response failed', { code: error.code ?? null });
-        }
-        if (mapped) {
-          if (mapped.type === 'completed') completed = true;
-          yield mapped;
-        }
+      for await (const sse of readSse(response.body, { idleTimeoutMs: this.opts.idleTimeoutMs })) {
+        if (sse.data === '' || sse.data === '[DONE]') continue;
+        const ev = parseEvent(sse.data);
+        // A malformed event is skipped, as Codex does: the stream may still complete.
+        if (ev === null) continue;
+        const mapped = mapEvent(ev, requestId);
+        if (mapped === null) continue;
+        if (mapped.type === 'completed') completed = true;
+        yield mapped;
+        if (completed) return;
       }
     } catch (err) {
-      if (err instanceof ModelError) throw err;
-      if (signal.aborted) throw new ModelError('aborted', 'the model request was aborted', {}, { cause: err });
-      throw new ModelError('stream_disconnected', `stream disconnected: ${(err as Error).message}`, {}, { cause: err });
+      throw streamError(err, signal, requestId, RESPONSES_STREAM_CLOSED);
     }
-    if (!completed) {
-      if (signal.aborted) throw new ModelError('aborted', 'the model request was aborted');
-      throw new ModelError('stream_disconnected', 'stream closed before response.completed');
-    }
+    if (signal.aborted) throw new ModelError('aborted', 'the model request was aborted', { requestId });
+    if (!completed) throw new ModelError('stream_disconnected', RESPONSES_STREAM_CLOSED, { requestId });
   }
+}
+
+/** The request body: model-visible fields in a fixed order, so the serialization is a prefix-extension. */
+export function responsesParams(request: ModelRequest): ResponseCreateParamsStreaming {
+  const params: ResponseCreateParamsStreaming = {
+    model: request.model,
+    instructions: request.instructions,
+    input: request.input.map(toInputItem),
+    tools: request.tools.map(toTool),
+    tool_choice: 'auto',
+    parallel_tool_calls: false,
+    store: false,
+    stream: true,
+    prompt_cache_key: request.promptCacheKey,
+  };
+  const effort = reasoningEffort(request.reasoningEffort);
+  if (effort !== null || isReasoningModel(request.model)) {
+    // Requests are stateless (store:false), so reasoning can only be carried
+    // to the next request as encrypted content.
+    params.reasoning = { summary: 'auto', ...(effort !== null ? { effort } : {}) };
+    params.include = ['reasoning.encrypted_content'];
+  }
+  return params;
 }
 
 /** Model families that reason (and reject `include: reasoning.encrypted_content` otherwise). */
@@ -90,108 +117,142 @@ export function isReasoningModel(model: string): boolean {
   return /^(gpt-5|o\d|codex-)/.test(model);
 }
 
-function mapEvent(ev: Record<string, unknown>): ModelEvent | 'failed' | null {
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const satisfies readonly NonNullable<ReasoningEffort>[];
+
+/** A configured effort the API knows, else null (an unknown value is not sent). */
+function reasoningEffort(value: string | null): NonNullable<ReasoningEffort> | null {
+  return REASONING_EFFORTS.find((e) => e === value) ?? null;
+}
+
+function toTool(spec: ToolSpec): Tool {
+  if (spec.type === 'function') {
+    const tool: FunctionTool = {
+      type: 'function',
+      name: spec.name,
+      description: spec.description,
+      strict: spec.strict,
+      parameters: spec.parameters,
+    };
+    return tool;
+  }
+  const tool: CustomTool = { type: 'custom', name: spec.name, description: spec.description, format: spec.format };
+  return tool;
+}
+
+/** A history item as Responses input (replayed as it was received, minus what cannot go back). */
+function toInputItem(item: ResponseItem): ResponseInputItem {
+  switch (item.type) {
+    case 'message':
+      if (item.role === 'assistant') {
+        const content = item.content.map((c) => ({ type: 'output_text' as const, text: c.text, annotations: [] }));
+        if (item.id === undefined) return { type: 'message', role: 'assistant', content: content.map((c) => c.text).join('') };
+        return { type: 'message', role: 'assistant', id: item.id, status: 'completed', content };
+      }
+      return { type: 'message', role: item.role, content: item.content.map((c) => ({ type: 'input_text' as const, text: c.text })) };
+    case 'reasoning':
+      return { type: 'reasoning', id: item.id, summary: item.summary, encrypted_content: item.encrypted_content ?? null };
+    case 'function_call':
+      return { type: 'function_call', id: item.id, call_id: item.call_id, name: item.name, arguments: item.arguments };
+    case 'function_call_output':
+      return { type: 'function_call_output', call_id: item.call_id, output: item.output };
+    case 'custom_tool_call':
+      return { type: 'custom_tool_call', id: item.id, call_id: item.call_id, name: item.name, input: item.input };
+    case 'custom_tool_call_output':
+      return { type: 'custom_tool_call_output', call_id: item.call_id, output: item.output };
+  }
+}
+
+/** JSON of one SSE message, if it is an event at all (an object with a string `type`). */
+function parseEvent(data: string): ResponseStreamEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  return isStreamEvent(value) ? value : null;
+}
+
+function isStreamEvent(v: unknown): v is ResponseStreamEvent {
+  return typeof v === 'object' && v !== null && 'type' in v && typeof v.type === 'string';
+}
+
+function mapEvent(ev: ResponseStreamEvent, requestId: string | null): ModelEvent | null {
   switch (ev.type) {
-    case 'response.output_item.added':
-      return { type: 'output_item_added', item: ev.item as ResponseItem };
-    case 'response.output_text.delta':
-      return { type: 'text_delta', itemId: String(ev.item_id), delta: String(ev.delta) };
-    case 'response.reasoning_summary_part.added':
-      return { type: 'reasoning_summary_part_added', itemId: String(ev.item_id), summaryIndex: Number(ev.summary_index) };
-    case 'response.reasoning_summary_text.delta':
-      return {
-        type: 'reasoning_summary_delta',
-        itemId: String(ev.item_id),
-        summaryIndex: Number(ev.summary_index),
-        delta: String(ev.delta),
-      };
-    case 'response.output_item.done':
-      return { type: 'output_item_done', item: normalizeItem(ev.item as Record<string, unknown>) };
-    case 'response.completed': {
-      const response = ev.response as { id?: string; usage?: Record<string, unknown> | null };
-      return { type: 'completed', responseId: String(response?.id ?? ''), usage: mapUsage(response?.usage) };
+    case 'response.output_item.added': {
+      const item = fromOutputItem(ev.item);
+      return item ? { type: 'output_item_added', item } : null;
     }
+    case 'response.output_text.delta':
+      return typeof ev.delta === 'string' ? { type: 'text_delta', itemId: ev.item_id, delta: ev.delta } : null;
+    case 'response.reasoning_summary_part.added':
+      return { type: 'reasoning_summary_part_added', itemId: ev.item_id, summaryIndex: ev.summary_index };
+    case 'response.reasoning_summary_text.delta':
+      return typeof ev.delta === 'string'
+        ? { type: 'reasoning_summary_delta', itemId: ev.item_id, summaryIndex: ev.summary_index, delta: ev.delta }
+        : null;
+    case 'response.reasoning_text.delta':
+      return typeof ev.delta === 'string'
+        ? { type: 'reasoning_text_delta', itemId: ev.item_id, contentIndex: ev.content_index, delta: ev.delta }
+        : null;
+    case 'response.output_item.done': {
+      const item = fromOutputItem(ev.item);
+      return item ? { type: 'output_item_done', item } : null;
+    }
+    case 'response.completed':
+      return { type: 'completed', responseId: ev.response?.id ?? '', usage: mapUsage(ev.response?.usage) };
     case 'response.failed':
+      throw streamFailure(ev.response?.error, requestId);
+    case 'response.incomplete': {
+      const reason = ev.response?.incomplete_details?.reason ?? 'unknown';
+      throw new ModelError('response_failed', `Incomplete response returned, reason: ${reason}`, { code: reason, requestId });
+    }
     case 'error':
-      return 'failed';
+      throw streamFailure({ message: ev.message, code: ev.code }, requestId);
     default:
       return null;
   }
 }
 
-/** Keeps only the fields the API accepts back as input, so replay stays valid. */
-function normalizeItem(item: Record<string, unknown>): ResponseItem {
-  switch (item.type) {
+/** Keeps what the agent needs and the API accepts back as input; null for item types the agent does not use. */
+function fromOutputItem(item: ResponseOutputItem | undefined): ResponseItem | null {
+  switch (item?.type) {
     case 'message':
       return {
         type: 'message',
         role: 'assistant',
-        id: item.id as string,
-        content: ((item.content as { type: string; text?: string }[]) ?? [])
-          .filter((c) => c.type === 'output_text')
-          .map((c) => ({ type: 'output_text' as const, text: c.text ?? '' })),
+        id: item.id,
+        content: (item.content ?? []).flatMap((c) => (c.type === 'output_text' ? [{ type: 'output_text' as const, text: c.text ?? '' }] : [])),
       };
-    case 'reasoning':
-      return {
+    case 'reasoning': {
+      const out: ResponseItem = {
         type: 'reasoning',
-        id: item.id as string,
-        summary: ((item.summary as { text?: string }[]) ?? []).map((s) => ({ type: 'summary_text' as const, text: s.text ?? '' })),
-        encrypted_content: (item.encrypted_content as string | null | undefined) ?? null,
+        id: item.id,
+        summary: (item.summary ?? []).map((s) => ({ type: 'summary_text' as const, text: s.text ?? '' })),
+        encrypted_content: item.encrypted_content ?? null,
       };
+      const raw = (item.content ?? []).map((c) => ({ type: 'reasoning_text' as const, text: c.text ?? '' }));
+      if (raw.length > 0) out.content = raw;
+      return out;
+    }
     case 'function_call':
-      return {
-        type: 'function_call',
-        id: item.id as string,
-        call_id: item.call_id as string,
-        name: item.name as string,
-        arguments: (item.arguments as string) ?? '',
-      };
+      return { type: 'function_call', id: item.id, call_id: item.call_id, name: item.name, arguments: item.arguments ?? '' };
     case 'custom_tool_call':
-      return {
-        type: 'custom_tool_call',
-        id: item.id as string,
-        call_id: item.call_id as string,
-        name: item.name as string,
-        input: (item.input as string) ?? '',
-      };
+      return { type: 'custom_tool_call', id: item.id, call_id: item.call_id, name: item.name, input: item.input ?? '' };
     default:
-      return item as unknown as ResponseItem;
+      return null;
   }
 }
 
-function mapUsage(u: Record<string, unknown> | null | undefined): TokenUsage | null {
+function mapUsage(u: ResponseUsage | null | undefined): TokenUsage | null {
   if (!u) return null;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-  const input = num(u.input_tokens);
-  const output = num(u.output_tokens);
-  const inDetails = (u.input_tokens_details ?? {}) as Record<string, unknown>;
-  const outDetails = (u.output_tokens_details ?? {}) as Record<string, unknown>;
+  const input = u.input_tokens ?? 0;
+  const output = u.output_tokens ?? 0;
   return {
     inputTokens: input,
-    cachedInputTokens: num(inDetails.cached_tokens),
+    cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0,
     outputTokens: output,
-    reasoningOutputTokens: num(outDetails.reasoning_tokens),
-    totalTokens: num(u.total_tokens) || input + output,
+    reasoningOutputTokens: u.output_tokens_details?.reasoning_tokens ?? 0,
+    totalTokens: u.total_tokens || input + output,
   };
-}
-
-function toModelError(err: unknown, signal: AbortSignal): ModelError {
-  if (err instanceof ModelError) return err;
-  if (err instanceof APIUserAbortError || signal.aborted) {
-    return new ModelError('aborted', 'the model request was aborted', {}, { cause: err });
-  }
-  if (err instanceof APIConnectionError) {
-    return new ModelError('connection', `could not reach the model provider: ${err.message}`, {}, { cause: err });
-  }
-  if (err instanceof APIError) {
-    const body = err.error === undefined ? '' : JSON.stringify(err.error);
-    const code = (err.error as { code?: string } | undefined)?.code ?? err.code ?? null;
-    return new ModelError(
-      'http',
-      `the model provider answered HTTP ${err.status}: ${err.message}`,
-      { status: err.status, code: typeof code === 'string' ? code : null, body },
-      { cause: err },
-    );
-  }
-  return new ModelError('connection', (err as Error)?.message ?? String(err), {}, { cause: err });
 }

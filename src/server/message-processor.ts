@@ -11,6 +11,8 @@ import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest } from '../pro
 import type {
   InitializeParams,
   InitializeResponse,
+  ThreadCompactStartParams,
+  ThreadCompactStartResponse,
   ThreadStartParams,
   TurnStartParams,
 } from '../protocol/v2.js';
@@ -26,11 +28,12 @@ import {
   optionalApprovalPolicy,
   optionalEnum,
   optionalField,
+  optionalSandboxPolicy,
   requireField,
   SANDBOX_MODES,
 } from './params.js';
 
-export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt'] as const;
+export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt', 'thread/compact/start'] as const;
 
 export interface ProcessorOptions {
   threads: ThreadManager;
@@ -75,6 +78,7 @@ export class MessageProcessor {
           checkUserInput(raw.input as unknown[]);
           optionalField(raw, 'model', 'string');
           optionalApprovalPolicy(raw, 'approvalPolicy');
+          optionalSandboxPolicy(raw, 'sandboxPolicy');
           const params = raw as unknown as TurnStartParams;
           const { turn, begin } = this.o.threads.prepareTurn(params);
           return new ReplyThen({ turn }, begin);
@@ -85,6 +89,14 @@ export class MessageProcessor {
           requireField(raw, 'turnId', 'string');
           this.o.threads.interruptTurn(raw.threadId as string, raw.turnId as string);
           return {};
+        }
+        case 'thread/compact/start': {
+          const raw = objectParams(req.params, false);
+          requireField(raw, 'threadId', 'string');
+          const params = raw as unknown as ThreadCompactStartParams;
+          const { begin } = this.o.threads.prepareCompaction(params.threadId);
+          const result: ThreadCompactStartResponse = {};
+          return new ReplyThen(result, begin);
         }
       }
     } catch (err) {

@@ -1,6 +1,6 @@
 // Checks of incoming params, with the reference server's error wording
 // ("Invalid request: missing field `x`", "unknown variant `v`, expected one of ...").
-// Hand-written rather than schema-driven: tern implements three methods, and the
+// Hand-written rather than schema-driven: tern implements a handful of methods, and the
 // messages must match serde's wording, which no schema validator produces.
 
 import { RpcError } from '../jsonrpc/connection.js';
@@ -69,6 +69,37 @@ export function optionalApprovalPolicy(obj: Record<string, unknown>, field: stri
     }
   }
   optionalEnum(obj, field, APPROVAL_POLICIES);
+}
+
+const SANDBOX_POLICY_TYPES = ['readOnly', 'workspaceWrite', 'dangerFullAccess', 'externalSandbox'] as const;
+const NETWORK_ACCESS_LEVELS = ['restricted', 'enabled'] as const;
+
+/**
+ * `sandboxPolicy` (turn/start): a SandboxPolicy tagged by `type`; checked, and
+ * completed with the protocol's defaults, in place.
+ */
+export function optionalSandboxPolicy(obj: Record<string, unknown>, field: string): void {
+  const value = obj[field];
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected internally tagged enum SandboxPolicy`);
+  const p = value as Record<string, unknown>;
+  if (p.type === undefined) throw invalid('Invalid request: missing field `type`');
+  optionalEnum(p, 'type', SANDBOX_POLICY_TYPES);
+  if (p.type === 'externalSandbox') {
+    optionalEnum(p, 'networkAccess', NETWORK_ACCESS_LEVELS);
+    obj[field] = { type: p.type, networkAccess: p.networkAccess ?? 'restricted' };
+    return;
+  }
+  for (const f of ['networkAccess', 'excludeTmpdirEnvVar', 'excludeSlashTmp']) optionalField(p, f, 'boolean');
+  optionalField(p, 'writableRoots', 'array');
+  const roots = (p.writableRoots as unknown[] | undefined | null) ?? [];
+  if (roots.some((r) => typeof r !== 'string' || !r.startsWith('/'))) throw invalid('Invalid request: `writableRoots` must be absolute paths');
+  obj[field] =
+    p.type === 'workspaceWrite'
+      ? { type: p.type, writableRoots: roots, networkAccess: p.networkAccess === true, excludeTmpdirEnvVar: p.excludeTmpdirEnvVar === true, excludeSlashTmp: p.excludeSlashTmp === true }
+      : p.type === 'readOnly'
+        ? { type: p.type, networkAccess: p.networkAccess === true }
+        : { type: p.type };
 }
 
 /** Each input item must be a map with a string `type`. */

@@ -6,7 +6,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-export type ThreadLogRecordType = 'session_meta' | 'turn_context' | 'response_item' | 'event';
+/** `compacted`: the history was replaced (payload: summary + replacement_history, see agent/history.ts). */
+export type ThreadLogRecordType = 'session_meta' | 'turn_context' | 'response_item' | 'compacted' | 'event';
 
 export interface ThreadLog {
   readonly path: string | null;

@@ -5,13 +5,19 @@
 
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { agentsMdText, discoverAgentsMd, PROJECT_DOC_MAX_BYTES_DEFAULT } from '../agent/agents-md.js';
 import { BASE_INSTRUCTIONS } from '../agent/base-instructions.js';
+import { Compactor, contextLimits, runCompactionTurn, type CompactionContext } from '../agent/compaction.js';
 import { ConversationHistory } from '../agent/history.js';
-import { initialContextItems } from '../agent/prompt.js';
+import { contextUpdateItems, initialContextItems, type PromptSettings } from '../agent/prompt.js';
 import { TokenUsageTracker } from '../agent/token-usage.js';
 import { runTurn, type ApprovalGateway, type TurnEmitter } from '../agent/turn-runner.js';
 import { loadConfig, type ConfigOverride, type TernConfig } from '../config/index.js';
-import { ResponsesModelClient, type ModelClient } from '../model/index.js';
+import { createModelClient, type ModelClient } from '../model/index.js';
+import { SandboxHost } from '../sandbox/host.js';
+import { terminateAllToolProcesses } from '../sandbox/launcher.js';
+import { protocolSandboxPolicy, resolveToolPolicy, sandboxModeOf } from '../sandbox/policy.js';
+import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import type {
   AskForApproval,
   SandboxMode,
@@ -60,17 +66,26 @@ interface LoadedThread {
   model: string;
   approvalPolicy: AskForApproval;
   sandboxMode: SandboxMode;
+  /** The full policy behind `sandboxMode` (config's [sandbox_workspace_write], or turn/start's sandboxPolicy). */
+  sandboxPolicy: SandboxPolicy;
   instructions: string;
   history: ConversationHistory;
   usage: TokenUsageTracker;
+  compactor: Compactor;
+  /** The settings the model was last told about (initial context or the last context update). */
+  announced: PromptSettings;
   log: ThreadLog;
   activeTurn: { turn: Turn; abort: AbortController; done: Promise<void> } | null;
 }
 
 export class ThreadManager {
   private readonly threads = new Map<string, LoadedThread>();
+  /** bwrap, the sandbox user, the tools' private /tmp: shared by every thread of this server. */
+  private readonly sandboxHost: SandboxHost;
 
-  constructor(private readonly o: ThreadManagerOptions) {}
+  constructor(private readonly o: ThreadManagerOptions) {
+    this.sandboxHost = new SandboxHost({ env: o.env, log: o.log });
+  }
 
   async startThread(params: ThreadStartParams, originator: string): Promise<ThreadStartResponse> {
     const extra: ConfigOverride[] = Object.entries(params.config ?? {}).map(([key, value]) => ({
@@ -87,12 +102,6 @@ export class ThreadManager {
     const provider = config.modelProviders[providerId];
     if (!provider) throw new TernError('invalid_params', `unknown model provider: ${providerId}`);
     config = { ...config, modelProvider: provider };
-    if (provider.wireApi !== 'responses') {
-      throw new TernError(
-        'invalid_config',
-        `wire_api = "${provider.wireApi}" (provider ${provider.id}) is not supported yet; set model_providers.${provider.id}.wire_api = "responses"`,
-      );
-    }
 
     const cwd = path.resolve(params.cwd ?? process.cwd());
     const st = await stat(cwd).catch(() => null);
@@ -109,6 +118,7 @@ export class ThreadManager {
     const model = params.model ?? config.model;
     const approvalPolicy = (params.approvalPolicy ?? config.approvalPolicy) as AskForApproval;
     const sandboxMode = params.sandbox ?? config.sandboxMode;
+    const sandbox = protocolSandboxPolicy(sandboxMode, config.sandboxWorkspaceWrite);
     const createdAt = Math.floor(created.getTime() / 1000);
     const thread: Thread = {
       id,
@@ -137,16 +147,40 @@ export class ThreadManager {
       name: null,
       turns: [],
     };
-    const history = new ConversationHistory((item) => log.append('response_item', item));
+    const history = new ConversationHistory({
+      append: (item) => log.append('response_item', item),
+      replace: (record) => log.append('compacted', record),
+    });
+    const limits = contextLimits({
+      model,
+      modelContextWindow: config.modelContextWindow,
+      autoCompactTokenLimit: config.modelAutoCompactTokenLimit,
+    });
+    const settings: PromptSettings = {
+      cwd,
+      approvalPolicy,
+      sandboxMode,
+      networkAccess: networkAccess(sandbox),
+      shell: 'bash',
+    };
+    const agentsMd = await discoverAgentsMd({
+      cwd,
+      globalDir: this.o.ternHome,
+      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
+      fallbackFilenames: config.projectDocFallbackFilenames,
+    });
     const loaded: LoadedThread = {
       thread,
       config,
       model,
       approvalPolicy,
       sandboxMode,
+      sandboxPolicy: sandbox,
       instructions: params.baseInstructions ?? config.baseInstructions ?? BASE_INSTRUCTIONS,
       history,
-      usage: new TokenUsageTracker(config.modelContextWindow),
+      usage: new TokenUsageTracker(limits.effectiveContextWindow),
+      compactor: new Compactor({ limits, prompt: config.compactPrompt }),
+      announced: settings,
       log,
       activeTurn: null,
     };
@@ -163,12 +197,10 @@ export class ThreadManager {
     });
     history.append(
       ...initialContextItems({
-        cwd,
-        approvalPolicy,
-        sandboxMode,
+        ...settings,
         developerInstructions: params.developerInstructions ?? config.developerInstructions,
+        agentsMd: agentsMdText(cwd, agentsMd),
         now: created,
-        shell: 'bash',
       }),
     );
     this.threads.set(id, loaded);
@@ -179,10 +211,10 @@ export class ThreadManager {
       modelProvider: provider.id,
       serviceTier: null,
       cwd,
-      instructionSources: [],
+      instructionSources: agentsMd.files.map((f) => f.path),
       approvalPolicy,
       approvalsReviewer: 'user',
-      sandbox: sandboxPolicy(sandboxMode),
+      sandbox,
       reasoningEffort: config.modelReasoningEffort,
     };
   }
@@ -221,6 +253,10 @@ export class ThreadManager {
     }
     if (params.model) t.model = params.model;
     if (params.approvalPolicy) t.approvalPolicy = params.approvalPolicy;
+    if (params.sandboxPolicy) {
+      t.sandboxPolicy = params.sandboxPolicy;
+      t.sandboxMode = sandboxModeOf(params.sandboxPolicy);
+    }
     return {
       turn: { ...turn },
       begin: () => {
@@ -228,6 +264,40 @@ export class ThreadManager {
           // executeTurn reports turn failures itself; reaching here is a bug, but
           // it must not take the server (and every other thread) down with it.
           this.o.log.error(`turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          t.activeTurn = null;
+        });
+      },
+    };
+  }
+
+  /**
+   * `thread/compact/start`: registers a turn whose only work is a compaction;
+   * `begin()` runs it (after the `{}` reply went out). It reports like any
+   * turn: turn/started, one `contextCompaction` item, turn/completed.
+   */
+  prepareCompaction(threadId: string): { begin: () => void } {
+    const t = this.get(threadId);
+    if (t.activeTurn) {
+      throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
+    }
+    const turnId = newId();
+    const turn: Turn = {
+      id: turnId,
+      rootTurnId: turnId,
+      items: [],
+      itemsView: 'notLoaded',
+      status: 'inProgress',
+      error: null,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+    };
+    const active = { turn, abort: new AbortController(), done: Promise.resolve() };
+    t.activeTurn = active;
+    return {
+      begin: () => {
+        active.done = this.executeTurn(t, null, active).catch((err: unknown) => {
+          this.o.log.error(`compaction turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
           t.activeTurn = null;
         });
       },
@@ -247,14 +317,20 @@ export class ThreadManager {
     t.activeTurn.abort.abort();
   }
 
-  /** Aborts running turns and waits for them and for pending log writes. */
+  /**
+   * Aborts running turns (their tool process groups get SIGTERM, then SIGKILL
+   * after the launcher's grace period) and waits for them, ends any tool
+   * process still running, flushes the thread logs, and removes the tools' /tmp.
+   */
   async shutdown(): Promise<void> {
     const running = [...this.threads.values()].map((t) => {
       t.activeTurn?.abort.abort();
       return t.activeTurn?.done ?? Promise.resolve();
     });
     await Promise.allSettled(running);
+    await terminateAllToolProcesses();
     await Promise.allSettled([...this.threads.values()].map((t) => t.log.flush()));
+    await this.sandboxHost.dispose();
   }
 
   private get(threadId: string): LoadedThread {
@@ -274,7 +350,8 @@ export class ThreadManager {
 
   private async executeTurn(
     t: LoadedThread,
-    params: TurnStartParams,
+    /** null: a `thread/compact/start` turn. */
+    params: TurnStartParams | null,
     active: { turn: Turn; abort: AbortController },
   ): Promise<void> {
     const threadId = t.thread.id;
@@ -291,12 +368,26 @@ export class ThreadManager {
       approval_policy: t.approvalPolicy,
       sandbox_mode: t.sandboxMode,
     });
+    if (params !== null) this.announceSettings(t);
 
     const emit: TurnEmitter = { notify: (method, p) => this.publish(t, method, p) };
     let outcome;
     try {
       const model = this.modelClient(t);
-      outcome = await runTurn(
+      const compaction = (signal: AbortSignal): CompactionContext => ({
+        threadId,
+        turnId: turn.id,
+        model: t.model,
+        instructions: t.instructions,
+        reasoningEffort: t.config.modelReasoningEffort,
+        client: model,
+        history: t.history,
+        usage: t.usage,
+        emit,
+        signal,
+      });
+      if (params === null) outcome = await runCompactionTurn(t.compactor, compaction(active.abort.signal));
+      else outcome = await runTurn(
         {
           threadId,
           turnId: turn.id,
@@ -305,8 +396,8 @@ export class ThreadManager {
           instructions: t.instructions,
           approvalPolicy: t.approvalPolicy,
           sandboxMode: t.sandboxMode,
+          sandbox: this.toolSandbox(t),
           reasoningEffort: t.config.modelReasoningEffort,
-          streamMaxRetries: t.config.modelProvider.streamMaxRetries,
           commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 60_000,
         },
         {
@@ -317,6 +408,7 @@ export class ThreadManager {
           usage: t.usage,
           signal: active.abort.signal,
           env: this.o.env,
+          beforeSample: async (signal) => void (await t.compactor.beforeSample(compaction(signal))),
         },
         params.input,
       );
@@ -341,6 +433,43 @@ export class ThreadManager {
     this.publish(t, 'turn/completed', { threadId, turn: { ...turn } });
   }
 
+  /**
+   * Tells the model about settings changed since it was last told (turn/start
+   * overrides), by appending context messages; and follows a model switch with
+   * the compaction limits.
+   */
+  private announceSettings(t: LoadedThread): void {
+    const now: PromptSettings = {
+      ...t.announced,
+      cwd: t.thread.cwd,
+      approvalPolicy: t.approvalPolicy,
+      sandboxMode: t.sandboxMode,
+      networkAccess: networkAccess(t.sandboxPolicy),
+    };
+    const items = contextUpdateItems(t.announced, now, new Date());
+    if (items.length > 0) t.history.append(...items);
+    t.announced = now;
+    const limits = contextLimits({
+      model: t.model,
+      modelContextWindow: t.config.modelContextWindow,
+      autoCompactTokenLimit: t.config.modelAutoCompactTokenLimit,
+    });
+    t.compactor.limits = limits;
+    t.usage.setContextWindow(limits.effectiveContextWindow);
+  }
+
+  /** The sandbox of this turn's tools: the thread's policy, resolved against its cwd. */
+  private toolSandbox(t: LoadedThread): ToolSandbox {
+    const p = t.approvalPolicy;
+    const canEscalate = p === 'on-request' || p === 'untrusted' || (typeof p === 'object' && p.granular.sandbox_approval);
+    return new ToolSandbox({
+      policy: resolveToolPolicy(t.sandboxPolicy, t.thread.cwd),
+      host: this.sandboxHost,
+      sandboxUser: t.config.sandboxUser,
+      canEscalate,
+    });
+  }
+
   private modelClient(t: LoadedThread): ModelClient {
     const p = t.config.modelProvider;
     const apiKey = p.envKey ? this.o.env[p.envKey] : undefined;
@@ -350,15 +479,8 @@ export class ThreadManager {
         `no API key for model provider "${p.id}": set the environment variable ${p.envKey}`,
       );
     }
-    return new ResponsesModelClient({
-      baseUrl: p.baseUrl,
-      apiKey: apiKey ?? 'unused',
-      maxRetries: p.requestMaxRetries,
-      timeoutMs: p.streamIdleTimeoutMs,
-      headers: p.httpHeaders,
-      query: p.queryParams,
-      userAgent: this.o.userAgent(),
-    });
+    // Responses or Chat Completions (wire_api), with the one retry layer of src/model.
+    return createModelClient(p, { apiKey: apiKey ?? 'unused', userAgent: this.o.userAgent() });
   }
 
   private approvalGateway(t: LoadedThread): ApprovalGateway {
@@ -399,13 +521,14 @@ export class ThreadManager {
   }
 }
 
-export function sandboxPolicy(mode: SandboxMode): SandboxPolicy {
-  switch (mode) {
-    case 'read-only':
-      return { type: 'readOnly', networkAccess: false };
-    case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
-    case 'danger-full-access':
-      return { type: 'dangerFullAccess' };
+/** Whether tool commands may use the network under `policy`. */
+export function networkAccess(policy: SandboxPolicy): boolean {
+  switch (policy.type) {
+    case 'dangerFullAccess':
+      return true;
+    case 'externalSandbox':
+      return policy.networkAccess === 'enabled';
+    default:
+      return policy.networkAccess;
   }
 }

@@ -114,12 +114,15 @@ export function formatCommandOutput(r: {
   output: string;
   timedOut: boolean;
   maxOutputTokens: number;
+  /** Why the failure is probably the sandbox's doing (src/sandbox/tool-sandbox.ts). */
+  sandboxNote?: string | null;
 }): string {
   const limit = Math.max(256, r.maxOutputTokens * 4);
   const body = truncateMiddle(r.output, limit);
   const lines = [`Exit code: ${r.exitCode}`, `Wall time: ${(r.durationMs / 1000).toFixed(1)} seconds`];
   if (r.timedOut) lines.push('The command timed out and was killed.');
   lines.push('Output:', body);
+  if (r.sandboxNote) lines.push(`Sandbox: ${r.sandboxNote}`);
   return lines.join('\n');
 }
 

@@ -22,21 +22,33 @@ describe('EventsLog', () => {
     log.record('s2c', { id: 0, result: { userAgent: 'ua', note: 'key sk-test-secret-123456' } });
     expect(existsSync(path.join(dir, 'events.jsonl'))).toBe(false);
     const partial = await readFile(path.join(dir, 'events.jsonl.partial'), 'utf8');
-    expect(partial.trim().split('\n')).toHaveLength(2);
+    expect(partial.trim().split('\n')).toHaveLength(3);
 
     const final = await log.finish();
     expect(final).toBe(path.join(dir, 'events.jsonl'));
     expect(existsSync(path.join(dir, 'events.jsonl.partial'))).toBe(false);
     const lines = (await readFile(final, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      { ts: 1000, dir: 'c2s', msg: { id: 0, method: 'initialize', params: { clientInfo: { name: 'x', version: '1' } } } },
-      { ts: 1001, dir: 's2c', msg: { id: 0, result: { userAgent: 'ua', note: 'key [REDACTED]' } } },
+      { tern: 'events', version: 1, startedAt: new Date(1000).toISOString() },
+      { ts: 1001, dir: 'c2s', msg: { id: 0, method: 'initialize', params: { clientInfo: { name: 'x', version: '1' } } } },
+      { ts: 1002, dir: 's2c', msg: { id: 0, result: { userAgent: 'ua', note: 'key [REDACTED]' } } },
     ]);
-    expect(log.count).toBe(2);
+    expect(log.count).toBe(3);
     // idempotent; records after finish are ignored
     log.record('c2s', { method: 'late' });
     await log.finish();
-    expect((await readFile(final, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect((await readFile(final, 'utf8')).trim().split('\n')).toHaveLength(3);
+  });
+
+  it('records driver notes in order, redacted, after the header', async () => {
+    const log = new EventsLog(dir, createRedactor({ MOCK_API_KEY: 'sk-test-secret-123456' }), () => 5);
+    log.record('c2s', { id: 1, method: 'turn/start' });
+    log.note('approvalDecision', { subject: 'echo sk-test-secret-123456', decision: 'decline', rule: 'fix-tests#x' });
+    const lines = (await readFile(await log.finish(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.slice(1)).toEqual([
+      { ts: 5, dir: 'c2s', msg: { id: 1, method: 'turn/start' } },
+      { ts: 5, note: { kind: 'approvalDecision', subject: 'echo [REDACTED]', decision: 'decline', rule: 'fix-tests#x' } },
+    ]);
   });
 });
 
@@ -77,7 +89,8 @@ async function readLines(file: string): Promise<Line[]> {
   return text
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Line);
+    .map((l) => JSON.parse(l) as Line)
+    .filter((l) => 'dir' in l); // the header line
 }
 
 /** The delta text of one item (one part), joined in file order. */
@@ -181,7 +194,7 @@ describe('EventsLog: secrets in streamed deltas', () => {
   it('writes a stream that ends inside the secret as one held-back line before item/completed, the cut-off beginning redacted', async () => {
     const log = new EventsLog(dir, redact);
     for (const p of ['Your key: ', 'zq-cana', 'ry-7f3']) log.record('s2c', delta('msg_1', p));
-    expect(log.count).toBe(3);
+    expect(log.count).toBe(4) // the header and three deltas;
     expectNoLeak(await readFile(log.partialPath, 'utf8'));
     log.record('s2c', agentCompleted('msg_1', 'Your key: zq-canary-7f3'));
     const raw = await readFile(await log.finish(), 'utf8');
@@ -197,7 +210,7 @@ describe('EventsLog: secrets in streamed deltas', () => {
     expect(lines[3]?.msg.params).toMatchObject({ threadId: 'thr_1', turnId: 'turn_1', itemId: 'msg_1' });
     // The completed item carries the same cut-off text: redacted the same way.
     expect((lines[4]?.msg.params?.item as { text: string }).text).toBe(`Your key: ${REDACTED}`);
-    expect(log.count).toBe(5);
+    expect(log.count).toBe(6);
   });
 
   it('passes ordinary prose and code (sk, gh, eyJ inside words) through unchanged', async () => {
@@ -272,7 +285,7 @@ describe('EventsLog: secrets in streamed deltas', () => {
       ['item/agentMessage/delta', 'msg_2', 'after the turn, wait for it: ', false],
       ['item/agentMessage/delta', 'msg_2', 'g', true],
     ]);
-    expect(log.count).toBe(8);
+    expect(log.count).toBe(9);
   });
 
   it('treats any *delta* notification with {itemId, delta} alike, and only those', async () => {

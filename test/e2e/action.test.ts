@@ -191,10 +191,16 @@ describe('the Action keeps secrets out of the agent phase', () => {
     'env; for f in /proc/[0-9]*/environ; do echo "== $f"; tr "\\0" "\\n" < "$f"; done 2>/dev/null; ' +
     'echo "== filtered"; for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done 2>/dev/null | grep -E "^(INPUT_|ACTIONS_|GITHUB_TOKEN|GITHUB_OUTPUT|PATH=)" | sort -u; ls /proc | grep -c "^[0-9]"';
 
-  for (const isolation of ['pid-namespace', 'none'] as const) {
-    it(`no canary credential reaches the model, the artifacts or the log (agent-isolation: ${isolation})`, async () => {
+  // The default: tools in the OS sandbox, the agent phase in a PID namespace. And the weakest
+  // setting, where tools see every process of the job: only the Action's own scrubbing is left.
+  const settings = [
+    { isolation: 'pid-namespace', sandbox: 'workspace-write' },
+    { isolation: 'none', sandbox: 'danger-full-access' },
+  ] as const;
+  for (const { isolation, sandbox } of settings) {
+    it(`no canary credential reaches the model, the artifacts or the log (agent-isolation: ${isolation}, sandbox: ${sandbox})`, async () => {
       world = await createActionWorld(FILES, [shellStep(DUMP), say('Dumped.')]);
-      const run = await world.run({ inputs: { prompt: 'Show me the environment', 'agent-isolation': isolation } });
+      const run = await world.run({ inputs: { prompt: 'Show me the environment', 'agent-isolation': isolation, sandbox } });
       expect(run.exitCode).toBe(0);
       expect(run.outputs.conclusion).toBe('no_changes');
 
@@ -225,10 +231,7 @@ describe('the Action keeps secrets out of the agent phase', () => {
         for (const place of places) expect(place.text.includes(canary), `${canary} in ${place.where}`).toBe(false);
       }
       // The model key lives in the agent phase (the app server needs it). Tools do not get it in
-      // their environment, and nothing the Action logs, outputs or uploads shows it. A tool can
-      // still read the server's /proc/<pid>/environ while both share a uid, so the model's
-      // requests and the server's own thread store are not checked here: the sandbox user of the
-      // agent-core issue closes that.
+      // their environment, and nothing the Action logs, outputs or uploads shows it.
       const toolEnv = toolOutputs(world)[0]!.split('== /proc/')[0]!;
       expect(toolEnv).toContain('PATH=');
       expect(toolEnv).not.toContain(modelKey);
@@ -236,6 +239,11 @@ describe('the Action keeps secrets out of the agent phase', () => {
       expect(readAllFiles(artifactsDir).length).toBeGreaterThanOrEqual(3);
       const published = [...places.slice(1, 5), ...readAllFiles(artifactsDir).map((f) => ({ where: f.file, text: f.text }))];
       for (const place of published) expect(place.text.includes(modelKey), `model key in ${place.where}`).toBe(false);
+      // In the sandbox a tool cannot read the app server's environ either (other uid, own PID
+      // namespace), so the key is also absent from what the model saw and from the thread store.
+      if (sandbox === 'workspace-write') {
+        for (const place of places) expect(place.text.includes(modelKey), `model key in ${place.where}`).toBe(false);
+      }
     });
   }
 
@@ -278,7 +286,8 @@ describe('the Action refuses to publish after the turn planted git configuration
       'echo changed > src/value.txt',
     ].join(' && ');
     world = await createActionWorld(FILES, [shellStep(plant), say('Done.')]);
-    const run = await world.run({ inputs: { prompt: 'Change the value' } });
+    // Without the OS sandbox: under it, .git is read-only and the plant would fail (test/e2e/sandbox.test.ts).
+    const run = await world.run({ inputs: { prompt: 'Change the value', sandbox: 'danger-full-access' } });
     // The plant took effect in the checkout...
     expect(readFileSync(path.join(world.checkout, '.git', 'config'), 'utf8')).toContain('[filter "x"]');
     // ...yet nothing of it ran, and nothing was published.

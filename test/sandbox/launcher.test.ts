@@ -1,8 +1,10 @@
 /** The tool launcher with real processes: env allow-list, output caps, timeouts that kill the whole tree. */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launch } from '../../src/sandbox/launcher.js';
+import { KILL_GRACE_MS, launch } from '../../src/sandbox/launcher.js';
 
 const never = new AbortController().signal;
 
@@ -67,6 +69,28 @@ describe('launch', () => {
     expect(r.aborted).toBe(true);
     await new Promise((res) => setTimeout(res, 200));
     expect(alive(marker)).toBe(false);
+  });
+
+  it('an abort sends SIGTERM first, so the command can clean up, then SIGKILL reaches what ignores it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tern-launch-term-'));
+    const marker = `tern-stubborn-${process.pid}-${Date.now()}`;
+    const ac = new AbortController();
+    const pending = launch({
+      argv: ['bash', '-c', `trap 'echo cleaned > term.txt; exit 0' TERM; bash -c 'trap "" TERM; exec -a ${marker} sleep 100' & wait`],
+      cwd: dir,
+      timeoutMs: 60_000,
+      signal: ac.signal,
+    });
+    // `^marker`: the sleep itself (exec -a), not the bash whose arguments also contain the marker.
+    const deadline = Date.now() + 20_000;
+    while (!alive(`^${marker}`) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    ac.abort();
+    const r = await pending;
+    expect(r.aborted).toBe(true);
+    expect(readFileSync(path.join(dir, 'term.txt'), 'utf8')).toBe('cleaned\n');
+    await new Promise((res) => setTimeout(res, KILL_GRACE_MS + 500));
+    expect(alive(marker)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports a missing shell like a shell would', async () => {

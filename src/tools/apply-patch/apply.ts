@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { diffArrays, structuredPatch } from 'diff';
+import { errnoCode, isInside, resolveReal } from '../../sandbox/paths.js';
+import { TernError } from '../../util/errors.js';
 import { parsePatch, type PatchChunk, type PatchOperation } from './parse.js';
 
 export interface FileChange {
@@ -38,46 +40,29 @@ export interface PlannedPatch {
   changes: FileChange[];
   /** Every file whose final state differs from (or may differ from) its original state. */
   files: PlannedFile[];
+  /** Why the sandbox does not allow these writes (the first reason found), or null. */
+  violation: string | null;
+  guard: WriteGuard | null;
 }
 
-export class PatchApplyError extends Error {
+export class PatchApplyError extends TernError {
+  override name = 'PatchApplyError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PatchApplyError';
+    super('patch_apply_failed', message, options);
   }
 }
 
 // ---------------------------------------------------------------------------
 // Paths
 
-function isInside(root: string, candidate: string): boolean {
-  const rel = path.relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
-}
-
-function errnoCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err
-    ? String((err as { code: unknown }).code)
-    : undefined;
-}
-
-/** Resolves symlinks of the deepest existing ancestor of `abs` and appends the rest. */
-async function resolveReal(abs: string): Promise<string> {
-  const rest: string[] = [];
-  let current = abs;
-  for (;;) {
-    try {
-      const real = await fs.realpath(current);
-      return rest.length === 0 ? real : path.join(real, ...rest.reverse());
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
-      const parent = path.dirname(current);
-      if (parent === current) return abs;
-      rest.push(path.basename(current));
-      current = parent;
-    }
-  }
+/** What the sandbox says about writes (implemented by sandbox/tool-sandbox.ts). */
+export interface WriteGuard {
+  /** Why writing `real` (a fully resolved path) is not allowed, or null. */
+  writeViolation(real: string): Promise<string | null>;
+  /** Writable roots besides the working directory (resolved). */
+  extraRoots(): Promise<string[]>;
+  /** Called with the files the commit wrote. */
+  afterHostWrite(files: string[]): Promise<void>;
 }
 
 interface ResolvedPath {
@@ -91,20 +76,25 @@ class PathResolver {
   private realCwd: string | null = null;
   private readonly absCwd: string;
 
-  constructor(cwd: string) {
+  /** `extraRoots`: resolved directories outside the working directory that may also be written. */
+  constructor(
+    cwd: string,
+    private readonly extraRoots: readonly string[] = [],
+  ) {
     this.absCwd = path.resolve(cwd);
   }
 
   async resolve(p: string): Promise<ResolvedPath> {
     const abs = path.resolve(this.absCwd, p);
-    if (!isInside(this.absCwd, abs)) {
+    const inExtra = (candidate: string) => this.extraRoots.some((r) => isInside(r, candidate) && candidate !== r);
+    if (!isInside(this.absCwd, abs) && !inExtra(abs)) {
       throw new PatchApplyError(
         `Refusing to touch '${p}': it is outside the working directory ${this.absCwd}`,
       );
     }
     if (this.realCwd === null) this.realCwd = await resolveReal(this.absCwd);
     const real = await resolveReal(abs);
-    if (!isInside(this.realCwd, real)) {
+    if (!isInside(this.realCwd, real) && !inExtra(real)) {
       throw new PatchApplyError(
         `Refusing to touch '${p}': it resolves (through a symlink) to ${real}, outside the working directory ${this.absCwd}`,
       );
@@ -342,9 +332,11 @@ export function unifiedDiffBody(oldContent: string, newContent: string): string 
 /**
  * Resolves and reads every file the patch touches and computes all new contents in
  * memory. Writes nothing. Throws `PatchApplyError` if any operation cannot be applied.
+ * With a `guard`, the plan also says whether the sandbox allows its writes (`violation`);
+ * the caller decides (refuse, or ask for approval).
  */
-export async function planPatch(ops: PatchOperation[], cwd: string): Promise<PlannedPatch> {
-  const resolver = new PathResolver(cwd);
+export async function planPatch(ops: PatchOperation[], cwd: string, guard: WriteGuard | null = null): Promise<PlannedPatch> {
+  const resolver = new PathResolver(cwd, guard ? await guard.extraRoots() : []);
   const overlay = new Overlay();
   const changes: FileChange[] = [];
 
@@ -398,7 +390,17 @@ export async function planPatch(ops: PatchOperation[], cwd: string): Promise<Pla
     }
   }
 
-  return { changes, files: overlay.files() };
+  const files = overlay.files();
+  return { changes, files, violation: await firstViolation(files, guard), guard };
+}
+
+async function firstViolation(files: PlannedFile[], guard: WriteGuard | null): Promise<string | null> {
+  if (guard === null) return null;
+  for (const f of files) {
+    const why = await guard.writeViolation(f.ioPath);
+    if (why !== null) return why;
+  }
+  return null;
 }
 
 async function writeAtomically(file: string, content: string | Buffer, mode: number | null): Promise<void> {
@@ -439,6 +441,12 @@ async function makeParents(dir: string): Promise<string[]> {
  * as a `PatchApplyError`.
  */
 export async function commitPatch(plan: PlannedPatch): Promise<void> {
+  await writePlan(plan);
+  // Best effort: the files are written either way; only the sandbox user's later access is at stake.
+  await plan.guard?.afterHostWrite(plan.files.filter((f) => f.next !== null).map((f) => f.ioPath)).catch(() => undefined);
+}
+
+async function writePlan(plan: PlannedPatch): Promise<void> {
   const done: PlannedFile[] = [];
   const createdDirs: string[] = [];
   const writes = plan.files.filter((f) => f.next !== null);

@@ -9,4 +9,5 @@ export {
   type FileChange,
   type PlannedPatch,
   type PlannedFile,
+  type WriteGuard,
 } from './apply.js';

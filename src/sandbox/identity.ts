@@ -1,0 +1,84 @@
+// Who tool processes run as. A server running as root must not lend root's
+// file access to tools: it drops to the sandbox user *before* bwrap starts
+// (spawn with uid/gid, supplementary groups cleared). A non-root server cannot
+// switch users; its tools keep its uid and are separated from it by their own
+// PID and user namespaces.
+
+import { promises as fs, type Stats } from 'node:fs';
+import { execa } from 'execa';
+import { sandboxUserMissing, sandboxUserPrivileged } from './errors.js';
+
+export const DEFAULT_SANDBOX_USER = 'tern-sandbox';
+
+export interface SandboxIdentity {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+const GETENT_TIMEOUT_MS = 5_000;
+const PASSWD_FIELDS = 7;
+const SEARCH_OTHER = 0o001;
+const SEARCH_GROUP = 0o010;
+const SEARCH_OWNER = 0o100;
+
+export function runningAsRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** The account `name` from the passwd database (NSS included), or null. */
+export async function lookupUser(name: string): Promise<SandboxIdentity | null> {
+  const r = await execa('getent', ['passwd', name], {
+    reject: false,
+    stdin: 'ignore',
+    extendEnv: false,
+    env: { PATH: '/usr/bin:/bin' },
+    timeout: GETENT_TIMEOUT_MS,
+  });
+  const fields = r.exitCode === 0 ? String(r.stdout).trim().split('\n')[0]!.split(':') : [];
+  if (fields.length < PASSWD_FIELDS) return null;
+  const uid = Number(fields[2]);
+  const gid = Number(fields[3]);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) return null;
+  return { name, uid, gid };
+}
+
+/** The identity to drop to (root), or null to keep the server's own uid (non-root). */
+export async function resolveIdentity(userName: string): Promise<SandboxIdentity | null> {
+  if (!runningAsRoot()) return null;
+  const identity = await lookupUser(userName);
+  if (identity === null) throw sandboxUserMissing(userName);
+  if (identity.uid === 0) throw sandboxUserPrivileged(userName);
+  return identity;
+}
+
+/** Whether `identity` may search (traverse) a directory with these stats, by its mode bits alone. */
+function canSearchByMode(st: Stats, identity: SandboxIdentity): boolean {
+  if (st.uid === identity.uid) return (st.mode & SEARCH_OWNER) !== 0;
+  if (st.gid === identity.gid) return (st.mode & SEARCH_GROUP) !== 0;
+  return (st.mode & SEARCH_OTHER) !== 0;
+}
+
+/**
+ * The directories of `dirs` that `identity` cannot search. Mode bits settle most; for the rest
+ * the kernel is asked as that user (so ACL entries and groups count).
+ */
+export async function unsearchable(identity: SandboxIdentity, dirs: string[]): Promise<string[]> {
+  const doubtful: string[] = [];
+  for (const dir of dirs) {
+    const st = await fs.stat(dir).catch(() => null);
+    if (st === null || !canSearchByMode(st, identity)) doubtful.push(dir);
+  }
+  if (doubtful.length === 0) return [];
+  const r = await execa('sh', ['-c', 'for d; do test -x "$d" || echo "$d"; done', 'sh', ...doubtful], {
+    reject: false,
+    stdin: 'ignore',
+    cwd: '/',
+    extendEnv: false,
+    env: { PATH: '/usr/bin:/bin' },
+    uid: identity.uid,
+    gid: identity.gid,
+    timeout: GETENT_TIMEOUT_MS,
+  });
+  return String(r.stdout).split('\n').filter((line) => doubtful.includes(line));
+}

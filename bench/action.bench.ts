@@ -26,8 +26,6 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import type { RunResult } from '../src/artifacts/result.js';
 import { startModelServer } from '../src/demo/model-server/server.js';
@@ -39,6 +37,31 @@ import { MOCK_ENV_KEY, mockProviderFlags } from '../test/support/codex-peer.js';
 import { createTempRepo } from '../test/support/git-repo.js';
 import { REPO_ROOT } from '../test/support/protocol-schema.js';
 import { TERN_BIN, ternTestEnv } from '../test/support/tern-server.js';
+import {
+  BenchAbort,
+  fmtMiB,
+  fmtMs,
+  live,
+  machineInfo,
+  machineLine,
+  makeWorkRoot,
+  median,
+  pad,
+  parseBenchArgs,
+  removeWorkRoot,
+  round,
+  run,
+  runBench,
+  sameFiles,
+  snapshot,
+  stopAll,
+  summarize,
+  summaryCell,
+  tail,
+  ternVersion,
+  writeResults,
+  type Summary,
+} from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // What is measured
@@ -74,43 +97,9 @@ const PUBLISH_PHASES: readonly { key: PublishKey; label: string }[] = [
 // ---------------------------------------------------------------------------------------------
 // Plumbing
 
-class BenchAbort extends Error {}
-
-/** Everything that must be stopped (and whose temp dirs must go), even on failure or Ctrl-C. */
-const live = new Set<{ close(): Promise<unknown> }>();
-/** The temp dir of this run (removed on Ctrl-C / SIGTERM too). */
-let workRootOfRun: string | undefined;
-/** --keep: keep temp dirs (the Action worlds' too). */
-let keepDirs = false;
-/** Set by Ctrl-C / SIGTERM: the run is being torn down, its errors are expected. */
-let interrupted = false;
-
-async function stopAll(): Promise<void> {
-  const all = [...live];
-  live.clear();
-  await Promise.allSettled(all.map((x) => x.close()));
-}
-
-function tail(s: string, n = 1500): string {
-  return s.length > n ? `…${s.slice(-n)}` : s;
-}
-
-/** Files of a directory tree (relative path -> content), skipping `.git`. */
-function snapshot(dir: string, rel = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-    const r = rel === '' ? e.name : `${rel}/${e.name}`;
-    if (e.name === '.git') continue;
-    if (e.isDirectory()) Object.assign(out, snapshot(dir, r));
-    else if (e.isFile()) out[r] = readFileSync(path.join(dir, r), 'utf8');
-    else out[r] = `<${e.isSymbolicLink() ? 'symlink' : 'special file'}>`;
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-
 function checkFiles(what: string, dir: string): void {
   const files = snapshot(dir);
-  if (JSON.stringify(files) !== JSON.stringify(TOOLS_EXPECTED_FILES)) {
+  if (!sameFiles(files, TOOLS_EXPECTED_FILES)) {
     throw new BenchAbort(`${what} left the checkout as ${JSON.stringify(files)}, expected ${JSON.stringify(TOOLS_EXPECTED_FILES)}`);
   }
 }
@@ -267,7 +256,7 @@ async function runAction(tag: string, rss: RssProbe | null): Promise<Sample> {
   // Ctrl-C teardown and the finally below may both get here.
   let closed: Promise<unknown> | undefined;
   const handle = {
-    close: () => (closed ??= keepDirs ? Promise.allSettled([world.model.close(), world.github.close()]) : world.close()),
+    close: () => (closed ??= run.keep ? Promise.allSettled([world.model.close(), world.github.close()]) : world.close()),
   };
   live.add(handle);
   try {
@@ -341,76 +330,34 @@ async function isolatedOnce(name: IsoName, cwd: string, command: string[] = ['tr
 // ---------------------------------------------------------------------------------------------
 // Statistics and report
 
-interface Summary {
-  min: number;
-  median: number;
-  max: number;
-}
-
-function summarize(xs: number[]): Summary {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { min: s[0]!, median, max: s[s.length - 1]! };
-}
-
-const median = (xs: number[]): number => summarize(xs).median;
-const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
-const fmtMs = (x: number): string => `${Math.round(x)}`;
-const fmtMiB = (x: number): string => x.toFixed(1);
-
-function pad(s: string, n: number, right = false): string {
-  return right ? s.padStart(n) : s.padEnd(n);
-}
-
-function machineInfo(rss: RssProbe | null): Record<string, unknown> {
-  const cpus = os.cpus();
-  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return {
-    cpuCount: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
+function benchMachineInfo(rss: RssProbe | null) {
+  return machineInfo({
     uid: process.getuid?.() ?? null,
-    tern: pkg.version,
+    tern: ternVersion(),
     baselineCommand: `node ${path.relative(REPO_ROOT, TERN_BIN)} run`,
     subjectCommand: `node ${path.relative(REPO_ROOT, ACTION_BIN)}`,
     peakRssTool: rss ? `${GNU_TIME} -f %M` : null,
-    loadAvgAtStart: os.loadavg().map((x) => round(x, 2)),
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      iterations: { type: 'string', short: 'n' },
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(
+  const args = parseBenchArgs({
+    usage:
       'usage: node --import tsx bench/action.bench.ts [--iterations N | --quick] [--keep]\n' +
-        '  default 5 iterations per side; --quick = 3; --keep keeps the temp dirs',
-    );
-    return 0;
-  }
-  const iterations = values.iterations !== undefined ? Number(values.iterations) : values.quick ? 3 : 5;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new BenchAbort(`--iterations: expected a positive integer, got ${values.iterations}`);
-  keepDirs = values.keep;
+      '  default 5 iterations per side; --quick = 3; --keep keeps the temp dirs',
+    iterations: 5,
+    quickIterations: 3,
+  });
+  if (args === undefined) return 0;
+  const { iterations } = args;
 
-  const workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-bench-action-'));
-  workRootOfRun = workRoot;
+  const workRoot = await makeWorkRoot('tern-bench-action-');
   const rss = await makeRssProbe(workRoot);
-  const machine = machineInfo(rss);
-  console.log(
-    `tern ${String(machine.tern)}: the Action vs a bare tern run | ${String(machine.cpuCount)} cpus (${String(machine.cpuModel)}) | node ${process.version} | load ${(machine.loadAvgAtStart as number[]).join(' ')}`,
-  );
+  const machine = benchMachineInfo(rss);
+  console.log(`tern ${machine.tern}: the Action vs a bare tern run | ${machineLine(machine)}`);
   console.log(`${iterations} iterations per side, alternating tern run/Action, after 1 untimed warm-up each`);
   if (!rss) console.log(`peak RSS skipped: no GNU time at ${GNU_TIME} (or no bash)`);
   console.log('');
@@ -452,8 +399,8 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
     // Removed on failure too (the abort message carries the log tails); --keep keeps everything.
-    if (!keepDirs) await rm(workRoot, { recursive: true, force: true, maxRetries: 5 });
-    else if (!interrupted) console.error(`temp dirs kept in ${workRoot} (and the Action worlds' in ${os.tmpdir()}/tern-action-*)`);
+    if (!args.keep) await removeWorkRoot();
+    else if (!run.interrupted) console.error(`temp dirs kept in ${workRoot} (and the Action worlds' in ${os.tmpdir()}/tern-action-*)`);
   }
   const wallS = (performance.now() - tStart) / 1000;
 
@@ -464,8 +411,7 @@ async function main(): Promise<number> {
   const peak = { baseline: rssOf('baseline'), action: rssOf('action') };
   const rssRatio = peak.baseline && peak.action ? peak.action.median / peak.baseline.median : null;
 
-  const cell = (s: Summary, f: (x: number) => string, unit: string): string =>
-    pad(`${pad(f(s.min), 6, true)} / ${pad(f(s.median), 6, true)} / ${pad(f(s.max), 6, true)} ${unit}`, 28);
+  const cell = (s: Summary, f: (x: number) => string, unit: string): string => summaryCell(s, f, unit, 28);
   console.log('');
   console.log(`${pad('metric', 15)}  ${pad('tern run min / median / max', 28)}  ${pad('Action min / median / max', 28)}  ${pad('Action/run', 10, true)}`);
   console.log(`${pad('spawn -> exit', 15)}  ${cell(total.baseline, fmtMs, 'ms')}  ${cell(total.action, fmtMs, 'ms')}  ${pad(`${totalRatio.toFixed(2)}x`, 10, true)}`);
@@ -550,11 +496,7 @@ async function main(): Promise<number> {
       },
     },
   };
-  const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
-  await mkdir(outDir, { recursive: true });
-  const outFile = path.join(outDir, 'action-latest.json');
-  await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), outFile) || outFile}`);
+  await writeResults('action-latest.json', result);
   return 0;
 }
 
@@ -581,9 +523,10 @@ function descendantsRunning(needle: string): number[] {
 
 /**
  * Ctrl-C / SIGTERM: stop a running Action step first (SIGTERM: it takes its isolated phase down with
- * it), so that nothing writes into the temp dirs while they are removed; then servers and dirs.
+ * it), so that nothing writes into the temp dirs while they are removed; runBench then stops the
+ * servers and removes the dirs.
  */
-async function teardown(): Promise<void> {
+async function stopActionSteps(): Promise<void> {
   const steps = descendantsRunning(ACTION_BIN);
   for (const pid of steps) {
     try {
@@ -601,30 +544,6 @@ async function teardown(): Promise<void> {
       // gone
     }
   }
-  await stopAll();
-  if (workRootOfRun !== undefined && !keepDirs) await rm(workRootOfRun, { recursive: true, force: true, maxRetries: 5 });
 }
 
-// `on`, not `once`: execa's signal-exit re-raises the signal (killing this process before the teardown)
-// when it finds no other listener left. A second Ctrl-C exits at once.
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    console.error(`\n${sig}: stopping …`);
-    void teardown().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  async (err: unknown) => {
-    await stopAll();
-    if (interrupted) return; // the signal handler exits
-    if (err instanceof BenchAbort) console.error(`\nbench aborted: ${err.message}`);
-    else console.error('\nbench failed:', err);
-    process.exitCode = 1;
-  },
-);
+runBench(main, stopActionSteps);

@@ -13,13 +13,11 @@
  *
  * Usage: node --import tsx bench/servers.bench.ts [--iterations N] [--quick] [--keep]
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startModelServer, type ModelServer } from '../src/demo/model-server/server.js';
 import { HELLO_REPO, TEXT_REPLY, TEXT_SCRIPT, TOOLS_EXPECTED_FILES, TOOLS_FINAL_MESSAGE, toolsScript } from '../test/fixtures/scenarios.js';
 import { codexBinaryPath, codexPeerCommand, codexVersion } from '../test/support/codex-peer.js';
@@ -27,6 +25,29 @@ import { createTempRepo } from '../test/support/git-repo.js';
 import { spawnPeer, type JsonlPeer, type ServerMessage } from '../test/support/jsonl-peer.js';
 import { REPO_ROOT } from '../test/support/protocol-schema.js';
 import { TERN_BIN, ternServerCommand } from '../test/support/tern-server.js';
+import {
+  BenchAbort,
+  fmtMiB,
+  fmtMs,
+  live,
+  machineInfo,
+  machineLine,
+  makeWorkRoot,
+  pad,
+  parseBenchArgs,
+  removeWorkRoot,
+  round,
+  run,
+  runBench,
+  sameFiles,
+  snapshot,
+  stopAll,
+  summarize,
+  summaryCell,
+  tail,
+  ternVersion,
+  writeResults,
+} from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // What is measured
@@ -53,48 +74,12 @@ const TURN_TIMEOUT_MS = 60_000;
 // ---------------------------------------------------------------------------------------------
 // Plumbing
 
-class BenchAbort extends Error {}
-
-/** Everything that must be stopped, even on failure or Ctrl-C. */
-const live = new Set<{ close(): Promise<unknown> }>();
-/** The temp dir of this run (removed on Ctrl-C / SIGTERM too). */
-let workRootOfRun: string | undefined;
-/** Set by Ctrl-C / SIGTERM: the run is being torn down, its errors are expected. */
-let interrupted = false;
-
-async function stopAll(): Promise<void> {
-  const all = [...live];
-  live.clear();
-  await Promise.allSettled(all.map((x) => x.close()));
-}
-
-function tail(s: string, n = 1500): string {
-  return s.length > n ? `…${s.slice(-n)}` : s;
-}
-
 function readVmHWMMiB(pid: number | undefined): number {
   if (pid === undefined) throw new BenchAbort('server has no pid');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
   if (!m) throw new BenchAbort(`no VmHWM in /proc/${pid}/status`);
   return Number(m[1]) / 1024;
-}
-
-/** Files of a directory tree (relative path -> content), skipping `.git`. */
-function snapshot(dir: string, rel = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-    const r = rel === '' ? e.name : `${rel}/${e.name}`;
-    if (e.name === '.git') continue;
-    if (e.isDirectory()) Object.assign(out, snapshot(dir, r));
-    else if (e.isFile()) out[r] = readFileSync(path.join(dir, r), 'utf8');
-    else out[r] = `<${e.isSymbolicLink() ? 'symlink' : 'special file'}>`;
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function sameFiles(a: Record<string, string>, b: Record<string, string>): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 const notificationsSince = (peer: JsonlPeer, from: number, threadId: string): ServerMessage[] =>
@@ -229,73 +214,32 @@ async function runOnce(server: ServerName, workRoot: string, tag: string): Promi
 // ---------------------------------------------------------------------------------------------
 // Statistics and report
 
-interface Summary {
-  min: number;
-  median: number;
-  max: number;
-}
-
-function summarize(xs: number[]): Summary {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { min: s[0]!, median, max: s[s.length - 1]! };
-}
-
-const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
-
 function fmt(x: number, unit: 'ms' | 'MiB'): string {
-  return unit === 'ms' ? `${Math.round(x)}` : x.toFixed(1);
-}
-
-function machineInfo(): Record<string, unknown> {
-  const cpus = os.cpus();
-  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return {
-    cpuCount: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    codex: codexVersion(),
-    codexBinary: path.relative(REPO_ROOT, codexBinaryPath()),
-    tern: pkg.version,
-    ternBinary: `node ${path.relative(REPO_ROOT, TERN_BIN)}`,
-    loadAvgAtStart: os.loadavg().map((x) => round(x, 2)),
-  };
-}
-
-function pad(s: string, n: number, right = false): string {
-  return right ? s.padStart(n) : s.padEnd(n);
+  return unit === 'ms' ? fmtMs(x) : fmtMiB(x);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      iterations: { type: 'string', short: 'n' },
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const args = parseBenchArgs({
+    usage: 'usage: npm run bench [-- --iterations N | --quick] [--keep]\n  default 7 iterations per server; --quick = 3; --keep keeps the temp dirs',
+    iterations: 7,
+    quickIterations: 3,
   });
-  if (values.help) {
-    console.log('usage: npm run bench [-- --iterations N | --quick] [--keep]\n  default 7 iterations per server; --quick = 3; --keep keeps the temp dirs');
-    return 0;
-  }
-  const iterations = values.iterations !== undefined ? Number(values.iterations) : values.quick ? 3 : 7;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new BenchAbort(`--iterations: expected a positive integer, got ${values.iterations}`);
+  if (args === undefined) return 0;
+  const { iterations } = args;
 
-  const machine = machineInfo();
-  console.log(
-    `tern ${String(machine.tern)} vs codex ${String(machine.codex)} | ${String(machine.cpuCount)} cpus (${String(machine.cpuModel)}) | node ${process.version} | load ${(machine.loadAvgAtStart as number[]).join(' ')}`,
-  );
+  const machine = machineInfo({
+    codex: codexVersion(),
+    codexBinary: path.relative(REPO_ROOT, codexBinaryPath()),
+    tern: ternVersion(),
+    ternBinary: `node ${path.relative(REPO_ROOT, TERN_BIN)}`,
+  });
+  console.log(`tern ${machine.tern} vs codex ${machine.codex} | ${machineLine(machine)}`);
   console.log(`${iterations} iterations per server, alternating tern/codex, after 1 untimed warm-up each\n`);
 
-  const workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-bench-'));
-  workRootOfRun = workRoot;
+  const workRoot = await makeWorkRoot('tern-bench-');
   const samples: Record<ServerName, Sample[]> = { tern: [], codex: [] };
   const tStart = performance.now();
   let ok = false;
@@ -326,8 +270,8 @@ async function main(): Promise<number> {
     ok = true;
   } finally {
     await stopAll();
-    if (ok && !values.keep) await rm(workRoot, { recursive: true, force: true });
-    else if (!interrupted) console.error(`temp dirs kept in ${workRoot}`);
+    if (ok && !args.keep) await removeWorkRoot();
+    else if (!run.interrupted) console.error(`temp dirs kept in ${workRoot}`);
   }
   const wallS = (performance.now() - tStart) / 1000;
 
@@ -343,9 +287,8 @@ async function main(): Promise<number> {
     `${pad('metric', W)}  ${pad('tern min / median / max', 27)}  ${pad('codex min / median / max', 27)}  ${pad('tern/codex', 10, true)}`,
   );
   for (const m of metrics) {
-    const cell = (s: Summary): string =>
-      pad(`${pad(fmt(s.min, m.unit), 6, true)} / ${pad(fmt(s.median, m.unit), 6, true)} / ${pad(fmt(s.max, m.unit), 6, true)} ${m.unit}`, 27);
-    console.log(`${pad(m.label, W)}  ${cell(m.tern)}  ${cell(m.codex)}  ${pad(`${m.ratio.toFixed(2)}x`, 10, true)}`);
+    const f = (x: number): string => fmt(x, m.unit);
+    console.log(`${pad(m.label, W)}  ${summaryCell(m.tern, f, m.unit, 27)}  ${summaryCell(m.codex, f, m.unit, 27)}  ${pad(`${m.ratio.toFixed(2)}x`, 10, true)}`);
   }
   console.log('');
   for (const m of metrics) {
@@ -383,33 +326,8 @@ async function main(): Promise<number> {
       ]),
     ),
   };
-  const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
-  await mkdir(outDir, { recursive: true });
-  const outFile = path.join(outDir, 'latest.json');
-  await writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), outFile) || outFile}`);
+  await writeResults('latest.json', result);
   return 0;
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    interrupted = true;
-    console.error(`\n${sig}: stopping servers …`);
-    void stopAll()
-      .then(() => (workRootOfRun === undefined ? undefined : rm(workRootOfRun, { recursive: true, force: true })))
-      .finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  async (err: unknown) => {
-    await stopAll();
-    if (interrupted) return; // the signal handler exits
-    if (err instanceof BenchAbort) console.error(`\nbench aborted: ${err.message}`);
-    else console.error('\nbench failed:', err);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

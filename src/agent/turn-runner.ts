@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { launch } from '../sandbox/launcher.js';
 import { ToolSandbox } from '../sandbox/tool-sandbox.js';
-import { ModelError, type ModelClient, type ResponseItem } from '../model/types.js';
+import { ModelError, type ModelClient, type OutputSchema, type ResponseItem } from '../model/types.js';
 import type {
   AskForApproval,
   SandboxMode,
@@ -66,6 +66,14 @@ export interface TurnSettings {
   sandbox?: ToolSandbox;
   reasoningEffort: string | null;
   commandTimeoutMs: number;
+  /** Ask the model for a final answer in this JSON shape (review turns: agent/review.ts). */
+  outputSchema?: OutputSchema | null;
+  /**
+   * Keep the model's messages off the wire (review turns: its raw JSON answer is
+   * not shown; the caller reports the rendered review). They still end the turn
+   * as `lastAgentMessage` and stay in the history.
+   */
+  quietAgentMessages?: boolean;
   /** @deprecated Ignored: the model client owns every retry (src/model/retry.ts). */
   streamMaxRetries?: number;
 }
@@ -123,7 +131,12 @@ class TurnRunner {
     return { threadId: this.s.threadId, turnId: this.s.turnId };
   }
 
+  private quiet(item: ThreadItem): boolean {
+    return item.type === 'agentMessage' && this.s.quietAgentMessages === true;
+  }
+
   private started(item: ThreadItem): void {
+    if (this.quiet(item)) return;
     const startedAtMs = Date.now();
     item.startedAtMs = startedAtMs;
     item.completedAtMs = null;
@@ -131,6 +144,7 @@ class TurnRunner {
   }
 
   private completed(item: ThreadItem): void {
+    if (this.quiet(item)) return;
     const completedAtMs = Date.now();
     item.completedAtMs = completedAtMs;
     this.notify('item/completed', { ...this.ids(), item: structuredClone(item), completedAtMs, contentTokenCount: null });
@@ -177,6 +191,7 @@ class TurnRunner {
       tools: toolSpecs(),
       promptCacheKey: this.s.threadId,
       reasoningEffort: this.s.reasoningEffort,
+      ...(this.s.outputSchema ? { outputSchema: this.s.outputSchema } : {}),
     };
     type StreamedItem = ThreadItemOf<'agentMessage'> | ThreadItemOf<'reasoning'>;
     // The current attempt: items by id, in the order they started.
@@ -221,7 +236,7 @@ class TurnRunner {
           }
           case 'text_delta': {
             openMessage(ev.itemId).text += ev.delta;
-            this.notify('item/agentMessage/delta', { ...this.ids(), itemId: ev.itemId, delta: ev.delta });
+            if (this.s.quietAgentMessages !== true) this.notify('item/agentMessage/delta', { ...this.ids(), itemId: ev.itemId, delta: ev.delta });
             break;
           }
           case 'reasoning_summary_part_added': {

@@ -181,6 +181,11 @@ export function chatParams(request: ModelRequest): ChatCompletionCreateParamsStr
     params.tools = request.tools.map(toChatTool);
     params.tool_choice = 'auto';
   }
+  if (request.outputSchema) {
+    // OpenAI, vLLM, llama.cpp, Ollama and LiteLLM accept `json_schema`; a server that does not answers 400.
+    const { name, schema, strict } = request.outputSchema;
+    params.response_format = { type: 'json_schema', json_schema: { name, schema, strict } };
+  }
   if (request.reasoningEffort !== null) {
     const effort = CHAT_REASONING_EFFORTS.find((e) => e === request.reasoningEffort);
     if (effort) params.reasoning_effort = effort;

@@ -102,6 +102,10 @@ export function responsesParams(request: ModelRequest): ResponseCreateParamsStre
     stream: true,
     prompt_cache_key: request.promptCacheKey,
   };
+  if (request.outputSchema) {
+    const { name, schema, strict } = request.outputSchema;
+    params.text = { format: { type: 'json_schema', name, schema, strict } };
+  }
   const effort = reasoningEffort(request.reasoningEffort);
   if (effort !== null || isReasoningModel(request.model)) {
     // Requests are stateless (store:false), so reasoning can only be carried

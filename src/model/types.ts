@@ -38,6 +38,18 @@ export interface ModelRequest {
   /** Stable per thread, so the provider can reuse the cached prefix. */
   promptCacheKey: string;
   reasoningEffort: string | null;
+  /**
+   * Ask for a final answer that is JSON matching this schema (Responses
+   * `text.format` json_schema, Chat Completions `response_format`). Absent: free text.
+   */
+  outputSchema?: OutputSchema | null;
+}
+
+/** A JSON Schema for structured output; `strict` needs every property required and no extra ones. */
+export interface OutputSchema {
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
 }
 
 export interface TokenUsage {

@@ -1,2 +1,3 @@
 export * from './jsonrpc.js';
 export * from './v2.js';
+export * from './review-text.js';

@@ -180,6 +180,10 @@ export type ThreadItem = ItemTimes &
     | { type: 'fileChange'; id: string; changes: FileUpdateChange[]; status: PatchApplyStatus }
     /** The history was replaced by a summary (automatic or `thread/compact/start`). */
     | { type: 'contextCompaction'; id: string }
+    /** A review turn began; `review` is the target's short label ("current changes"). */
+    | { type: 'enteredReviewMode'; id: string; review: string }
+    /** A review turn ended; `review` is the plain-text review (protocol/review-text.ts). */
+    | { type: 'exitedReviewMode'; id: string; review: string }
   );
 
 export type ThreadItemOf<T extends ThreadItem['type']> = Extract<ThreadItem, { type: T }>;
@@ -266,6 +270,32 @@ export interface ThreadCompactStartParams {
 
 /** Empty: the compaction runs as a turn, reported by notifications. */
 export type ThreadCompactStartResponse = Record<string, never>;
+
+/** What `review/start` reviews (tag `type`). */
+export type ReviewTarget =
+  /** The working tree: staged, unstaged and untracked files. */
+  | { type: 'uncommittedChanges' }
+  /** The current branch against the merge base with `branch`. */
+  | { type: 'baseBranch'; branch: string }
+  /** The changes of one commit; `title` is a label for UIs (e.g. its subject). */
+  | { type: 'commit'; sha: string; title?: string | null }
+  /** Free-form review instructions. */
+  | { type: 'custom'; instructions: string };
+
+/** 0.169 knows only `inline`: the review runs as a turn of `threadId`. */
+export type ReviewDelivery = 'inline';
+
+export interface ReviewStartParams {
+  threadId: string;
+  target: ReviewTarget;
+  delivery?: ReviewDelivery | null;
+}
+
+export interface ReviewStartResponse {
+  turn: Turn;
+  /** The thread the review runs on: `threadId` (inline delivery). */
+  reviewThreadId: string;
+}
 
 // ---- notifications ----------------------------------------------------------
 

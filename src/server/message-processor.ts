@@ -11,6 +11,7 @@ import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest } from '../pro
 import type {
   InitializeParams,
   InitializeResponse,
+  ReviewStartParams,
   ThreadCompactStartParams,
   ThreadCompactStartResponse,
   ThreadStartParams,
@@ -22,6 +23,7 @@ import type { Logger } from '../util/log.js';
 import { VERSION } from '../util/version.js';
 import type { Outgoing } from './outgoing.js';
 import {
+  checkReviewStart,
   checkUserInput,
   invalid,
   objectParams,
@@ -33,7 +35,7 @@ import {
   SANDBOX_MODES,
 } from './params.js';
 
-export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt', 'thread/compact/start'] as const;
+export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt', 'thread/compact/start', 'review/start'] as const;
 
 export interface ProcessorOptions {
   threads: ThreadManager;
@@ -96,6 +98,13 @@ export class MessageProcessor {
           const params = raw as unknown as ThreadCompactStartParams;
           const { begin } = this.o.threads.prepareCompaction(params.threadId);
           const result: ThreadCompactStartResponse = {};
+          return new ReplyThen(result, begin);
+        }
+        case 'review/start': {
+          const raw = objectParams(req.params, false);
+          requireField(raw, 'threadId', 'string');
+          checkReviewStart(raw);
+          const { result, begin } = this.o.threads.prepareReview(raw as unknown as ReviewStartParams);
           return new ReplyThen(result, begin);
         }
       }

@@ -102,6 +102,38 @@ export function optionalSandboxPolicy(obj: Record<string, unknown>, field: strin
         : { type: p.type };
 }
 
+const REVIEW_TARGET_TYPES = ['uncommittedChanges', 'baseBranch', 'commit', 'custom'] as const;
+
+/**
+ * `review/start`'s `target` (a ReviewTarget tagged by `type`) and `delivery`
+ * (only `inline` in 0.169), with the reference's wording: serde's for the
+ * shape, then its own checks that the branch, sha and instructions are not blank.
+ */
+export function checkReviewStart(obj: Record<string, unknown>): void {
+  requireField(obj, 'target', 'object');
+  const target = obj.target as Record<string, unknown>;
+  if (target.type === undefined || target.type === null) throw invalid('Invalid request: missing field `type`');
+  if (typeof target.type !== 'string' || !(REVIEW_TARGET_TYPES as readonly string[]).includes(target.type)) {
+    const got = typeof target.type === 'string' ? `unknown variant \`${target.type}\`` : `invalid type: ${describe(target.type)}`;
+    throw invalid(`Invalid request: ${got}, expected one of ${REVIEW_TARGET_TYPES.map((v) => `\`${v}\``).join(', ')}`);
+  }
+  const nonBlank = (field: string) => {
+    requireField(target, field, 'string');
+    if ((target[field] as string).trim() === '') throw invalid(`${field} must not be empty`);
+  };
+  if (target.type === 'baseBranch') nonBlank('branch');
+  if (target.type === 'commit') {
+    nonBlank('sha');
+    optionalField(target, 'title', 'string');
+  }
+  if (target.type === 'custom') nonBlank('instructions');
+  const delivery = obj.delivery;
+  if (delivery !== undefined && delivery !== null && delivery !== 'inline') {
+    const got = typeof delivery === 'string' ? `unknown variant \`${delivery}\`` : `invalid type: ${describe(delivery)}`;
+    throw invalid(`Invalid request: ${got}, expected \`inline\``);
+  }
+}
+
 /** Each input item must be a map with a string `type`. */
 export function checkUserInput(input: unknown[]): void {
   input.forEach((item) => {

@@ -6,8 +6,12 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-/** `compacted`: the history was replaced (payload: summary + replacement_history, see agent/history.ts). */
-export type ThreadLogRecordType = 'session_meta' | 'turn_context' | 'response_item' | 'compacted' | 'event';
+/**
+ * `compacted`: the history was replaced (payload: summary + replacement_history, see agent/history.ts).
+ * `review_output`: the structured result of a review turn (payload: turn_id, target, status,
+ * review_output, text; see threads/thread-manager.ts `runReview`).
+ */
+export type ThreadLogRecordType = 'session_meta' | 'turn_context' | 'response_item' | 'compacted' | 'event' | 'review_output';
 
 export interface ThreadLog {
   readonly path: string | null;

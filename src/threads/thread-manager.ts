@@ -11,7 +11,8 @@ import { Compactor, contextLimits, runCompactionTurn, type CompactionContext } f
 import { ConversationHistory } from '../agent/history.js';
 import { contextUpdateItems, initialContextItems, type PromptSettings } from '../agent/prompt.js';
 import { TokenUsageTracker } from '../agent/token-usage.js';
-import { runTurn, type ApprovalGateway, type TurnEmitter } from '../agent/turn-runner.js';
+import { reviewHistoryItems, reviewTargetLabel, runReviewTurn } from '../agent/review.js';
+import { runTurn, type ApprovalGateway, type TurnEmitter, type TurnOutcome, type TurnSettings } from '../agent/turn-runner.js';
 import { loadConfig, type ConfigOverride, type TernConfig } from '../config/index.js';
 import { createModelClient, type ModelClient } from '../model/index.js';
 import { SandboxHost } from '../sandbox/host.js';
@@ -20,6 +21,9 @@ import { protocolSandboxPolicy, resolveToolPolicy, sandboxModeOf } from '../sand
 import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import type {
   AskForApproval,
+  ReviewStartParams,
+  ReviewStartResponse,
+  ReviewTarget,
   SandboxMode,
   SandboxPolicy,
   ServerNotificationMethod,
@@ -305,6 +309,50 @@ export class ThreadManager {
   }
 
   /**
+   * `review/start` (inline delivery): registers a review turn on the thread;
+   * `begin()` runs it after the reply went out (agent/review.ts). The reply's
+   * turn carries the review label as a user message, as the reference's does.
+   */
+  prepareReview(params: ReviewStartParams): { result: ReviewStartResponse; begin: () => void } {
+    const t = this.get(params.threadId);
+    if (t.activeTurn) {
+      throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
+    }
+    const turnId = newId();
+    const turn: Turn = {
+      id: turnId,
+      rootTurnId: turnId,
+      items: [],
+      itemsView: 'notLoaded',
+      status: 'inProgress',
+      error: null,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+    };
+    const active = { turn, abort: new AbortController(), done: Promise.resolve() };
+    t.activeTurn = active;
+    const label = reviewTargetLabel(params.target);
+    const result: ReviewStartResponse = {
+      turn: {
+        ...turn,
+        rootTurnId: null,
+        items: [{ type: 'userMessage', id: turnId, clientId: null, content: [{ type: 'text', text: label, text_elements: [] }], startedAtMs: null, completedAtMs: null }],
+      },
+      reviewThreadId: t.thread.id,
+    };
+    return {
+      result,
+      begin: () => {
+        active.done = this.executeTurn(t, { review: params.target }, active).catch((err: unknown) => {
+          this.o.log.error(`review turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          t.activeTurn = null;
+        });
+      },
+    };
+  }
+
+  /**
    * Interrupts the running turn: its model request and tool processes are
    * aborted, and it ends with `turn/completed` status `interrupted`.
    */
@@ -350,12 +398,14 @@ export class ThreadManager {
 
   private async executeTurn(
     t: LoadedThread,
-    /** null: a `thread/compact/start` turn. */
-    params: TurnStartParams | null,
+    /** null: a `thread/compact/start` turn; `{review}`: a `review/start` turn. */
+    work: TurnStartParams | { review: ReviewTarget } | null,
     active: { turn: Turn; abort: AbortController },
   ): Promise<void> {
     const threadId = t.thread.id;
     const turn = active.turn;
+    const params = work !== null && 'input' in work ? work : null;
+    const review = work !== null && 'review' in work ? work.review : null;
     const startedMs = Date.now();
     turn.startedAt = nowSeconds();
     t.thread.status = { type: 'active', activeFlags: [] };
@@ -368,7 +418,7 @@ export class ThreadManager {
       approval_policy: t.approvalPolicy,
       sandbox_mode: t.sandboxMode,
     });
-    if (params !== null) this.announceSettings(t);
+    if (work !== null) this.announceSettings(t);
 
     const emit: TurnEmitter = { notify: (method, p) => this.publish(t, method, p) };
     let outcome;
@@ -386,28 +436,26 @@ export class ThreadManager {
         emit,
         signal,
       });
-      if (params === null) outcome = await runCompactionTurn(t.compactor, compaction(active.abort.signal));
+      const settings: TurnSettings = {
+        threadId,
+        turnId: turn.id,
+        cwd: t.thread.cwd,
+        model: t.model,
+        instructions: t.instructions,
+        approvalPolicy: t.approvalPolicy,
+        sandboxMode: t.sandboxMode,
+        sandbox: this.toolSandbox(t),
+        reasoningEffort: t.config.modelReasoningEffort,
+        commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 60_000,
+      };
+      const deps = { model, emit, approvals: this.approvalGateway(t), usage: t.usage, signal: active.abort.signal, env: this.o.env };
+      if (review !== null) outcome = await this.runReview(t, settings, deps, review);
+      else if (params === null) outcome = await runCompactionTurn(t.compactor, compaction(active.abort.signal));
       else outcome = await runTurn(
+        settings,
         {
-          threadId,
-          turnId: turn.id,
-          cwd: t.thread.cwd,
-          model: t.model,
-          instructions: t.instructions,
-          approvalPolicy: t.approvalPolicy,
-          sandboxMode: t.sandboxMode,
-          sandbox: this.toolSandbox(t),
-          reasoningEffort: t.config.modelReasoningEffort,
-          commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 60_000,
-        },
-        {
-          model,
+          ...deps,
           history: t.history,
-          emit,
-          approvals: this.approvalGateway(t),
-          usage: t.usage,
-          signal: active.abort.signal,
-          env: this.o.env,
           beforeSample: async (signal) => void (await t.compactor.beforeSample(compaction(signal))),
         },
         params.input,
@@ -431,6 +479,23 @@ export class ThreadManager {
     t.thread.status = outcome.status === 'failed' ? { type: 'systemError' } : { type: 'idle' };
     this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
     this.publish(t, 'turn/completed', { threadId, turn: { ...turn } });
+  }
+
+  /**
+   * A review turn (agent/review.ts) on its own history. The structured review
+   * goes to the thread log as a `review_output` record (the wire has only its
+   * text); a completed review is appended to the thread's history.
+   */
+  private async runReview(
+    t: LoadedThread,
+    settings: TurnSettings,
+    deps: Parameters<typeof runReviewTurn>[1],
+    target: ReviewTarget,
+  ): Promise<TurnOutcome> {
+    const { outcome, output, text } = await runReviewTurn(settings, deps, t.history.items(), target);
+    t.log.append('review_output', { turn_id: settings.turnId, target, status: outcome.status, review_output: output, text });
+    if (outcome.status === 'completed') t.history.append(...reviewHistoryItems(target, text));
+    return outcome;
   }
 
   /**

@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/artifacts/redact.js';
-import type { RunResult } from '../../src/artifacts/result.js';
 import { renderSummary, SUMMARY_MAX_APPROVALS, SUMMARY_MAX_COMMANDS, SUMMARY_MAX_FILES } from '../../src/artifacts/summary.js';
 import { buildTimeline } from '../../src/artifacts/timeline.js';
-import { fixTestsRun, RunScript } from '../fixtures/artifacts/synthetic-run.js';
-
-const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'artifacts');
-const demo = readFileSync(path.join(FIXTURES, 'demo-fix-tests.events.jsonl'), 'utf8');
+import { DEMO_EVENTS, demoResult, fixTestsRun, RunScript } from '../fixtures/artifacts/synthetic-run.js';
 
 /** Table rows of the section under `heading`. */
 function rows(md: string, heading: string): string[] {
@@ -20,26 +14,8 @@ function rows(md: string, heading: string): string[] {
 }
 
 describe('renderSummary: the recorded demo run', () => {
-  const t = buildTimeline(demo, null);
-  const result: RunResult = {
-    schemaVersion: 1,
-    outcome: 'success',
-    failure: null,
-    exitCode: 0,
-    turnStatus: 'completed',
-    threadId: t.threadId,
-    turnId: t.turns[0]!.id,
-    finalMessage: t.entries.filter((e) => e.kind === 'message').at(-1)!.text,
-    filesChanged: ['src/stats.js'],
-    tokenUsage: t.tokenUsage!.total,
-    budget: { exceeded: null, modelRequests: 5, toolCalls: 4, costUsd: null },
-    approvals: [],
-    durationMs: 1144,
-    server: { command: ['node', 'dist/tern.js', 'app-server'] },
-    startedAt: '2026-11-30T01:27:55.813Z',
-    finishedAt: '2026-11-30T01:27:56.957Z',
-  };
-  const md = renderSummary(t, result);
+  const t = buildTimeline(DEMO_EVENTS, null);
+  const md = renderSummary(t, demoResult(t));
 
   it('has the outcome, duration, tokens and cost in one table', () => {
     expect(md.split('\n')[0]).toBe('### ✅ tern run: success');

@@ -1,36 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/artifacts/redact.js';
 import { mdCode, mdFence, safeMarkdown, tail } from '../../src/artifacts/render-util.js';
-import type { RunResult } from '../../src/artifacts/result.js';
 import { buildTimeline } from '../../src/artifacts/timeline.js';
 import { renderTranscript, TRANSCRIPT_OUTPUT_TAIL_LINES } from '../../src/artifacts/transcript.js';
-import { fixTestsRun, RunScript } from '../fixtures/artifacts/synthetic-run.js';
-
-const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'artifacts');
-const demo = readFileSync(path.join(FIXTURES, 'demo-fix-tests.events.jsonl'), 'utf8');
-
-function demoResult(t: ReturnType<typeof buildTimeline>): RunResult {
-  return {
-    schemaVersion: 1,
-    outcome: 'success',
-    failure: null,
-    exitCode: 0,
-    turnStatus: 'completed',
-    threadId: t.threadId,
-    turnId: t.turns[0]!.id,
-    finalMessage: 'Fixed `mean`.',
-    filesChanged: ['src/stats.js'],
-    tokenUsage: t.tokenUsage!.total,
-    budget: { exceeded: null, modelRequests: 5, toolCalls: 4, costUsd: 0.0123 },
-    approvals: [],
-    durationMs: 1144,
-    server: { command: ['node', 'dist/tern.js', 'app-server'] },
-    startedAt: '2026-11-30T01:27:55.813Z',
-    finishedAt: '2026-11-30T01:27:56.957Z',
-  };
-}
+import { DEMO_EVENTS, demoResult, fixTestsRun, RunScript } from '../fixtures/artifacts/synthetic-run.js';
 
 /** The parts of a markdown document outside fenced code blocks. */
 function outsideFences(md: string): string {
@@ -47,8 +20,8 @@ function outsideFences(md: string): string {
 }
 
 describe('renderTranscript: the recorded demo run', () => {
-  const t = buildTimeline(demo, null);
-  const md = renderTranscript(t, demoResult(t));
+  const t = buildTimeline(DEMO_EVENTS, null);
+  const md = renderTranscript(t, demoResult(t, { finalMessage: 'Fixed `mean`.', budget: { exceeded: null, modelRequests: 5, toolCalls: 4, costUsd: 0.0123 } }));
 
   it('opens with the outcome and the run facts', () => {
     expect(md.split('\n')[0]).toBe('# ✅ tern run transcript: success');

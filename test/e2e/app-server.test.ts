@@ -5,62 +5,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
+import { describe, expect, it } from 'vitest';
 import type { ScriptStep } from '../../src/demo/model-server/types.js';
 import { HELLO_REPO, HELLO_TEXT, TOOLS_EXPECTED_FILES, TOOLS_FINAL_MESSAGE, toolsScript } from '../fixtures/scenarios.js';
 import { MOCK_API_KEY } from '../support/codex-peer.js';
 import { createTempRepo } from '../support/git-repo.js';
-import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
-import { createConformanceChecker, type ConformanceChecker } from '../support/protocol-schema.js';
-import { ternServerCommand } from '../support/tern-server.js';
+import type { JsonlPeer, ServerMessage } from '../support/jsonl-peer.js';
+import { initialize, notifications, useTernAppServers } from '../support/tern-session.js';
 
-let workRoot: string;
-let checker: ConformanceChecker;
-const open: { peer: JsonlPeer; model: ModelServer }[] = [];
-
-beforeAll(async () => {
-  workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-e2e-'));
-  checker = await createConformanceChecker();
-});
-afterEach(async () => {
-  for (const { peer, model } of open.splice(0)) {
-    await peer.close();
-    await model.close();
-  }
-});
-afterAll(async () => {
-  await rm(workRoot, { recursive: true, force: true });
-});
-
-async function start(script: ScriptStep[], opts: { streamMaxRetries?: number; extraArgs?: string[] } = {}) {
-  const model = await startModelServer({ script });
-  const cmd = await ternServerCommand({ modelBaseUrl: model.url, workRoot, ...opts });
-  const peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env });
-  open.push({ peer, model });
-  return { peer, model, cmd };
-}
-
-async function initialize(peer: JsonlPeer, capabilities: unknown = null) {
-  const init = await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities });
-  peer.notify('initialized');
-  return init;
-}
-
-function notifications(peer: JsonlPeer, from = 0): ServerMessage[] {
-  return peer.transcript
-    .slice(from)
-    .filter((e) => e.dir === 's2c' && typeof e.msg === 'object' && e.msg !== null && 'method' in e.msg && !('id' in e.msg))
-    .map((e) => e.msg as ServerMessage);
-}
-
-function expectConforms(peer: JsonlPeer) {
-  checker.reset();
-  checker.assertConforms(peer.transcript.map((e) => ({ dir: e.dir, msg: e.msg })));
-}
+const tern = useTernAppServers('tern-e2e-');
+const { expectConforms } = tern;
 
 const waitTurnCompleted = (peer: JsonlPeer, turnId: string) =>
   peer.waitFor((m) => m.method === 'turn/completed' && m.params?.turn?.id === turnId, 30_000);
@@ -69,8 +24,8 @@ const TOOLS_SCRIPT = toolsScript('echo hi > out.txt && cat out.txt && exit 3');
 
 describe('tern app-server: a turn with a command and a patch', () => {
   it('streams every item lifecycle, edits the repo, and conforms to the 0.169.0 schema', async () => {
-    const repo = createTempRepo(HELLO_REPO, workRoot);
-    const { peer, model } = await start(TOOLS_SCRIPT);
+    const repo = createTempRepo(HELLO_REPO, tern.workRoot);
+    const { peer, model } = await tern.launch(TOOLS_SCRIPT);
     const init = await initialize(peer);
     expect(init.userAgent).toMatch(/^tern_e2e\//);
     expect(init.platformFamily).toBe('unix');
@@ -180,8 +135,8 @@ describe('tern app-server: a turn with a command and a patch', () => {
   });
 
   it('never hands the model API key to tool processes', async () => {
-    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
-    const { peer } = await start([
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
+    const { peer } = await tern.launch([
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'env' } }] },
       { output: [{ type: 'message', text: 'ok' }] },
     ]);
@@ -203,9 +158,9 @@ describe('tern app-server: reasoning across stateless requests', () => {
   ];
 
   async function twoRequests(model?: string) {
-    const { peer, model: server } = await start(script);
+    const { peer, model: server } = await tern.launch(script);
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot, ...(model ? { model } : {}) });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot, ...(model ? { model } : {}) });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
     expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
     return server.requests.map((r) => r.body as Record<string, any>);
@@ -230,8 +185,8 @@ describe('tern app-server: reasoning across stateless requests', () => {
 
 describe('tern app-server: the thread log', () => {
   it('records session meta, every model-visible item and every non-delta event, append-only', async () => {
-    const repo = createTempRepo(HELLO_REPO, workRoot);
-    const { peer, model, cmd } = await start(TOOLS_SCRIPT);
+    const repo = createTempRepo(HELLO_REPO, tern.workRoot);
+    const { peer, model, cmd } = await tern.launch(TOOLS_SCRIPT);
     await initialize(peer);
     const { thread } = await peer.request('thread/start', { cwd: repo });
     expect(thread.path.startsWith(path.join(cmd.ternHome, 'sessions'))).toBe(true);
@@ -260,9 +215,9 @@ describe('tern app-server: the thread log', () => {
   });
 
   it('keeps ephemeral threads off disk', async () => {
-    const { peer, cmd } = await start([{ output: [{ type: 'message', text: 'ok' }] }]);
+    const { peer, cmd } = await tern.launch([{ output: [{ type: 'message', text: 'ok' }] }]);
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot, ephemeral: true });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot, ephemeral: true });
     expect(thread.path).toBeNull();
     expect(thread.ephemeral).toBe(true);
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
@@ -273,7 +228,7 @@ describe('tern app-server: the thread log', () => {
 
 describe('tern app-server: protocol errors', () => {
   it('answers like the reference server and survives malformed input', async () => {
-    const { peer } = await start([]);
+    const { peer } = await tern.launch([]);
     await expect(peer.request('thread/start', {})).rejects.toMatchObject({ code: -32600, message: 'Not initialized' });
     await expect(peer.request('foo/bar', {})).rejects.toMatchObject({
       code: -32600,
@@ -295,13 +250,13 @@ describe('tern app-server: protocol errors', () => {
       code: -32600,
       message: 'thread not found: nope',
     });
-    await expect(peer.request('thread/start', { cwd: path.join(workRoot, 'does-not-exist') })).rejects.toMatchObject({
+    await expect(peer.request('thread/start', { cwd: path.join(tern.workRoot, 'does-not-exist') })).rejects.toMatchObject({
       code: -32600,
       message: expect.stringContaining('cwd is not a directory'),
     });
     // String ids are echoed verbatim; the server still answers after all of the above.
-    const res = await peer.request('thread/start', { cwd: workRoot }, { id: 'abc' });
-    expect(res.thread.cwd).toBe(workRoot);
+    const res = await peer.request('thread/start', { cwd: tern.workRoot }, { id: 'abc' });
+    expect(res.thread.cwd).toBe(tern.workRoot);
     expect(peer.transcript.some((e) => e.dir === 's2c' && (e.msg as ServerMessage).id === 'abc')).toBe(true);
     expect(peer.exitCode).toBeUndefined();
     expectConforms(peer);
@@ -310,7 +265,7 @@ describe('tern app-server: protocol errors', () => {
   });
 
   it('rejects ill-typed params with -32600 and the reference wording', async () => {
-    const { peer } = await start([]);
+    const { peer } = await tern.launch([]);
     await initialize(peer);
     await expect(peer.request('thread/start', { sandbox: 'workspaceWrite' })).rejects.toMatchObject({
       code: -32600,
@@ -322,7 +277,7 @@ describe('tern app-server: protocol errors', () => {
       message: 'Invalid request: invalid type: integer `5`, expected a string for `cwd`',
     });
     await expect(peer.request('thread/start', [])).rejects.toMatchObject({ code: -32600 });
-    const { thread } = await peer.request('thread/start', { cwd: workRoot, approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [5] })).rejects.toMatchObject({ code: -32600 });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text' }] })).rejects.toMatchObject({
       code: -32600,
@@ -333,9 +288,9 @@ describe('tern app-server: protocol errors', () => {
   });
 
   it('refuses a second turn/start while a turn is running', async () => {
-    const { peer } = await start([{ output: [{ type: 'message', text: 'slow' }], delayMs: 300 }]);
+    const { peer } = await tern.launch([{ output: [{ type: 'message', text: 'slow' }], delayMs: 300 }]);
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'one' }] });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'two' }] })).rejects.toMatchObject({
       code: -32600,
@@ -346,7 +301,7 @@ describe('tern app-server: protocol errors', () => {
   });
 
   it('survives a burst of random garbage lines and still answers', async () => {
-    const { peer } = await start([]);
+    const { peer } = await tern.launch([]);
     // Deterministic pseudo-random lines: bytes, JSON scalars, arrays, objects with odd ids/methods.
     let seed = 42;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -361,7 +316,7 @@ describe('tern app-server: protocol errors', () => {
     const init = await initialize(peer).catch((e) => e);
     // Whether or not a garbage initialize got in first, the connection is alive and answers.
     expect(init).toBeTruthy();
-    const res = await peer.request('thread/start', { cwd: workRoot }).catch((e) => e);
+    const res = await peer.request('thread/start', { cwd: tern.workRoot }).catch((e) => e);
     expect(res.thread?.id ?? res.code).toBeTruthy();
     expect(peer.exitCode).toBeUndefined();
     expect(peer.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
@@ -369,7 +324,7 @@ describe('tern app-server: protocol errors', () => {
   });
 
   it('rejects a clientInfo.name that is not a valid header value', async () => {
-    const { peer } = await start([]);
+    const { peer } = await tern.launch([]);
     await expect(peer.request('initialize', { clientInfo: { name: 'bad\nname', version: '1' } })).rejects.toMatchObject({
       code: -32600,
       message: expect.stringContaining('Must be a valid HTTP header value'),
@@ -377,13 +332,13 @@ describe('tern app-server: protocol errors', () => {
   });
 
   it('sends configWarning for an unknown config key, and exits 1 with a clear message for a bad one', async () => {
-    const { peer } = await start([], { extraArgs: ['-c', 'no_such_key=1'] });
+    const { peer } = await tern.launch([], { extraArgs: ['-c', 'no_such_key=1'] });
     await initialize(peer);
     const warning = await peer.waitFor((m) => m.method === 'configWarning');
     expect(warning.params.summary).toContain('no_such_key');
     expectConforms(peer);
 
-    const bad = await start([], { extraArgs: ['-c', 'sandbox_mode="everything"'] });
+    const bad = await tern.launch([], { extraArgs: ['-c', 'sandbox_mode="everything"'] });
     const code = await bad.peer.close(10_000);
     expect(code).toBe(1);
     expect(bad.peer.stderr).toMatch(/sandbox_mode/);
@@ -391,9 +346,9 @@ describe('tern app-server: protocol errors', () => {
   });
 
   it('honours optOutNotificationMethods', async () => {
-    const { peer } = await start([{ output: [{ type: 'message', text: 'one two three four five six' }] }]);
+    const { peer } = await tern.launch([{ output: [{ type: 'message', text: 'one two three four five six' }] }]);
     await initialize(peer, { optOutNotificationMethods: ['item/agentMessage/delta'] });
-    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
     await waitTurnCompleted(peer, turn.id);
     const methods = notifications(peer).map((n) => n.method);
@@ -404,9 +359,9 @@ describe('tern app-server: protocol errors', () => {
 
 describe('tern app-server: model failures', () => {
   it('fails the turn on an HTTP error with an error notification and a typed codexErrorInfo', async () => {
-    const { peer } = await start([{ httpError: { status: 400, body: { error: { message: 'bad input', type: 'invalid_request_error' } } } }]);
+    const { peer } = await tern.launch([{ httpError: { status: 400, body: { error: { message: 'bad input', type: 'invalid_request_error' } } } }]);
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
     const done = await waitTurnCompleted(peer, turn.id);
     expect(done.params.turn.status).toBe('failed');
@@ -420,12 +375,12 @@ describe('tern app-server: model failures', () => {
   });
 
   it('retries a stream cut mid-way (willRetry:true), then completes', async () => {
-    const { peer, model } = await start(
+    const { peer, model } = await tern.launch(
       [{ cut: { after: [{ type: 'message', text: 'partial answer' }] } }, { output: [{ type: 'message', text: 'full answer' }] }],
       { streamMaxRetries: 1 },
     );
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
     const done = await waitTurnCompleted(peer, turn.id);
     expect(done.params.turn.status).toBe('completed');
@@ -441,14 +396,15 @@ describe('tern app-server: model failures', () => {
   });
 
   it('fails with a missing-key message when the provider key is not set', async () => {
-    const model = await startModelServer({ script: [] });
-    const cmd = await ternServerCommand({ modelBaseUrl: model.url, workRoot });
-    const env = { ...cmd.env };
-    delete env.TERN_MOCK_API_KEY;
-    const peer = spawnPeer(cmd.command, cmd.args, { env });
-    open.push({ peer, model });
+    const { peer, model } = await tern.launch([], {
+      env: (base) => {
+        const env = { ...base };
+        delete env.TERN_MOCK_API_KEY;
+        return env;
+      },
+    });
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
     const done = await waitTurnCompleted(peer, turn.id);
     expect(done.params.turn.status).toBe('failed');
@@ -461,11 +417,11 @@ describe('tern app-server: model failures', () => {
 describe('tern app-server: turn/interrupt', () => {
   it('kills the running command and ends the turn as interrupted', async () => {
     const marker = `tern-interrupt-${process.pid}-${Date.now()}`;
-    const { peer } = await start([
+    const { peer } = await tern.launch([
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: `bash -c 'sleep 60; true' ${marker}` } }] },
     ]);
     await initialize(peer);
-    const { thread } = await peer.request('thread/start', { cwd: workRoot });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'wait' }] });
     await peer.waitFor((m) => m.method === 'item/started' && m.params.item.type === 'commandExecution');
     await expect(peer.request('turn/interrupt', { threadId: thread.id, turnId: 'not-the-turn' })).rejects.toMatchObject({ code: -32600 });
@@ -485,8 +441,8 @@ describe('tern app-server: turn/interrupt', () => {
 
 describe('tern app-server: approvals (server -> client requests)', () => {
   it('asks before each command under `untrusted`, honours accept and decline, and resolves each request', async () => {
-    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
-    const { peer, model } = await start([
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
+    const { peer, model } = await tern.launch([
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo accepted > yes.txt' } }] },
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo declined > no.txt' } }] },
       { output: [{ type: 'message', text: 'done' }] },
@@ -520,8 +476,8 @@ describe('tern app-server: approvals (server -> client requests)', () => {
   });
 
   it('treats an error reply to an approval request as decline', async () => {
-    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
-    const { peer } = await start([
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
+    const { peer } = await tern.launch([
       { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** Delete File: a.txt\n*** End Patch\n' }] },
       { output: [{ type: 'message', text: 'done' }] },
     ]);

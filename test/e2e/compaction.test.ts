@@ -5,59 +5,20 @@
  * more turns. Every server message is checked against the codex 0.169.0 JSON Schema.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMPACTION_PROMPT, SUMMARY_PREFIX } from '../../src/agent/compaction.js';
 import { rebuildHistory, type HistoryLogRecord } from '../../src/agent/history.js';
-import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
+import type { ModelServer } from '../../src/demo/model-server/server.js';
 import type { ScriptStep } from '../../src/demo/model-server/types.js';
 import { createTempRepo } from '../support/git-repo.js';
-import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
-import { createConformanceChecker, type ConformanceChecker } from '../support/protocol-schema.js';
-import { ternServerCommand } from '../support/tern-server.js';
+import type { JsonlPeer, ServerMessage } from '../support/jsonl-peer.js';
+import { notifications, useTernAppServers } from '../support/tern-session.js';
 
-let workRoot: string;
-let checker: ConformanceChecker;
-const open: { peer: JsonlPeer; model: ModelServer }[] = [];
-
-beforeAll(async () => {
-  workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-e2e-compaction-'));
-  checker = await createConformanceChecker();
-});
-afterEach(async () => {
-  for (const { peer, model } of open.splice(0)) {
-    await peer.close();
-    await model.close();
-  }
-});
-afterAll(async () => {
-  await rm(workRoot, { recursive: true, force: true });
-});
+const tern = useTernAppServers('tern-e2e-compaction-');
+const { expectConforms } = tern;
 
 /** A server whose model has a 100k-token window: automatic compaction starts at 90k. */
-async function start(script: ScriptStep[]) {
-  const model = await startModelServer({ script });
-  const cmd = await ternServerCommand({ modelBaseUrl: model.url, workRoot, extraArgs: ['-c', 'model_context_window=100000'] });
-  const peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env });
-  open.push({ peer, model });
-  await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities: null });
-  peer.notify('initialized');
-  return { peer, model };
-}
-
-function notifications(peer: JsonlPeer, from = 0): ServerMessage[] {
-  return peer.transcript
-    .slice(from)
-    .filter((e) => e.dir === 's2c' && typeof e.msg === 'object' && e.msg !== null && 'method' in e.msg && !('id' in e.msg))
-    .map((e) => e.msg as ServerMessage);
-}
-
-function expectConforms(peer: JsonlPeer) {
-  checker.reset();
-  checker.assertConforms(peer.transcript.map((e) => ({ dir: e.dir, msg: e.msg })));
-}
+const start = (script: ScriptStep[]) => tern.start(script, { extraArgs: ['-c', 'model_context_window=100000'] });
 
 const waitTurnCompleted = (peer: JsonlPeer, turnId: string) =>
   peer.waitFor((m) => m.method === 'turn/completed' && m.params?.turn?.id === turnId, 30_000);
@@ -85,7 +46,7 @@ function readLog(file: string): HistoryLogRecord[] {
 
 describe('automatic compaction past a small context window', () => {
   it('compacts in the middle of a turn, finishes the turn, and keeps requests prefix-extensions afterwards', async () => {
-    const repo = createTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' }, workRoot);
+    const repo = createTempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' }, tern.workRoot);
     const { peer, model } = await start([
       // The model reports a prompt of 95k tokens: past the 90k limit of the 100k window.
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'ls' } }], usage: { input_tokens: 95_000, output_tokens: 40 } },
@@ -168,7 +129,7 @@ describe('automatic compaction past a small context window', () => {
 
 describe('thread/compact/start', () => {
   it('runs as a turn with one contextCompaction item, and later turns build on the summary', async () => {
-    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
     const { peer, model } = await start([
       { output: [{ type: 'message', text: 'Hello there.' }] },
       { output: [{ type: 'message', text: 'HANDOFF: the user said hello; nothing else happened.' }] },
@@ -226,7 +187,7 @@ describe('thread/compact/start', () => {
   });
 
   it('rejects a missing thread id, an unknown thread, and a thread with a turn in progress', async () => {
-    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
     const { peer } = await start([{ output: [{ type: 'message', text: 'slow' }], delayMs: 60_000 }]);
     const { thread } = await peer.request('thread/start', { cwd: repo });
 

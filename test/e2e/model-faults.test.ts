@@ -5,33 +5,11 @@
  * (willRetry:true for each retry, in the reference's shape), and how the turn ends. Every message
  * is checked against the 0.169.0 schema. No timing is asserted.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
+import { describe, expect, it } from 'vitest';
 import type { ScriptStep } from '../../src/demo/model-server/types.js';
-import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
-import { createConformanceChecker, type ConformanceChecker } from '../support/protocol-schema.js';
-import { ternServerCommand } from '../support/tern-server.js';
+import { notifications, useTernAppServers } from '../support/tern-session.js';
 
-let workRoot: string;
-let checker: ConformanceChecker;
-const open: { peer: JsonlPeer; model: ModelServer }[] = [];
-
-beforeAll(async () => {
-  workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-faults-'));
-  checker = await createConformanceChecker();
-});
-afterEach(async () => {
-  for (const { peer, model } of open.splice(0)) {
-    await peer.close();
-    await model.close();
-  }
-});
-afterAll(async () => {
-  await rm(workRoot, { recursive: true, force: true });
-});
+const tern = useTernAppServers('tern-faults-');
 
 const ANSWER = 'Recovered after a retry.';
 const OK: ScriptStep = { output: [{ type: 'message', text: ANSWER }] };
@@ -44,30 +22,19 @@ interface Budget {
 
 /** One turn against `script`; returns the turn/completed params, the notifications of the turn and the model server. */
 async function turnAgainst(script: ScriptStep[], budget: Budget = {}) {
-  const model = await startModelServer({ script });
   const extraArgs =
     budget.streamIdleTimeoutMs === undefined ? [] : ['-c', `model_providers.mock.stream_idle_timeout_ms=${budget.streamIdleTimeoutMs}`];
-  const cmd = await ternServerCommand({
-    modelBaseUrl: model.url,
-    workRoot,
+  const { peer, model } = await tern.start(script, {
     requestMaxRetries: budget.requestMaxRetries ?? 0,
     streamMaxRetries: budget.streamMaxRetries ?? 0,
     extraArgs,
   });
-  const peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env });
-  open.push({ peer, model });
-  await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities: null });
-  peer.notify('initialized');
-  const { thread } = await peer.request('thread/start', { cwd: workRoot, approvalPolicy: 'never', sandbox: 'read-only' });
+  const { thread } = await peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: 'never', sandbox: 'read-only' });
   const mark = peer.mark();
   const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi', text_elements: [] }] });
   const done = await peer.waitFor((m) => m.method === 'turn/completed' && m.params?.turn?.id === turn.id, 60_000);
-  const notes = peer.transcript
-    .slice(mark)
-    .filter((e) => e.dir === 's2c' && typeof e.msg === 'object' && e.msg !== null && 'method' in e.msg && !('id' in e.msg))
-    .map((e) => e.msg as ServerMessage);
-  checker.reset();
-  checker.assertConforms(peer.transcript.map((e) => ({ dir: e.dir, msg: e.msg })));
+  const notes = notifications(peer, mark);
+  tern.expectConforms(peer);
   const errors = notes.filter((n) => n.method === 'error').map((n) => n.params);
   const ids = (method: string) => notes.filter((n) => n.method === method).map((n) => n.params.item.id as string);
   return { turn: done.params.turn, notes, errors, model, threadId: thread.id, started: ids('item/started'), completed: ids('item/completed') };

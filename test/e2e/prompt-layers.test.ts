@@ -4,33 +4,13 @@
  * developer instructions, AGENTS.md (root first, nearest last), environment context, the task;
  * and how a settings change in a later turn is appended without breaking the prefix.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
+import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../support/git-repo.js';
-import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
-import { createConformanceChecker, type ConformanceChecker } from '../support/protocol-schema.js';
-import { ternServerCommand } from '../support/tern-server.js';
+import type { ServerMessage } from '../support/jsonl-peer.js';
+import { useTernAppServers } from '../support/tern-session.js';
 
-let workRoot: string;
-let checker: ConformanceChecker;
-const open: { peer: JsonlPeer; model: ModelServer }[] = [];
-
-beforeAll(async () => {
-  workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-e2e-prompt-'));
-  checker = await createConformanceChecker();
-});
-afterEach(async () => {
-  for (const { peer, model } of open.splice(0)) {
-    await peer.close();
-    await model.close();
-  }
-});
-afterAll(async () => {
-  await rm(workRoot, { recursive: true, force: true });
-});
+const tern = useTernAppServers('tern-e2e-prompt-');
 
 const text = (item: Record<string, any>): string =>
   item.type === 'message' ? (item.content as { text: string }[]).map((c) => c.text).join('') : '';
@@ -43,17 +23,13 @@ describe('prompt layers', () => {
         'pkg/AGENTS.md': 'Package rule: run make test before answering.\n',
         'pkg/src/main.c': 'int main(void) { return 0; }\n',
       },
-      workRoot,
+      tern.workRoot,
     );
     const cwd = path.join(repo, 'pkg');
-    const model = await startModelServer({
-      script: [{ output: [{ type: 'message', text: 'First.' }] }, { output: [{ type: 'message', text: 'Second.' }] }],
-    });
-    const cmd = await ternServerCommand({ modelBaseUrl: model.url, workRoot });
-    const peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env });
-    open.push({ peer, model });
-    await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities: null });
-    peer.notify('initialized');
+    const { peer, model } = await tern.start([
+      { output: [{ type: 'message', text: 'First.' }] },
+      { output: [{ type: 'message', text: 'Second.' }] },
+    ]);
 
     const started = await peer.request('thread/start', {
       cwd,
@@ -119,7 +95,6 @@ describe('prompt layers', () => {
     expect(usage.length).toBeGreaterThan(0);
     expect(usage.every((m) => m.params.tokenUsage.modelContextWindow === 258_400)).toBe(true);
 
-    checker.reset();
-    checker.assertConforms(peer.transcript.map((e) => ({ dir: e.dir, msg: e.msg })));
+    tern.expectConforms(peer);
   });
 });

@@ -19,7 +19,7 @@ import { createTempRepo } from '../support/git-repo.js';
 import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
 import { ternServerCommand } from '../support/tern-server.js';
 import { describeSandbox } from '../sandbox/prereqs.js';
-import { probes, writeProbeScripts } from '../sandbox/probes.js';
+import { alive, probes, writeProbeScripts } from '../sandbox/probes.js';
 
 const CANARY = `sk-canary-${randomUUID()}`;
 const TOKEN_CANARY = `ghs_canary${randomUUID().replace(/-/g, '')}`;
@@ -82,15 +82,6 @@ async function runTurn(peer: JsonlPeer, threadParams: Record<string, unknown>) {
 }
 
 const commandOutputs = (items: any[]) => items.filter((i) => i.type === 'commandExecution').map((i) => String(i.aggregatedOutput));
-
-function alive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

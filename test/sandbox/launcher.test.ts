@@ -1,21 +1,12 @@
 /** The tool launcher with real processes: env allow-list, output caps, timeouts that kill the whole tree. */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KILL_GRACE_MS, launch } from '../../src/sandbox/launcher.js';
+import { alive, waitAlive } from './probes.js';
 
 const never = new AbortController().signal;
-
-function alive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('launch', () => {
   it('runs a command with an allow-listed environment only', async () => {
@@ -82,8 +73,7 @@ describe('launch', () => {
       signal: ac.signal,
     });
     // `^marker`: the sleep itself (exec -a), not the bash whose arguments also contain the marker.
-    const deadline = Date.now() + 20_000;
-    while (!alive(`^${marker}`) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    await waitAlive(`^${marker}`);
     ac.abort();
     const r = await pending;
     expect(r.aborted).toBe(true);

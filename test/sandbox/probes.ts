@@ -4,6 +4,7 @@
  * show it works unsandboxed and fails in the sandbox. Secrets never appear in a probe's command
  * line (it carries them reversed), so the command text itself cannot leak them.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -56,3 +57,19 @@ export const probes = {
   /** Starts a detached process named by `marker` that would live 300 s. */
   background: (marker: string) => `(setsid bash -c 'exec -a ${marker} sleep 300' >/dev/null 2>&1 &); echo STARTED`,
 };
+
+/** Whether a process whose command line matches `pattern` (pgrep -f) is running. */
+export function alive(pattern: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', pattern]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls every 50 ms until a process matching `pattern` runs, for at most `ms`; does not fail when none does. */
+export async function waitAlive(pattern: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!alive(pattern) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+}

@@ -16,7 +16,7 @@ import { ToolSandbox } from '../../src/sandbox/tool-sandbox.js';
 import { commitPatch, parsePatch, planPatch } from '../../src/tools/apply-patch/index.js';
 import { createTempRepo } from '../support/git-repo.js';
 import { describeSandbox, isRoot } from './prereqs.js';
-import { probes, writeProbeScripts } from './probes.js';
+import { alive, probes, waitAlive, writeProbeScripts } from './probes.js';
 
 const never = new AbortController().signal;
 const SECRET = `sk-canary-${process.pid}-${Date.now()}`;
@@ -70,15 +70,6 @@ function readOnly(): ToolSandbox {
 
 function run(cmd: string, sandbox: ToolSandbox | undefined, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<LaunchResult> {
   return launch({ argv: ['bash', '-c', cmd], cwd: repo, timeoutMs: opts.timeoutMs ?? 30_000, signal: never, env: opts.env ?? process.env, sandbox });
-}
-
-function alive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describeSandbox('the OS sandbox (bubblewrap)', () => {
@@ -179,9 +170,8 @@ describeSandbox('the OS sandbox (bubblewrap)', () => {
       signal: ac.signal,
       sandbox: workspaceWrite(),
     });
-    const deadline = Date.now() + 20_000;
     // `^marker`: the sleep itself (exec -a), not bwrap or bash, whose arguments also contain the marker.
-    while (!alive(`^${marker}`) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    await waitAlive(`^${marker}`);
     ac.abort();
     const r = await pending;
     expect(r.aborted).toBe(true);

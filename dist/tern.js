@@ -555,13 +555,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse3(str3) {
-      str3 = String(str3);
-      if (str3.length > 100) {
+    function parse3(str4) {
+      str4 = String(str4);
+      if (str4.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str3
+        str4
       );
       if (!match) {
         return;
@@ -1162,7 +1162,7 @@ var require_node = __commonJS({
     var { formatters: formatters2 } = module.exports;
     formatters2.o = function(v2) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
+      return util.inspect(v2, this.inspectOpts).split("\n").map((str4) => str4.trim()).join(" ");
     };
     formatters2.O = function(v2) {
       this.inspectOpts.colors = this.useColors;
@@ -2227,13 +2227,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str4) => str4.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str4, indent, comment) => str4.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str4.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -2387,16 +2387,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
-    function lineLengthOverLimit(str3, lineWidth, indentLength) {
+    var containsDocumentMarker = (str4) => /^(%|---|\.\.\.)/m.test(str4);
+    function lineLengthOverLimit(str4, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit2 = lineWidth - indentLength;
-      const strLen = str3.length;
+      const strLen = str4.length;
       if (strLen <= limit2)
         return false;
       for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str3[i2] === "\n") {
+        if (str4[i2] === "\n") {
           if (i2 - start > limit2)
             return true;
           start = i2 + 1;
@@ -2413,11 +2413,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str3 = "";
+      let str4 = "";
       let start = 0;
       for (let i2 = 0, ch = json2[i2]; ch; ch = json2[++i2]) {
         if (ch === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
-          str3 += json2.slice(start, i2) + "\\ ";
+          str4 += json2.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
           ch = "\\";
@@ -2426,38 +2426,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i2 + 1]) {
             case "u":
               {
-                str3 += json2.slice(start, i2);
+                str4 += json2.slice(start, i2);
                 const code = json2.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
-                    str3 += "\\0";
+                    str4 += "\\0";
                     break;
                   case "0007":
-                    str3 += "\\a";
+                    str4 += "\\a";
                     break;
                   case "000b":
-                    str3 += "\\v";
+                    str4 += "\\v";
                     break;
                   case "001b":
-                    str3 += "\\e";
+                    str4 += "\\e";
                     break;
                   case "0085":
-                    str3 += "\\N";
+                    str4 += "\\N";
                     break;
                   case "00a0":
-                    str3 += "\\_";
+                    str4 += "\\_";
                     break;
                   case "2028":
-                    str3 += "\\L";
+                    str4 += "\\L";
                     break;
                   case "2029":
-                    str3 += "\\P";
+                    str4 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str3 += "\\x" + code.substr(2);
+                      str4 += "\\x" + code.substr(2);
                     else
-                      str3 += json2.substr(i2, 6);
+                      str4 += json2.substr(i2, 6);
                 }
                 i2 += 5;
                 start = i2 + 1;
@@ -2467,14 +2467,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i2 + 2] === '"' || json2.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str3 += json2.slice(start, i2) + "\n\n";
+                str4 += json2.slice(start, i2) + "\n\n";
                 while (json2[i2 + 2] === "\\" && json2[i2 + 3] === "n" && json2[i2 + 4] !== '"') {
-                  str3 += "\n";
+                  str4 += "\n";
                   i2 += 2;
                 }
-                str3 += indent;
+                str4 += indent;
                 if (json2[i2 + 2] === " ")
-                  str3 += "\\";
+                  str4 += "\\";
                 i2 += 1;
                 start = i2 + 1;
               }
@@ -2483,8 +2483,8 @@ var require_stringifyString = __commonJS({
               i2 += 1;
           }
       }
-      str3 = start ? str3 + json2.slice(start) : json2;
-      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str4 = start ? str4 + json2.slice(start) : json2;
+      return implicitKey ? str4 : foldFlowLines.foldFlowLines(str4, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -2612,15 +2612,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str3 = value.replace(/\n+/g, `$&
+      const str4 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str4);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str4 : foldFlowLines.foldFlowLines(str4, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -2772,11 +2772,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity4.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str4 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity4.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str3;
-      return identity4.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
-${ctx.indent}${str3}`;
+        return str4;
+      return identity4.isScalar(node) || str4[0] === "{" || str4[0] === "[" ? `${props} ${str4}` : `${props}
+${ctx.indent}${str4}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify3;
@@ -2811,8 +2811,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str3 = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
+      let str4 = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str4.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -2821,27 +2821,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
+          return str4 === "" ? "?" : explicitKey ? `? ${str4}` : str4;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str3 = `? ${str3}`;
+        str4 = `? ${str4}`;
         if (keyComment && !keyCommentDone) {
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str3;
+        return str4;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
-        str3 = `? ${str3}
+          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
+        str4 = `? ${str4}
 ${indent}:`;
       } else {
-        str3 = `${str3}:`;
+        str4 = `${str4}:`;
         if (keyComment)
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity4.isNode(value)) {
@@ -2857,7 +2857,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity4.isScalar(value))
-        ctx.indentAtStart = str3.length + 1;
+        ctx.indentAtStart = str4.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity4.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -2901,16 +2901,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws2 = "";
       }
-      str3 += ws2 + valueStr;
+      str4 += ws2 + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
+        str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str3;
+      return str4;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -3137,31 +3137,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str4 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str5 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
+          str5 += stringifyComment.lineComment(str5, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str4);
+        lines.push(blockItemPrefix + str5);
       }
-      let str3;
+      let str4;
       if (lines.length === 0) {
-        str3 = flowChars.start + flowChars.end;
+        str4 = flowChars.start + flowChars.end;
       } else {
-        str3 = lines[0];
+        str4 = lines[0];
         for (let i2 = 1; i2 < lines.length; ++i2) {
           const line = lines[i2];
-          str3 += line ? `
+          str4 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str4 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str3;
+      return str4;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -3204,21 +3204,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str3 = stringify3.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
+        let str4 = stringify3.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str4.includes("\n"));
         if (i2 < items.length - 1) {
-          str3 += ",";
+          str4 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str4.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str3 += ",";
+            str4 += ",";
           }
         }
         if (comment)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
-        lines.push(str3);
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment));
+        lines.push(str4);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -3230,11 +3230,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str3 = start;
+          let str4 = start;
           for (const line of lines)
-            str3 += line ? `
+            str4 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str3}
+          return `${str4}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -3566,7 +3566,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str3) => str3,
+      resolve: (str4) => str4,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -3604,7 +3604,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
+      resolve: (str4) => new Scalar.Scalar(str4[0] === "t" || str4[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -3625,9 +3625,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n2 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n2) && !n2.includes("e")) {
         let i2 = n2.indexOf(".");
@@ -3656,7 +3656,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str4) => str4.slice(-3).toLowerCase() === "nan" ? NaN : str4[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -3665,10 +3665,10 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str3) => parseFloat(str3),
+      resolve: (str4) => parseFloat(str4),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -3676,11 +3676,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str3) {
-        const node = new Scalar.Scalar(parseFloat(str3));
-        const dot = str3.indexOf(".");
-        if (dot !== -1 && str3[str3.length - 1] === "0")
-          node.minFractionDigits = str3.length - dot - 1;
+      resolve(str4) {
+        const node = new Scalar.Scalar(parseFloat(str4));
+        const dot = str4.indexOf(".");
+        if (dot !== -1 && str4[str4.length - 1] === "0")
+          node.minFractionDigits = str4.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -3697,7 +3697,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
+    var intResolve = (str4, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str4) : parseInt(str4.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -3710,15 +3710,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -3727,10 +3727,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -3746,16 +3746,16 @@ var require_schema = __commonJS({
     var string = require_string();
     var bool = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = [
       map.map,
       seq.seq,
       string.string,
       _null.nullTag,
       bool.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -3780,7 +3780,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str3) => str3,
+        resolve: (str4) => str4,
         stringify: stringifyJSON
       },
       {
@@ -3797,7 +3797,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str3) => str3 === "true",
+        resolve: (str4) => str4 === "true",
         stringify: stringifyJSON
       },
       {
@@ -3805,7 +3805,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
+        resolve: (str4, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str4) : parseInt(str4, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -3813,7 +3813,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str3) => parseFloat(str3),
+        resolve: (str4) => parseFloat(str4),
         stringify: stringifyJSON
       }
     ];
@@ -3821,9 +3821,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str3, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
-        return str3;
+      resolve(str4, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str4)}`);
+        return str4;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -3855,10 +3855,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str3 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str3.length);
-          for (let i2 = 0; i2 < str3.length; ++i2)
-            buffer[i2] = str3.charCodeAt(i2);
+          const str4 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str4.length);
+          for (let i2 = 0; i2 < str4.length; ++i2)
+            buffer[i2] = str4.charCodeAt(i2);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -3869,28 +3869,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str3;
+        let str4;
         if (typeof node_buffer.Buffer === "function") {
-          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str4 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i2 = 0; i2 < buf.length; ++i2)
             s += String.fromCharCode(buf[i2]);
-          str3 = btoa(s);
+          str4 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str3.length / lineWidth);
+          const n2 = Math.ceil(str4.length / lineWidth);
           const lines = new Array(n2);
           for (let i2 = 0, o3 = 0; i2 < n2; ++i2, o3 += lineWidth) {
-            lines[i2] = str3.substr(o3, lineWidth);
+            lines[i2] = str4.substr(o3, lineWidth);
           }
-          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str4 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str4 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -4096,7 +4096,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str4) => str4.slice(-3).toLowerCase() === "nan" ? NaN : str4[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -4105,10 +4105,10 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
+      resolve: (str4) => parseFloat(str4.replace(/_/g, "")),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -4116,11 +4116,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str3) {
-        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
-        const dot = str3.indexOf(".");
+      resolve(str4) {
+        const node = new Scalar.Scalar(parseFloat(str4.replace(/_/g, "")));
+        const dot = str4.indexOf(".");
         if (dot !== -1) {
-          const f3 = str3.substring(dot + 1).replace(/_/g, "");
+          const f3 = str4.substring(dot + 1).replace(/_/g, "");
           if (f3[f3.length - 1] === "0")
             node.minFractionDigits = f3.length;
         }
@@ -4140,34 +4140,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str3, offset, radix, { intAsBigInt }) {
-      const sign = str3[0];
+    function intResolve(str4, offset, radix, { intAsBigInt }) {
+      const sign = str4[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str3 = str3.substring(offset).replace(/_/g, "");
+      str4 = str4.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str3 = `0b${str3}`;
+            str4 = `0b${str4}`;
             break;
           case 8:
-            str3 = `0o${str3}`;
+            str4 = `0o${str4}`;
             break;
           case 16:
-            str3 = `0x${str3}`;
+            str4 = `0x${str4}`;
             break;
         }
-        const n3 = BigInt(str3);
+        const n3 = BigInt(str4);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str3, radix);
+      const n2 = parseInt(str4, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str3 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
+        const str4 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str4.substr(1) : prefix + str4;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -4177,7 +4177,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -4186,15 +4186,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -4203,10 +4203,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -4307,26 +4307,26 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str3, asBigInt) {
-      const sign = str3[0];
-      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
-      const num2 = (n2) => asBigInt ? BigInt(n2) : Number(n2);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+    function parseSexagesimal(str4, asBigInt) {
+      const sign = str4[0];
+      const parts = sign === "-" || sign === "+" ? str4.substring(1) : str4;
+      const num3 = (n2) => asBigInt ? BigInt(n2) : Number(n2);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num3(60) + num3(p2), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
-      let num2 = (n2) => n2;
+      let num3 = (n2) => n2;
       if (typeof value === "bigint")
-        num2 = (n2) => BigInt(n2);
+        num3 = (n2) => BigInt(n2);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -4346,7 +4346,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
+      resolve: (str4, _onError, { intAsBigInt }) => parseSexagesimal(str4, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -4355,7 +4355,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str3) => parseSexagesimal(str3, false),
+      resolve: (str4) => parseSexagesimal(str4, false),
       stringify: stringifySexagesimal
     };
     var timestamp2 = {
@@ -4366,8 +4366,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str3) {
-        const match = str3.match(timestamp2.test);
+      resolve(str4) {
+        const match = str4.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -4401,7 +4401,7 @@ var require_schema3 = __commonJS({
     var binary = require_binary();
     var bool = require_bool2();
     var float = require_float2();
-    var int = require_int2();
+    var int2 = require_int2();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -4414,10 +4414,10 @@ var require_schema3 = __commonJS({
       _null.nullTag,
       bool.trueTag,
       bool.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -4444,7 +4444,7 @@ var require_tags = __commonJS({
     var string = require_string();
     var bool = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -4468,9 +4468,9 @@ var require_tags = __commonJS({
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp2.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
       intTime: timestamp2.intTime,
       map: map.map,
       merge: merge.merge,
@@ -8678,7 +8678,7 @@ var require_code = __commonJS({
     }
     exports._ = _3;
     var plus = new _Code("+");
-    function str3(strs, ...args) {
+    function str4(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i2 = 0;
       while (i2 < args.length) {
@@ -8689,7 +8689,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str3;
+    exports.str = str4;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -8732,7 +8732,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c22) {
-      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str3`${c1}${c22}`;
+      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str4`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x3) {
@@ -9694,22 +9694,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str3) {
-      return unescapeJsonPointer(decodeURIComponent(str3));
+    function unescapeFragment(str4) {
+      return unescapeJsonPointer(decodeURIComponent(str4));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str3) {
-      return encodeURIComponent(escapeJsonPointer(str3));
+    function escapeFragment(str4) {
+      return encodeURIComponent(escapeJsonPointer(str4));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str3) {
-      if (typeof str3 == "number")
-        return `${str3}`;
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str4) {
+      if (typeof str4 == "number")
+        return `${str4}`;
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str3) {
-      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str4) {
+      return str4.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs2, f3) {
@@ -10734,8 +10734,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str3) {
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str4) {
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -11832,10 +11832,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token) {
+    function findToken(str4, token) {
       let ind = 0;
-      for (let i2 = 0; i2 < str3.length; i2++) {
-        if (str3[i2] === token) ind++;
+      for (let i2 = 0; i2 < str4.length; i2++) {
+        if (str4[i2] === token) ind++;
       }
       return ind;
     }
@@ -12905,7 +12905,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
+    var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -13700,16 +13700,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str3) {
-      const len = str3.length;
+    function ucs2length(str4) {
+      const len = str4.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str3.charCodeAt(pos++);
+        value = str4.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str3.charCodeAt(pos);
+          value = str4.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -15592,8 +15592,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str3) {
-      const matches2 = DATE.exec(str3);
+    function date(str4) {
+      const matches2 = DATE.exec(str4);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -15612,8 +15612,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str3) {
-        const matches2 = TIME.exec(str3);
+      return function time(str4) {
+        const matches2 = TIME.exec(str4);
         if (!matches2)
           return false;
         const hr2 = +matches2[1];
@@ -15659,8 +15659,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str3) {
-        const dateTime = str3.split(DATE_TIME_SEPARATOR);
+      return function date_time(str4) {
+        const dateTime = str4.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -15685,13 +15685,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str3) {
-      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
+    function uri(str4) {
+      return NOT_URI_FRAGMENT.test(str4) && URI.test(str4);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str3) {
+    function byte(str4) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str3);
+      return BYTE.test(str4);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -15705,11 +15705,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str3) {
-      if (Z_ANCHOR.test(str3))
+    function regex(str4) {
+      if (Z_ANCHOR.test(str4))
         return false;
       try {
-        new RegExp(str3);
+        new RegExp(str4);
         return true;
       } catch (e) {
         return false;
@@ -16203,10 +16203,10 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
   }
   if (!(state & 1))
     TomlError.x("unfinished numeric value", ctx, startPtr);
-  let str3 = ctx.s.slice(startPtr, ctx.p);
+  let str4 = ctx.s.slice(startPtr, ctx.p);
   if (hasUnderscores)
-    str3 = str3.replaceAll("_", "");
-  return state > 1 ? parseFloat(str3) : parseInteger(ctx, str3, 10, startPtr);
+    str4 = str4.replaceAll("_", "");
+  return state > 1 ? parseFloat(str4) : parseInteger(ctx, str4, 10, startPtr);
 }
 function parseIntegerBaseN(ctx, startPtr, base, endChr) {
   let c5, underscore = 1;
@@ -16222,15 +16222,15 @@ function parseIntegerBaseN(ctx, startPtr, base, endChr) {
   }
   if (underscore & 1)
     TomlError.x("unfinished numeric value", ctx);
-  let str3 = ctx.s.slice(startPtr + 2, ctx.p);
+  let str4 = ctx.s.slice(startPtr + 2, ctx.p);
   if (underscore)
-    str3 = str3.replaceAll("_", "");
-  return parseInteger(ctx, str3, base, startPtr);
+    str4 = str4.replaceAll("_", "");
+  return parseInteger(ctx, str4, base, startPtr);
 }
-function parseInteger(ctx, str3, base, startPtr) {
+function parseInteger(ctx, str4, base, startPtr) {
   if (ctx.bi !== true)
     int: {
-      let val = parseInt(str3, base);
+      let val = parseInt(str4, base);
       if (!Number.isSafeInteger(val)) {
         if (ctx.bi)
           break int;
@@ -16238,7 +16238,7 @@ function parseInteger(ctx, str3, base, startPtr) {
       }
       return val;
     }
-  return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
+  return base === 10 ? BigInt(str4) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str4);
 }
 function parseDate(ctx, c5, endChr) {
   let startPtr = ctx.p++, unsafeSeparator;
@@ -16285,25 +16285,25 @@ function parseTime(ctx, c5, endChr) {
   let t2 = ctx.s.slice(start, ctx.p);
   return readDate(ctx, t2, 4, false, start);
 }
-function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
+function readDate(ctx, str4, type, unsafeDelim, errPtr, temporalSuffix) {
   if (ctx.ld) {
-    let date = new TomlDate(str3, type, unsafeDelim);
+    let date = new TomlDate(str4, type, unsafeDelim);
     if (!date.isValid())
       TomlError.x("invalid date", ctx, errPtr);
     return date;
   }
   try {
     if (temporalSuffix)
-      str3 += temporalSuffix;
+      str4 += temporalSuffix;
     switch (type) {
       case 1:
-        return Temporal.ZonedDateTime.from(str3);
+        return Temporal.ZonedDateTime.from(str4);
       case 2:
-        return Temporal.PlainDateTime.from(str3);
+        return Temporal.PlainDateTime.from(str4);
       case 3:
-        return Temporal.PlainDate.from(str3);
+        return Temporal.PlainDate.from(str4);
       case 4:
-        return Temporal.PlainTime.from(str3);
+        return Temporal.PlainTime.from(str4);
     }
   } catch (e) {
     TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
@@ -25878,6 +25878,33 @@ var TokenUsageTracker = class {
   }
 };
 
+// src/protocol/review-text.ts
+var REVIEW_FALLBACK_TEXT = "Reviewer failed to output a response.";
+var SINGLE_HEADER = "Review comment:";
+var MULTI_HEADER = "Full review comments:";
+var BODY_INDENT = "  ";
+var PRIORITY_TAG = /^\[P([0-3])\]\s*/;
+function taggedTitle(f3) {
+  const title = f3.title.replace(/\s*[\r\n]+\s*/g, " ").trim();
+  if (PRIORITY_TAG.test(title) || f3.priority === null) return title;
+  return `[P${f3.priority}] ${title}`;
+}
+function renderReviewText(review) {
+  const sections = [];
+  const explanation = review.overallExplanation.trim();
+  if (explanation !== "") sections.push(explanation);
+  if (review.findings.length > 0) {
+    const lines = [review.findings.length > 1 ? MULTI_HEADER : SINGLE_HEADER];
+    for (const f3 of review.findings) {
+      const { file, lineRange } = f3.codeLocation;
+      lines.push("", `- ${taggedTitle(f3)} \u2014 ${file.replace(/[\r\n]+/g, " ")}:${lineRange.start}-${lineRange.end}`);
+      for (const line of f3.body.replace(/\s+$/, "").split(/\r?\n/)) lines.push(`${BODY_INDENT}${line}`);
+    }
+    sections.push(lines.join("\n"));
+  }
+  return sections.length === 0 ? REVIEW_FALLBACK_TEXT : sections.join("\n\n");
+}
+
 // src/agent/turn-runner.ts
 import path12 from "node:path";
 
@@ -26845,13 +26872,18 @@ var TurnRunner = class {
   ids() {
     return { threadId: this.s.threadId, turnId: this.s.turnId };
   }
+  quiet(item) {
+    return item.type === "agentMessage" && this.s.quietAgentMessages === true;
+  }
   started(item) {
+    if (this.quiet(item)) return;
     const startedAtMs = Date.now();
     item.startedAtMs = startedAtMs;
     item.completedAtMs = null;
     this.notify("item/started", { ...this.ids(), item: structuredClone(item), startedAtMs });
   }
   completed(item) {
+    if (this.quiet(item)) return;
     const completedAtMs = Date.now();
     item.completedAtMs = completedAtMs;
     this.notify("item/completed", { ...this.ids(), item: structuredClone(item), completedAtMs, contentTokenCount: null });
@@ -26894,7 +26926,8 @@ var TurnRunner = class {
       input: this.d.history.items(),
       tools: toolSpecs(),
       promptCacheKey: this.s.threadId,
-      reasoningEffort: this.s.reasoningEffort
+      reasoningEffort: this.s.reasoningEffort,
+      ...this.s.outputSchema ? { outputSchema: this.s.outputSchema } : {}
     };
     let items = /* @__PURE__ */ new Map();
     let outputs = [];
@@ -26935,7 +26968,7 @@ var TurnRunner = class {
           }
           case "text_delta": {
             openMessage(ev.itemId).text += ev.delta;
-            this.notify("item/agentMessage/delta", { ...this.ids(), itemId: ev.itemId, delta: ev.delta });
+            if (this.s.quietAgentMessages !== true) this.notify("item/agentMessage/delta", { ...this.ids(), itemId: ev.itemId, delta: ev.delta });
             break;
           }
           case "reasoning_summary_part_added": {
@@ -27164,6 +27197,223 @@ ${summarizePatch(plan, this.s.cwd)}`;
 };
 function inputText(input) {
   return input.map((i2) => i2.type === "text" ? i2.text : "").filter((t2) => t2 !== "").join("\n");
+}
+
+// src/agent/review.ts
+var REVIEW_INSTRUCTIONS = `You review code changes written by someone else, the way a careful senior colleague would before approving a pull request.
+
+What to report:
+- Real defects the author would want to fix: wrong behaviour, crashes, data loss, security holes, races, broken error handling, API misuse, tests that do not test what they claim, changes that break existing callers.
+- Only problems introduced by the change under review, not old code it merely touches.
+- Each finding once, at the smallest line range that shows it (a few lines at most), in a file the change touches.
+- Nothing speculative: if you cannot say how it goes wrong, leave it out. Style nits only when they obscure meaning.
+
+How to work:
+- Look at the change with read-only commands (git diff, git show, git log, cat, sed -n, rg). Read enough of the surrounding code to be sure.
+- Do not modify files, commit, or change the repository state in any way.
+
+Priority of a finding: 0 = must fix before anything else (breaks the build, data loss, security); 1 = should fix before merging; 2 = should fix eventually; 3 = minor.
+Confidence: how sure you are, from 0 to 1.
+
+Your final answer is a JSON object, and nothing else:
+{
+  "findings": [
+    {
+      "title": "[P<priority>] imperative summary, at most 80 characters",
+      "body": "why it is a problem and when it happens; markdown, one short paragraph",
+      "confidence_score": 0.0-1.0,
+      "priority": 0-3,
+      "code_location": { "file": "path relative to the repository root", "line_range": { "start": 1, "end": 1 } }
+    }
+  ],
+  "overall_correctness": "patch is correct" | "patch is incorrect",
+  "overall_explanation": "one to three sentences on the change as a whole",
+  "overall_confidence_score": 0.0-1.0
+}
+No findings is a fine answer for a good change: an empty list and "patch is correct".`;
+var REVIEW_OUTPUT_SCHEMA = {
+  name: "code_review",
+  strict: true,
+  schema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["findings", "overall_correctness", "overall_explanation", "overall_confidence_score"],
+    properties: {
+      findings: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["title", "body", "confidence_score", "priority", "code_location"],
+          properties: {
+            title: { type: "string", description: "[P<priority>] imperative summary, at most 80 characters" },
+            body: { type: "string", description: "Why it is a problem; markdown" },
+            confidence_score: { type: "number", description: "0 to 1" },
+            priority: { type: "integer", description: "0 (blocker) to 3 (minor)" },
+            code_location: {
+              type: "object",
+              additionalProperties: false,
+              required: ["file", "line_range"],
+              properties: {
+                file: { type: "string", description: "Path relative to the repository root" },
+                line_range: {
+                  type: "object",
+                  additionalProperties: false,
+                  required: ["start", "end"],
+                  properties: { start: { type: "integer" }, end: { type: "integer" } }
+                }
+              }
+            }
+          }
+        }
+      },
+      overall_correctness: { type: "string", enum: ["patch is correct", "patch is incorrect"] },
+      overall_explanation: { type: "string" },
+      overall_confidence_score: { type: "number" }
+    }
+  }
+};
+function reviewTargetLabel(target) {
+  switch (target.type) {
+    case "uncommittedChanges":
+      return "current changes";
+    case "baseBranch":
+      return `changes against '${target.branch}'`;
+    case "commit": {
+      const short = target.sha.slice(0, 7);
+      return target.title ? `commit ${short}: ${target.title}` : `commit ${short}`;
+    }
+    case "custom":
+      return target.instructions.trim();
+  }
+}
+function reviewPrompt(target) {
+  switch (target.type) {
+    case "uncommittedChanges":
+      return [
+        "Review the uncommitted changes in this repository: staged, unstaged and untracked files.",
+        "See them with `git status --short`, `git diff --cached` (staged) and `git diff` (unstaged); read untracked files whole."
+      ].join("\n");
+    case "baseBranch": {
+      const b3 = shellQuote2(target.branch);
+      return [
+        `Review the changes of the current branch against the base branch \`${target.branch}\`.`,
+        `Diff against the merge base: \`git diff $(git merge-base HEAD ${b3})\` (use \`@{upstream}\` of ${b3}, e.g. \`origin/${target.branch}\`, if the local branch is missing or stale).`,
+        `\`git log --oneline $(git merge-base HEAD ${b3})..HEAD\` lists the commits.`
+      ].join("\n");
+    }
+    case "commit": {
+      const title = target.title ? ` ("${target.title.replace(/\s+/g, " ").trim()}")` : "";
+      return [
+        `Review the changes introduced by commit ${target.sha}${title}.`,
+        `See them with \`git show --stat --patch ${shellQuote2(target.sha)}\`; review only what this commit changes.`
+      ].join("\n");
+    }
+    case "custom":
+      return target.instructions.trim();
+  }
+}
+function shellQuote2(s) {
+  return /^[\w./@:^~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function parseReviewOutput(text) {
+  const value = extractJsonObject(text);
+  if (value === null) {
+    return { overallExplanation: text.trim(), findings: [], verdict: null, overallConfidence: null };
+  }
+  const findings = Array.isArray(value.findings) ? value.findings.flatMap(toFinding) : [];
+  const verdictRaw = value.overall_correctness ?? value.verdict;
+  const verdict = verdictRaw === "patch is correct" || verdictRaw === "patch is incorrect" ? verdictRaw : null;
+  const explanation = str(value.overall_explanation) ?? str(value.explanation) ?? "";
+  return { overallExplanation: explanation.trim(), findings, verdict, overallConfidence: num(value.overall_confidence_score) };
+}
+function extractJsonObject(text) {
+  const candidates = [text.trim()];
+  const fence = /```(?:json)?\s*\n([\s\S]*?)```/.exec(text);
+  if (fence) candidates.push(fence[1].trim());
+  const first = text.indexOf("{");
+  const last = text.lastIndexOf("}");
+  if (first !== -1 && last > first) candidates.push(text.slice(first, last + 1));
+  for (const c5 of candidates) {
+    try {
+      const v2 = JSON.parse(c5);
+      if (v2 !== null && typeof v2 === "object" && !Array.isArray(v2)) return v2;
+    } catch {
+    }
+  }
+  return null;
+}
+function toFinding(raw) {
+  if (raw === null || typeof raw !== "object") return [];
+  const f3 = raw;
+  const loc = f3.code_location ?? {};
+  const range = loc.line_range ?? {};
+  const title = str(f3.title)?.trim();
+  const file = str(loc.file) ?? str(loc.absolute_file_path) ?? str(loc.path);
+  if (!title || !file) return [];
+  const start = int(range.start) ?? int(range.end) ?? 1;
+  const end = Math.max(start, int(range.end) ?? start);
+  const p2 = int(f3.priority);
+  return [
+    {
+      title,
+      body: str(f3.body) ?? "",
+      priority: p2 !== null && p2 >= 0 && p2 <= 3 ? p2 : null,
+      confidence: num(f3.confidence_score ?? f3.confidence),
+      codeLocation: { file, lineRange: { start, end } }
+    }
+  ];
+}
+var str = (v2) => typeof v2 === "string" ? v2 : null;
+var num = (v2) => typeof v2 === "number" && Number.isFinite(v2) ? v2 : null;
+var int = (v2) => {
+  const n2 = typeof v2 === "string" && /^\d+$/.test(v2.trim()) ? Number(v2) : v2;
+  return typeof n2 === "number" && Number.isInteger(n2) && n2 >= 0 ? n2 : null;
+};
+function reviewText(output) {
+  return output === null ? REVIEW_FALLBACK_TEXT : renderReviewText(output);
+}
+async function runReviewTurn(settings, deps, threadHistory, target) {
+  const ids = { threadId: settings.threadId, turnId: settings.turnId };
+  const emitItem = (item) => {
+    const startedAtMs = Date.now();
+    deps.emit.notify("item/started", { ...ids, item: { ...item, startedAtMs, completedAtMs: null }, startedAtMs });
+    const completedAtMs = Date.now();
+    const done = { ...item, startedAtMs, completedAtMs };
+    deps.emit.notify("item/completed", { ...ids, item: { ...done }, completedAtMs, contentTokenCount: null });
+    return done;
+  };
+  emitItem({ type: "enteredReviewMode", id: newId(), review: reviewTargetLabel(target) });
+  const history = new ConversationHistory();
+  history.append(...threadHistory.filter(isContextItem));
+  const input = [{ type: "text", text: reviewPrompt(target), text_elements: [] }];
+  const outcome = await runTurn(
+    { ...settings, instructions: REVIEW_INSTRUCTIONS, outputSchema: REVIEW_OUTPUT_SCHEMA, quietAgentMessages: true },
+    { ...deps, history },
+    input
+  );
+  const output = outcome.status === "completed" ? parseReviewOutput(outcome.lastAgentMessage?.text ?? "") : null;
+  const text = reviewText(output);
+  emitItem({ type: "exitedReviewMode", id: newId(), review: text });
+  if (outcome.status !== "completed") return { outcome, output, text };
+  const message = {
+    type: "agentMessage",
+    id: newId(),
+    text,
+    phase: null,
+    moderation: null,
+    memoryCitation: null,
+    delivery: null,
+    questions: null
+  };
+  return { outcome: { ...outcome, lastAgentMessage: emitItem(message) }, output, text };
+}
+function reviewHistoryItems(target, text) {
+  return [
+    userMessage(`Review requested (${reviewTargetLabel(target)}):
+${reviewPrompt(target)}`),
+    { type: "message", role: "assistant", content: [{ type: "output_text", text }] }
+  ];
 }
 
 // node_modules/openai/internal/tslib.mjs
@@ -27645,15 +27895,15 @@ var hex_table = /* @__PURE__ */ (() => {
   return array;
 })();
 var limit = 1024;
-var encode = (str3, _defaultEncoder, charset, _kind, format2) => {
-  if (str3.length === 0) {
-    return str3;
+var encode = (str4, _defaultEncoder, charset, _kind, format2) => {
+  if (str4.length === 0) {
+    return str4;
   }
-  let string = str3;
-  if (typeof str3 === "symbol") {
-    string = Symbol.prototype.toString.call(str3);
-  } else if (typeof str3 !== "string") {
-    string = String(str3);
+  let string = str4;
+  if (typeof str4 === "symbol") {
+    string = Symbol.prototype.toString.call(str4);
+  } else if (typeof str4 !== "string") {
+    string = String(str4);
   }
   if (charset === "iso-8859-1") {
     return escape(string).replace(/%u[0-9a-f]{4}/gi, function($0) {
@@ -28012,9 +28262,9 @@ function concatBytes(buffers) {
   return output;
 }
 var encodeUTF8_;
-function encodeUTF8(str3) {
+function encodeUTF8(str4) {
   let encoder;
-  return (encodeUTF8_ ?? (encoder = new globalThis.TextEncoder(), encodeUTF8_ = encoder.encode.bind(encoder)))(str3);
+  return (encodeUTF8_ ?? (encoder = new globalThis.TextEncoder(), encodeUTF8_ = encoder.encode.bind(encoder)))(str4);
 }
 var decodeUTF8_;
 function decodeUTF8(bytes) {
@@ -28454,12 +28704,12 @@ var SSEDecoder = class {
     return null;
   }
 };
-function partition(str3, delimiter) {
-  const index = str3.indexOf(delimiter);
+function partition(str4, delimiter) {
+  const index = str4.indexOf(delimiter);
   if (index !== -1) {
-    return [str3.substring(0, index), delimiter, str3.substring(index + delimiter.length)];
+    return [str4.substring(0, index), delimiter, str4.substring(index + delimiter.length)];
   }
-  return [str3, "", ""];
+  return [str4, "", ""];
 }
 
 // node_modules/openai/internal/parse.mjs
@@ -29188,8 +29438,8 @@ var APIResource = class {
 };
 
 // node_modules/openai/internal/utils/path.mjs
-function encodeURIPath(str3) {
-  return str3.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
+function encodeURIPath(str4) {
+  return str4.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
 var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(statics, ...params) {
@@ -30769,15 +31019,15 @@ function finalizeChatCompletion(snapshot, params, audioDoneChoiceIndexes) {
               const { arguments: args, name, ...fnRest } = fn2 || {};
               if (type == null) {
                 throw new OpenAIError(`missing choices[${index}].tool_calls[${i2}].type
-${str(snapshot)}`);
+${str2(snapshot)}`);
               }
               if (name == null) {
                 throw new OpenAIError(`missing choices[${index}].tool_calls[${i2}].function.name
-${str(snapshot)}`);
+${str2(snapshot)}`);
               }
               if (args == null) {
                 throw new OpenAIError(`missing choices[${index}].tool_calls[${i2}].function.arguments
-${str(snapshot)}`);
+${str2(snapshot)}`);
               }
               return {
                 ...toolRest,
@@ -30807,7 +31057,7 @@ ${str(snapshot)}`);
 function isCompleteAudio(audio) {
   return audio?.id != null && audio.data != null && audio.transcript != null && audio.expires_at != null;
 }
-function str(x3) {
+function str2(x3) {
   return JSON.stringify(x3);
 }
 function assertIsEmpty(obj) {
@@ -38326,6 +38576,10 @@ function responsesParams(request) {
     stream: true,
     prompt_cache_key: request.promptCacheKey
   };
+  if (request.outputSchema) {
+    const { name, schema, strict } = request.outputSchema;
+    params.text = { format: { type: "json_schema", name, schema, strict } };
+  }
   const effort = reasoningEffort(request.reasoningEffort);
   if (effort !== null || isReasoningModel(request.model)) {
     params.reasoning = { summary: "auto", ...effort !== null ? { effort } : {} };
@@ -38587,6 +38841,10 @@ function chatParams(request) {
   if (request.tools.length > 0) {
     params.tools = request.tools.map(toChatTool);
     params.tool_choice = "auto";
+  }
+  if (request.outputSchema) {
+    const { name, schema, strict } = request.outputSchema;
+    params.response_format = { type: "json_schema", json_schema: { name, schema, strict } };
   }
   if (request.reasoningEffort !== null) {
     const effort = CHAT_REASONING_EFFORTS.find((e) => e === request.reasoningEffort);
@@ -39314,6 +39572,49 @@ var ThreadManager = class {
     };
   }
   /**
+   * `review/start` (inline delivery): registers a review turn on the thread;
+   * `begin()` runs it after the reply went out (agent/review.ts). The reply's
+   * turn carries the review label as a user message, as the reference's does.
+   */
+  prepareReview(params) {
+    const t2 = this.get(params.threadId);
+    if (t2.activeTurn) {
+      throw new TernError("turn_active", `thread ${t2.thread.id} already has a turn in progress (${t2.activeTurn.turn.id})`);
+    }
+    const turnId = newId();
+    const turn = {
+      id: turnId,
+      rootTurnId: turnId,
+      items: [],
+      itemsView: "notLoaded",
+      status: "inProgress",
+      error: null,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null
+    };
+    const active = { turn, abort: new AbortController(), done: Promise.resolve() };
+    t2.activeTurn = active;
+    const label = reviewTargetLabel(params.target);
+    const result = {
+      turn: {
+        ...turn,
+        rootTurnId: null,
+        items: [{ type: "userMessage", id: turnId, clientId: null, content: [{ type: "text", text: label, text_elements: [] }], startedAtMs: null, completedAtMs: null }]
+      },
+      reviewThreadId: t2.thread.id
+    };
+    return {
+      result,
+      begin: () => {
+        active.done = this.executeTurn(t2, { review: params.target }, active).catch((err) => {
+          this.o.log.error(`review turn ${turnId} crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+          t2.activeTurn = null;
+        });
+      }
+    };
+  }
+  /**
    * Interrupts the running turn: its model request and tool processes are
    * aborted, and it ends with `turn/completed` status `interrupted`.
    */
@@ -39352,9 +39653,11 @@ var ThreadManager = class {
     }
     this.o.notify(method, params);
   }
-  async executeTurn(t2, params, active) {
+  async executeTurn(t2, work, active) {
     const threadId = t2.thread.id;
     const turn = active.turn;
+    const params = work !== null && "input" in work ? work : null;
+    const review = work !== null && "review" in work ? work.review : null;
     const startedMs = Date.now();
     turn.startedAt = nowSeconds();
     t2.thread.status = { type: "active", activeFlags: [] };
@@ -39367,7 +39670,7 @@ var ThreadManager = class {
       approval_policy: t2.approvalPolicy,
       sandbox_mode: t2.sandboxMode
     });
-    if (params !== null) this.announceSettings(t2);
+    if (work !== null) this.announceSettings(t2);
     const emit = { notify: (method, p2) => this.publish(t2, method, p2) };
     let outcome;
     try {
@@ -39384,28 +39687,26 @@ var ThreadManager = class {
         emit,
         signal: signal2
       });
-      if (params === null) outcome = await runCompactionTurn(t2.compactor, compaction(active.abort.signal));
+      const settings = {
+        threadId,
+        turnId: turn.id,
+        cwd: t2.thread.cwd,
+        model: t2.model,
+        instructions: t2.instructions,
+        approvalPolicy: t2.approvalPolicy,
+        sandboxMode: t2.sandboxMode,
+        sandbox: this.toolSandbox(t2),
+        reasoningEffort: t2.config.modelReasoningEffort,
+        commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 6e4
+      };
+      const deps = { model, emit, approvals: this.approvalGateway(t2), usage: t2.usage, signal: active.abort.signal, env: this.o.env };
+      if (review !== null) outcome = await this.runReview(t2, settings, deps, review);
+      else if (params === null) outcome = await runCompactionTurn(t2.compactor, compaction(active.abort.signal));
       else outcome = await runTurn(
+        settings,
         {
-          threadId,
-          turnId: turn.id,
-          cwd: t2.thread.cwd,
-          model: t2.model,
-          instructions: t2.instructions,
-          approvalPolicy: t2.approvalPolicy,
-          sandboxMode: t2.sandboxMode,
-          sandbox: this.toolSandbox(t2),
-          reasoningEffort: t2.config.modelReasoningEffort,
-          commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 6e4
-        },
-        {
-          model,
+          ...deps,
           history: t2.history,
-          emit,
-          approvals: this.approvalGateway(t2),
-          usage: t2.usage,
-          signal: active.abort.signal,
-          env: this.o.env,
           beforeSample: async (signal2) => void await t2.compactor.beforeSample(compaction(signal2))
         },
         params.input
@@ -39428,6 +39729,17 @@ var ThreadManager = class {
     t2.thread.status = outcome.status === "failed" ? { type: "systemError" } : { type: "idle" };
     this.publish(t2, "thread/status/changed", { threadId, status: t2.thread.status });
     this.publish(t2, "turn/completed", { threadId, turn: { ...turn } });
+  }
+  /**
+   * A review turn (agent/review.ts) on its own history. The structured review
+   * goes to the thread log as a `review_output` record (the wire has only its
+   * text); a completed review is appended to the thread's history.
+   */
+  async runReview(t2, settings, deps, target) {
+    const { outcome, output, text } = await runReviewTurn(settings, deps, t2.history.items(), target);
+    t2.log.append("review_output", { turn_id: settings.turnId, target, status: outcome.status, review_output: output, text });
+    if (outcome.status === "completed") t2.history.append(...reviewHistoryItems(target, text));
+    return outcome;
   }
   /**
    * Tells the model about settings changed since it was last told (turn/start
@@ -39611,6 +39923,31 @@ function optionalSandboxPolicy(obj, field) {
   if (roots.some((r2) => typeof r2 !== "string" || !r2.startsWith("/"))) throw invalid("Invalid request: `writableRoots` must be absolute paths");
   obj[field] = p2.type === "workspaceWrite" ? { type: p2.type, writableRoots: roots, networkAccess: p2.networkAccess === true, excludeTmpdirEnvVar: p2.excludeTmpdirEnvVar === true, excludeSlashTmp: p2.excludeSlashTmp === true } : p2.type === "readOnly" ? { type: p2.type, networkAccess: p2.networkAccess === true } : { type: p2.type };
 }
+var REVIEW_TARGET_TYPES = ["uncommittedChanges", "baseBranch", "commit", "custom"];
+function checkReviewStart(obj) {
+  requireField(obj, "target", "object");
+  const target = obj.target;
+  if (target.type === void 0 || target.type === null) throw invalid("Invalid request: missing field `type`");
+  if (typeof target.type !== "string" || !REVIEW_TARGET_TYPES.includes(target.type)) {
+    const got = typeof target.type === "string" ? `unknown variant \`${target.type}\`` : `invalid type: ${describe2(target.type)}`;
+    throw invalid(`Invalid request: ${got}, expected one of ${REVIEW_TARGET_TYPES.map((v2) => `\`${v2}\``).join(", ")}`);
+  }
+  const nonBlank = (field) => {
+    requireField(target, field, "string");
+    if (target[field].trim() === "") throw invalid(`${field} must not be empty`);
+  };
+  if (target.type === "baseBranch") nonBlank("branch");
+  if (target.type === "commit") {
+    nonBlank("sha");
+    optionalField(target, "title", "string");
+  }
+  if (target.type === "custom") nonBlank("instructions");
+  const delivery = obj.delivery;
+  if (delivery !== void 0 && delivery !== null && delivery !== "inline") {
+    const got = typeof delivery === "string" ? `unknown variant \`${delivery}\`` : `invalid type: ${describe2(delivery)}`;
+    throw invalid(`Invalid request: ${got}, expected \`inline\``);
+  }
+}
 function checkUserInput(input) {
   input.forEach((item) => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
@@ -39631,7 +39968,7 @@ function describe2(v2) {
 }
 
 // src/server/message-processor.ts
-var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start", "turn/interrupt", "thread/compact/start"];
+var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start", "turn/interrupt", "thread/compact/start", "review/start"];
 var MessageProcessor = class {
   constructor(o3) {
     this.o = o3;
@@ -39684,6 +40021,13 @@ var MessageProcessor = class {
           const params = raw;
           const { begin } = this.o.threads.prepareCompaction(params.threadId);
           const result = {};
+          return new ReplyThen(result, begin);
+        }
+        case "review/start": {
+          const raw = objectParams(req.params, false);
+          requireField(raw, "threadId", "string");
+          checkReviewStart(raw);
+          const { result, begin } = this.o.threads.prepareReview(raw);
           return new ReplyThen(result, begin);
         }
       }
@@ -41514,14 +41858,14 @@ function highlightLine(code, lang, r2 = identity3) {
   let out = "";
   let last = 0;
   for (const m2 of line.matchAll(TOKEN)) {
-    const [whole, str3, numTok, ident, call] = m2;
+    const [whole, str4, numTok, ident, call] = m2;
     out += escapeHtml(line.slice(last, m2.index));
     last = m2.index + whole.length;
-    if (str3 !== void 0) {
-      if (str3.startsWith("`") && !lang.backtick) {
-        out += escapeHtml(str3);
+    if (str4 !== void 0) {
+      if (str4.startsWith("`") && !lang.backtick) {
+        out += escapeHtml(str4);
       } else {
-        out += `<span class="t-str">${escapeHtml(str3)}</span>`;
+        out += `<span class="t-str">${escapeHtml(str4)}</span>`;
       }
     } else if (numTok !== void 0) {
       out += `<span class="t-num">${escapeHtml(numTok)}</span>`;
@@ -41976,8 +42320,8 @@ function classify(msg) {
   }
   return { type: "other" };
 }
-var str2 = (v2) => typeof v2 === "string" ? v2 : null;
-var num = (v2) => typeof v2 === "number" && Number.isFinite(v2) ? v2 : null;
+var str3 = (v2) => typeof v2 === "string" ? v2 : null;
+var num2 = (v2) => typeof v2 === "number" && Number.isFinite(v2) ? v2 : null;
 function decisionName(decision) {
   if (typeof decision === "string") return decision;
   if (isRecord2(decision)) return Object.keys(decision)[0] ?? "unknown";
@@ -41988,7 +42332,7 @@ function errorCodeName(info) {
   if (isRecord2(info)) {
     const [key, value] = Object.entries(info)[0] ?? [];
     if (key === void 0) return null;
-    const status = isRecord2(value) ? num(value.httpStatusCode) : null;
+    const status = isRecord2(value) ? num2(value.httpStatusCode) : null;
     return status === null ? key : `${key} ${status}`;
   }
   return null;
@@ -42104,12 +42448,12 @@ var Builder = class {
     if (!isRecord2(result)) return;
     if (method === "thread/start" || method === "thread/resume") {
       const r2 = result;
-      this.t.threadId = str2(r2.thread?.id) ?? this.t.threadId;
-      this.t.model = str2(r2.model) ?? this.t.model;
-      this.t.cwd = str2(r2.cwd) ?? this.t.cwd;
+      this.t.threadId = str3(r2.thread?.id) ?? this.t.threadId;
+      this.t.model = str3(r2.model) ?? this.t.model;
+      this.t.cwd = str3(r2.cwd) ?? this.t.cwd;
     } else if (method === "turn/start") {
       const r2 = result;
-      const id2 = str2(r2.turn?.id);
+      const id2 = str3(r2.turn?.id);
       if (id2) this.turn(id2);
     }
   }
@@ -42124,13 +42468,13 @@ var Builder = class {
   }
   serverRequest(id, method, params) {
     const p2 = isRecord2(params) ? params : {};
-    const itemId = str2(p2.itemId);
+    const itemId = str3(p2.itemId);
     let target = "other";
     let subject = null;
     if (method === "item/commandExecution/requestApproval") {
       const cp = p2;
       target = "command";
-      subject = str2(cp.command);
+      subject = str3(cp.command);
     } else if (method === "item/fileChange/requestApproval") {
       target = "fileChange";
       const item2 = itemId ? this.items.get(itemId) : void 0;
@@ -42143,12 +42487,12 @@ var Builder = class {
       target,
       itemId,
       subject,
-      serverReason: str2(p2.reason),
+      serverReason: str3(p2.reason),
       decision: null,
       decidedTs: null,
       rule: null,
       policyReason: null,
-      turnId: str2(p2.turnId) ?? this.turnId
+      turnId: str3(p2.turnId) ?? this.turnId
     });
     this.serverRequests.set(id, entry2);
     this.t.approvals.push(entry2);
@@ -42168,40 +42512,40 @@ var Builder = class {
     switch (method) {
       case "thread/started": {
         const p2 = n2;
-        this.t.threadId ??= str2(p2.thread?.id);
-        this.t.model ??= str2(p2.thread?.model);
-        this.t.cwd ??= str2(p2.thread?.cwd);
+        this.t.threadId ??= str3(p2.thread?.id);
+        this.t.model ??= str3(p2.thread?.model);
+        this.t.cwd ??= str3(p2.thread?.cwd);
         return;
       }
       case "turn/started": {
         const p2 = n2;
-        const id = str2(p2.turn?.id);
+        const id = str3(p2.turn?.id);
         if (id) this.turn(id);
         return;
       }
       case "turn/completed": {
         const p2 = n2;
-        const id = str2(p2.turn?.id);
+        const id = str3(p2.turn?.id);
         if (!id) return;
         const turn = this.turn(id);
         turn.status = p2.turn.status;
         turn.error = p2.turn.error ?? null;
         turn.completedTs = this.ts;
-        turn.durationMs = num(p2.turn.durationMs);
+        turn.durationMs = num2(p2.turn.durationMs);
         this.push({ kind: "turnCompleted", status: turn.status, error: turn.error, durationMs: turn.durationMs });
         return;
       }
       case "item/started":
       case "item/completed": {
         const p2 = n2;
-        if (isRecord2(p2.item)) this.item(p2.item, method === "item/completed", str2(p2.turnId));
+        if (isRecord2(p2.item)) this.item(p2.item, method === "item/completed", str3(p2.turnId));
         return;
       }
       case "item/agentMessage/delta":
       case "item/commandExecution/outputDelta": {
         const p2 = n2;
-        const itemId = str2(p2.itemId);
-        const delta = str2(p2.delta);
+        const itemId = str3(p2.itemId);
+        const delta = str3(p2.delta);
         if (itemId === null || delta === null) return;
         const parts = this.deltas.get(itemId) ?? [];
         parts.push(delta);
@@ -42212,9 +42556,9 @@ var Builder = class {
       case "item/reasoning/textDelta": {
         const summary = method === "item/reasoning/summaryTextDelta";
         const p2 = n2;
-        const itemId = str2(p2.itemId);
-        const delta = str2(p2.delta);
-        const index = num(summary ? p2.summaryIndex : p2.contentIndex) ?? 0;
+        const itemId = str3(p2.itemId);
+        const delta = str3(p2.delta);
+        const index = num2(summary ? p2.summaryIndex : p2.contentIndex) ?? 0;
         if (itemId === null || delta === null) return;
         const store = summary ? this.reasoningParts : this.reasoningContent;
         const parts = store.get(itemId) ?? [];
@@ -42231,8 +42575,8 @@ var Builder = class {
           kind: "tokenUsage",
           total: usage.total,
           last: usage.last,
-          modelContextWindow: num(usage.modelContextWindow),
-          turnId: str2(p2.turnId) ?? this.turnId
+          modelContextWindow: num2(usage.modelContextWindow),
+          turnId: str3(p2.turnId) ?? this.turnId
         });
         return;
       }
@@ -42241,9 +42585,9 @@ var Builder = class {
         const e = isRecord2(p2.error) ? p2.error : {};
         this.error({
           source: "turn",
-          message: str2(e.message) ?? "error",
+          message: str3(e.message) ?? "error",
           code: errorCodeName(e.codexErrorInfo),
-          detail: str2(e.additionalDetails),
+          detail: str3(e.additionalDetails),
           willRetry: p2.willRetry === true,
           method: null
         });
@@ -42251,12 +42595,12 @@ var Builder = class {
       }
       case "warning": {
         const p2 = n2;
-        this.push({ kind: "warning", message: str2(p2.message) ?? "", detail: null });
+        this.push({ kind: "warning", message: str3(p2.message) ?? "", detail: null });
         return;
       }
       case "configWarning": {
         const p2 = n2;
-        this.push({ kind: "warning", message: str2(p2.summary) ?? "", detail: str2(p2.details) });
+        this.push({ kind: "warning", message: str3(p2.summary) ?? "", detail: str3(p2.details) });
         return;
       }
       default:
@@ -42268,14 +42612,14 @@ var Builder = class {
   }
   item(raw, completed, turnId) {
     const item = raw;
-    const id = str2(item.id);
+    const id = str3(item.id);
     if (id === null) return;
     const existing = this.items.get(id);
     const base = { turnId: turnId ?? this.turnId };
     switch (item.type) {
       case "userMessage":
       case "agentMessage": {
-        const text = item.type === "userMessage" ? userText(Array.isArray(item.content) ? item.content : []) : str2(item.text) ?? "";
+        const text = item.type === "userMessage" ? userText(Array.isArray(item.content) ? item.content : []) : str3(item.text) ?? "";
         const entry2 = existing?.kind === "message" ? existing : this.push({ ...base, kind: "message", role: item.type === "userMessage" ? "user" : "agent", itemId: id, text: "", phase: null, complete: false });
         if (item.type === "agentMessage") entry2.phase = item.phase ?? null;
         if (completed || text !== "") entry2.text = text;
@@ -42308,13 +42652,13 @@ var Builder = class {
           complete: false,
           approvals: this.approvalsFor(id)
         });
-        entry2.command = str2(c5.command) ?? entry2.command;
-        entry2.cwd = str2(c5.cwd) ?? entry2.cwd;
+        entry2.command = str3(c5.command) ?? entry2.command;
+        entry2.cwd = str3(c5.cwd) ?? entry2.cwd;
         entry2.status = c5.status ?? entry2.status;
-        entry2.exitCode = num(c5.exitCode) ?? entry2.exitCode;
-        entry2.durationMs = num(c5.durationMs) ?? entry2.durationMs;
+        entry2.exitCode = num2(c5.exitCode) ?? entry2.exitCode;
+        entry2.durationMs = num2(c5.durationMs) ?? entry2.durationMs;
         if (completed) {
-          entry2.output = str2(c5.aggregatedOutput) ?? (this.deltas.get(id) ?? []).join("");
+          entry2.output = str3(c5.aggregatedOutput) ?? (this.deltas.get(id) ?? []).join("");
           entry2.complete = true;
         }
         if (!existing) this.t.commands.push(entry2);
@@ -42327,10 +42671,10 @@ var Builder = class {
         entry2.status = f3.status ?? entry2.status;
         if (Array.isArray(f3.changes) && (completed || entry2.changes.length === 0)) {
           entry2.changes = f3.changes.filter(isRecord2).map((ch) => {
-            const absolutePath = str2(ch.path) ?? "";
+            const absolutePath = str3(ch.path) ?? "";
             const kind = ch.kind?.type === "add" || ch.kind?.type === "delete" ? ch.kind.type : "update";
-            const movePath = ch.kind?.type === "update" ? str2(ch.kind.move_path) : null;
-            const diff = str2(ch.diff) ?? "";
+            const movePath = ch.kind?.type === "update" ? str3(ch.kind.move_path) : null;
+            const diff = str3(ch.diff) ?? "";
             return {
               path: relativeTo(this.t.cwd, absolutePath),
               absolutePath,

@@ -17,6 +17,7 @@ import { startGitHubStandIn } from './github-stand-in/index.js';
 import { startModelServer } from './model-server/server.js';
 import { DEMO_FILES, DEMO_SCRIPT } from './demo-repo.js';
 import { runWorkflowStep, type StepResult } from './workflow-step.js';
+import { demoProtection } from './demo-sandbox.js';
 
 export interface DemoIo {
   stdout: NodeJS.WritableStream;
@@ -53,6 +54,8 @@ export async function runDemo(argv: string[], io: DemoIo): Promise<number> {
     return 2;
   }
 
+  const protection = await demoProtection(io.env);
+  for (const note of protection.notes) io.stderr.write(`tern demo: note: ${note}\n`);
   const root = values.dir ? path.resolve(values.dir) : mkdtempSync(path.join(os.tmpdir(), 'tern-demo-'));
   const { checkout, remote } = createDemoRepos(root);
   const model = await startModelServer({ script: DEMO_SCRIPT });
@@ -69,7 +72,15 @@ export async function runDemo(argv: string[], io: DemoIo): Promise<number> {
       apiUrl: github.url,
       event: 'schedule',
       workflow: 'nightly fix-tests',
-      inputs: { mode: 'fix-tests', 'test-command': 'node --test', 'openai-api-key': DEMO_MODEL_KEY, 'base-url': model.url, model: 'gpt-5.5' },
+      inputs: {
+        mode: 'fix-tests',
+        'test-command': 'node --test',
+        'openai-api-key': DEMO_MODEL_KEY,
+        'base-url': model.url,
+        model: 'gpt-5.5',
+        sandbox: protection.sandbox,
+        'agent-isolation': protection.isolation,
+      },
       credentials: { githubToken: DEMO_TOKEN },
       baseEnv: io.env,
       onOutput: (chunk) => io.stderr.write(chunk),

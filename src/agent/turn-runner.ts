@@ -35,6 +35,7 @@ import {
 import { APPLY_PATCH } from '../tools/apply-patch-tool.js';
 import { commitPatch, parsePatch, planPatch, summarizePatch, type PlannedPatch } from '../tools/apply-patch/index.js';
 import { toolSpecs } from '../tools/registry.js';
+import { isKnownSafeCommand, proposedExecpolicyAmendment } from '../tools/safe-commands.js';
 import { newId } from '../util/ids.js';
 import { retryTurnError, turnErrorFrom } from './errors.js';
 import type { ConversationHistory } from './history.js';
@@ -366,7 +367,8 @@ class TurnRunner {
     this.started(item);
 
     let sandbox = this.sandbox;
-    if (this.commandNeedsApproval(args.escalated)) {
+    if (this.commandNeedsApproval(args.escalated, argv)) {
+      const amendment = proposedExecpolicyAmendment(argv);
       const decision = await this.d.approvals.request(
         'item/commandExecution/requestApproval',
         {
@@ -378,10 +380,12 @@ class TurnRunner {
           command: item.command,
           cwd,
           commandActions: item.commandActions,
+          proposedExecpolicyAmendment: amendment,
+          availableDecisions: ['accept', { acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }, 'cancel'],
         },
         this.signal,
       );
-      if (decision === 'decline' || decision === 'cancel') {
+      if (!approves(decision)) {
         item.status = 'declined';
         this.completed(item);
         if (decision === 'cancel') this.cancelTurn();
@@ -432,7 +436,7 @@ class TurnRunner {
         { ...this.ids(), itemId: callId, startedAtMs: item.startedAtMs ?? Date.now(), reason: null, grantRoot: null },
         this.signal,
       );
-      if (decision === 'decline' || decision === 'cancel') {
+      if (!approves(decision)) {
         item.status = 'declined';
         this.completed(item);
         if (decision === 'cancel') this.cancelTurn();
@@ -458,10 +462,11 @@ class TurnRunner {
     return `Exit code: 0\nWall time: ${seconds} seconds\nOutput:\n${summarizePatch(plan, this.s.cwd)}`;
   }
 
-  private commandNeedsApproval(escalated: boolean): boolean {
+  /** `untrusted` asks for everything but known-safe read-only commands (tools/safe-commands.ts) in the sandbox. */
+  private commandNeedsApproval(escalated: boolean, argv: readonly string[]): boolean {
     const p = this.s.approvalPolicy;
     if (p === 'never') return false;
-    if (p === 'untrusted') return true;
+    if (p === 'untrusted') return escalated || !isKnownSafeCommand(argv);
     if (p === 'on-request') return escalated;
     return escalated && p.granular.sandbox_approval;
   }
@@ -479,6 +484,25 @@ class TurnRunner {
     this.cancel.abort();
     throw new TurnCancelled('the user cancelled the turn');
   }
+}
+
+/**
+ * Whether an approval decision lets the action run: `accept`, `acceptForSession`, or an accepting
+ * amendment object. Anything else (decline, cancel, a network `deny`, or a shape the gateway
+ * should have rejected) does not: fail closed.
+ */
+export function approves(decision: unknown): boolean {
+  if (decision === 'accept' || decision === 'acceptForSession') return true;
+  if (decision === null || typeof decision !== 'object' || Array.isArray(decision)) return false;
+  const d = decision as Record<string, unknown>;
+  const keys = Object.keys(d);
+  if (keys.length !== 1) return false;
+  if (keys[0] === 'acceptWithExecpolicyAmendment') return true;
+  if (keys[0] === 'applyNetworkPolicyAmendment') {
+    const a = (d.applyNetworkPolicyAmendment as { network_policy_amendment?: { action?: unknown } } | null)?.network_policy_amendment;
+    return a?.action === 'allow';
+  }
+  return false;
 }
 
 function inputText(input: UserInput[]): string {

@@ -237,6 +237,49 @@ export interface ThreadStartParams {
   ephemeral?: boolean | null;
 }
 
+export interface ThreadResumeParams {
+  threadId: string;
+  model?: string | null;
+  modelProvider?: string | null;
+  cwd?: string | null;
+  approvalPolicy?: AskForApproval | null;
+  sandbox?: SandboxMode | null;
+  config?: Record<string, unknown> | null;
+  baseInstructions?: string | null;
+  developerInstructions?: string | null;
+  excludeTurns?: boolean | null;
+}
+
+/** Same as thread/start's, with `thread.turns` filled (unless `excludeTurns`). */
+export type ThreadResumeResponse = ThreadStartResponse;
+
+export interface ThreadReadParams {
+  threadId: string;
+  includeTurns?: boolean | null;
+}
+
+export interface ThreadReadResponse {
+  thread: Thread;
+}
+
+export type ThreadSortKey = 'created_at' | 'updated_at';
+
+export interface ThreadListParams {
+  cursor?: string | null;
+  limit?: number | null;
+  sortKey?: ThreadSortKey | null;
+  sortDirection?: 'asc' | 'desc' | null;
+  archived?: boolean | null;
+  cwd?: string | string[] | null;
+  sourceKinds?: string[] | null;
+}
+
+export interface ThreadListResponse {
+  data: Thread[];
+  nextCursor: string | null;
+  backwardsCursor: string | null;
+}
+
 export interface ThreadStartResponse {
   thread: Thread;
   model: string;
@@ -339,6 +382,10 @@ export interface ServerRequestParams {
     command: string | null;
     cwd: string | null;
     commandActions: CommandAction[] | null;
+    /** The argv prefix an `acceptWithExecpolicyAmendment` would allow from now on. */
+    proposedExecpolicyAmendment?: string[] | null;
+    /** The decisions the client should offer, as the reference sends them. */
+    availableDecisions?: CommandApprovalDecision[] | null;
   };
   'item/fileChange/requestApproval': {
     threadId: string;

@@ -14,6 +14,8 @@ import type {
   ReviewStartParams,
   ThreadCompactStartParams,
   ThreadCompactStartResponse,
+  ThreadListParams,
+  ThreadResumeParams,
   ThreadStartParams,
   TurnStartParams,
 } from '../protocol/v2.js';
@@ -35,7 +37,7 @@ import {
   SANDBOX_MODES,
 } from './params.js';
 
-export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt', 'thread/compact/start', 'review/start'] as const;
+export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt', 'thread/compact/start', 'review/start', 'thread/resume', 'thread/read', 'thread/list'] as const;
 
 export interface ProcessorOptions {
   threads: ThreadManager;
@@ -99,6 +101,38 @@ export class MessageProcessor {
           const { begin } = this.o.threads.prepareCompaction(params.threadId);
           const result: ThreadCompactStartResponse = {};
           return new ReplyThen(result, begin);
+        }
+        case 'thread/resume': {
+          const raw = objectParams(req.params, false);
+          requireField(raw, 'threadId', 'string');
+          for (const f of ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions']) optionalField(raw, f, 'string');
+          optionalField(raw, 'config', 'object');
+          optionalField(raw, 'excludeTurns', 'boolean');
+          optionalEnum(raw, 'sandbox', SANDBOX_MODES);
+          optionalApprovalPolicy(raw, 'approvalPolicy');
+          const result = await this.o.threads.resumeThread(raw as unknown as ThreadResumeParams, this.originator);
+          return new ReplyThen(result, () => this.o.threads.announceResumed(result.thread.id));
+        }
+        case 'thread/read': {
+          const raw = objectParams(req.params, false);
+          requireField(raw, 'threadId', 'string');
+          optionalField(raw, 'includeTurns', 'boolean');
+          return this.o.threads.readThread(raw.threadId as string, raw.includeTurns === true);
+        }
+        case 'thread/list': {
+          const raw = objectParams(req.params, true);
+          optionalField(raw, 'cursor', 'string');
+          optionalField(raw, 'archived', 'boolean');
+          optionalField(raw, 'sourceKinds', 'array');
+          optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
+          optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
+          if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
+            throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
+          }
+          if (raw.cwd != null && typeof raw.cwd !== 'string' && !Array.isArray(raw.cwd)) {
+            throw invalid('Invalid request: invalid type for `cwd`, expected a string or a sequence');
+          }
+          return this.o.threads.listThreads(raw as ThreadListParams);
         }
         case 'review/start': {
           const raw = objectParams(req.params, false);

@@ -56,8 +56,13 @@ export function optionalEnum(obj: Record<string, unknown>, field: string, varian
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
 
-/** `approvalPolicy`: one of the string policies or `{granular: {...}}`. */
+/**
+ * `approvalPolicy`: one of the string policies or `{granular: {...}}`. `on-failure` (gone from
+ * the 0.169 schema, still sent by older clients) is accepted and rewritten in place to
+ * `on-request`; it is never emitted.
+ */
 export function optionalApprovalPolicy(obj: Record<string, unknown>, field: string): void {
+  if (obj[field] === 'on-failure') obj[field] = 'on-request';
   const value = obj[field];
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const g = (value as Record<string, unknown>).granular;

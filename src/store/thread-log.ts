@@ -1,9 +1,17 @@
 // Append-only JSONL log of one thread: one record per line,
-// `{"timestamp": ISO, "type": kind, "payload": {...}}`, written in order and
-// flushed per record. The skeleton writes it; reading it back (resume, list,
-// repair of a torn last line) is roadmap item 1.
+// `{"timestamp": ISO, "type": kind, "payload": {...}}`, written in order.
+//
+// Durability: every record is written synchronously (`writeSync` on an fd
+// opened with O_APPEND) before `append` returns, so a record appended before a
+// notification is sent is in the file (the kernel's page cache) before the
+// client can see that notification: a SIGKILL of the server cannot lose it.
+// `flush()` additionally fsyncs. Files are 0600 in 0700 directories (they hold
+// tool output). No file is ever rewritten: a resumed thread appends to its
+// file, after a newline if the last line was torn (the torn fragment then
+// stands on a line of its own, and loading skips it as it skips any line that
+// is not a JSON record).
 
-import { appendFile, mkdir } from 'node:fs/promises';
+import { fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -13,12 +21,20 @@ import path from 'node:path';
  */
 export type ThreadLogRecordType = 'session_meta' | 'turn_context' | 'response_item' | 'compacted' | 'event' | 'review_output';
 
+export interface ThreadLogRecord {
+  timestamp: string;
+  type: ThreadLogRecordType | string;
+  payload: unknown;
+}
+
 export interface ThreadLog {
   readonly path: string | null;
   append(type: ThreadLogRecordType, payload: unknown): void;
-  /** Resolves when everything appended so far is on disk. */
+  /** Resolves when everything appended so far is on disk (fsync). */
   flush(): Promise<void>;
 }
+
+export const SESSIONS_DIR = 'sessions';
 
 /** Where a thread's log lives: `$TERN_HOME/sessions/YYYY/MM/DD/thread-<stamp>-<id>.jsonl`. */
 export function threadLogPath(ternHome: string, threadId: string, created: Date): string {
@@ -27,20 +43,66 @@ export function threadLogPath(ternHome: string, threadId: string, created: Date)
   const m = pad(created.getMonth() + 1);
   const d = pad(created.getDate());
   const stamp = `${y}-${m}-${d}T${pad(created.getHours())}-${pad(created.getMinutes())}-${pad(created.getSeconds())}`;
-  return path.join(ternHome, 'sessions', String(y), m, d, `thread-${stamp}-${threadId}.jsonl`);
+  return path.join(ternHome, SESSIONS_DIR, String(y), m, d, `thread-${stamp}-${threadId}.jsonl`);
 }
 
+/** mkdir -p with 0700 for every directory it creates, and the leaf forced to 0700. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** Whether a non-empty file ends without a newline (its last line was torn). */
+function endsTorn(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return false;
+  const buf = Buffer.alloc(1);
+  readSync(fd, buf, 0, 1, size - 1);
+  return buf[0] !== 0x0a;
+}
+
+/**
+ * Opens (creating it if needed) a thread log for appending. The file is
+ * opened on the first append; write errors go to `onError` and the thread
+ * goes on without its log.
+ */
 export function openThreadLog(file: string, onError: (err: Error) => void): ThreadLog {
-  // Appends are chained so records land in order even though each is async.
-  let chain: Promise<void> = mkdir(path.dirname(file), { recursive: true }).then(() => undefined);
+  let fd: number | null = null;
+  let failed = false;
+  const open = (): number | null => {
+    if (fd !== null || failed) return fd;
+    try {
+      privateDir(path.dirname(file));
+      fd = openSync(file, 'a+', 0o600);
+      chmodSync(file, 0o600);
+      if (endsTorn(fd)) writeSync(fd, '\n');
+    } catch (err) {
+      failed = true;
+      onError(err as Error);
+    }
+    return fd;
+  };
   return {
     path: file,
     append(type, payload) {
+      const f = open();
+      if (f === null) return;
       const line = JSON.stringify({ timestamp: new Date().toISOString(), type, payload }) + '\n';
-      chain = chain.then(() => appendFile(file, line)).catch((err: Error) => onError(err));
+      try {
+        writeSync(f, line);
+      } catch (err) {
+        onError(err as Error);
+      }
     },
     flush() {
-      return chain;
+      if (fd !== null) {
+        try {
+          fsyncSync(fd);
+        } catch (err) {
+          onError(err as Error);
+        }
+      }
+      return Promise.resolve();
     },
   };
 }
@@ -51,3 +113,48 @@ export const nullThreadLog: ThreadLog = {
   append() {},
   flush: () => Promise.resolve(),
 };
+
+/**
+ * The records of a thread log. Lines that are not a JSON record (a torn last
+ * line, a torn line followed by a resumed thread's appends, garbage) are skipped.
+ */
+export function readThreadLog(file: string): ThreadLogRecord[] {
+  const text = readFileSync(file, 'utf8');
+  const out: ThreadLogRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const r = JSON.parse(line) as ThreadLogRecord;
+      if (r && typeof r === 'object' && typeof r.type === 'string' && 'payload' in r) out.push(r);
+    } catch {
+      // torn or foreign line: skipped
+    }
+  }
+  return out;
+}
+
+/** Every thread log under `$TERN_HOME/sessions` (any depth). */
+export function listThreadLogFiles(ternHome: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name.startsWith('thread-') && e.name.endsWith('.jsonl')) out.push(p);
+    }
+  };
+  walk(path.join(ternHome, SESSIONS_DIR));
+  return out;
+}
+
+/** The log of a thread id, or null. The id is only compared with file names, never joined into a path. */
+export function findThreadLog(ternHome: string, threadId: string): string | null {
+  const suffix = `-${threadId}.jsonl`;
+  return listThreadLogFiles(ternHome).find((f) => path.basename(f).endsWith(suffix)) ?? null;
+}

@@ -32,12 +32,19 @@ import type {
   ServerRequestParams,
   ServerRequestResults,
   Thread,
+  ThreadListParams,
+  ThreadListResponse,
+  ThreadReadResponse,
+  ThreadResumeParams,
+  ThreadResumeResponse,
   ThreadStartParams,
   ThreadStartResponse,
   Turn,
   TurnStartParams,
 } from '../protocol/v2.js';
-import { nullThreadLog, openThreadLog, threadLogPath, type ThreadLog } from '../store/thread-log.js';
+import { findThreadLog, listThreadLogFiles, nullThreadLog, openThreadLog, readThreadLog, threadLogPath, type ThreadLog } from '../store/thread-log.js';
+import { replayThread, threadFromReplay, type ReplayedThread } from './thread-replay.js';
+import type { ResponseItem } from '../model/types.js';
 import { TernError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
@@ -198,6 +205,8 @@ export class ThreadManager {
       approval_policy: approvalPolicy,
       sandbox_mode: sandboxMode,
       base_instructions: loaded.instructions,
+      created_at: createdAt,
+      reasoning_effort: config.modelReasoningEffort,
     });
     history.append(
       ...initialContextItems({
@@ -227,6 +236,167 @@ export class ThreadManager {
   announceThread(threadId: string): void {
     const t = this.get(threadId);
     this.publish(t, 'thread/started', { thread: { ...t.thread } });
+  }
+
+  /**
+   * `thread/resume`: a loaded thread is rejoined; otherwise its log is read
+   * back (store/thread-replay.ts): turns and items for the client, the model
+   * history verbatim (so the next request extends the last one byte for byte),
+   * the last turn's settings unless overridden. New records go to the same file.
+   */
+  async resumeThread(params: ThreadResumeParams, originator: string): Promise<ThreadResumeResponse> {
+    const loadedAlready = this.threads.get(params.threadId);
+    if (loadedAlready) return this.resumeResponse(loadedAlready, params.excludeTurns === true ? [] : this.turnsOf(loadedAlready), []);
+    const file = findThreadLog(this.o.ternHome, params.threadId);
+    const replay = file ? replayThread(readThreadLog(file)) : null;
+    if (!file || !replay) throw new TernError('thread_not_found', `no rollout found for thread id ${params.threadId}`);
+    const meta = replay.meta;
+    const ctx = replay.lastTurnContext;
+    const extra: ConfigOverride[] = Object.entries(params.config ?? {}).map(([key, value]) => ({ path: key.split('.'), value }));
+    let config: TernConfig;
+    try {
+      config = loadConfig({ ternHome: this.o.ternHome, overrides: this.o.overrides, extraOverrides: extra, env: this.o.env }).config;
+    } catch (err) {
+      throw new TernError('invalid_config', (err as Error).message, { cause: err });
+    }
+    const providerId = params.modelProvider ?? meta.model_provider;
+    const provider = config.modelProviders[providerId];
+    if (!provider) throw new TernError('invalid_params', `unknown model provider: ${providerId}`);
+    config = { ...config, modelProvider: provider };
+    const lastCwd = ctx?.cwd ?? meta.cwd;
+    const cwd = path.resolve(params.cwd ?? lastCwd);
+    const st = await stat(cwd).catch(() => null);
+    if (!st?.isDirectory()) throw new TernError('invalid_params', `cwd is not a directory: ${cwd}`);
+    const lastMode = (ctx?.sandbox_mode ?? meta.sandbox_mode) as SandboxMode;
+    const lastPolicy = ctx?.sandbox_policy ?? protocolSandboxPolicy(lastMode, config.sandboxWorkspaceWrite);
+    const lastApproval = (ctx?.approval_policy ?? meta.approval_policy) as AskForApproval;
+    const model = params.model ?? ctx?.model ?? meta.model;
+    const approvalPolicy = (params.approvalPolicy ?? lastApproval) as AskForApproval;
+    const sandboxMode = params.sandbox ?? lastMode;
+    const sandbox = params.sandbox ? protocolSandboxPolicy(params.sandbox, config.sandboxWorkspaceWrite) : lastPolicy;
+
+    const id = meta.id;
+    const log = openThreadLog(file, (err) => this.o.log.error(`thread ${id}: could not write the thread log: ${err.message}`));
+    if (replay.unfinishedTurnId !== null) {
+      // The process died mid-turn: the log says so once, so later loads agree.
+      const turn = replay.turns.find((x) => x.id === replay.unfinishedTurnId)!;
+      log.append('event', { method: 'turn/completed', params: { threadId: id, turn: { ...turn, items: [], itemsView: 'notLoaded' } } });
+    }
+    let seeding = true;
+    const history = new ConversationHistory({
+      append: (item) => {
+        if (!seeding) log.append('response_item', item);
+      },
+      replace: (record) => log.append('compacted', record),
+    });
+    history.append(...replay.history);
+    seeding = false;
+    const dangling = danglingToolOutputs(replay.history);
+    if (dangling.length > 0) history.append(...dangling);
+
+    const thread: Thread = { ...threadFromReplay(replay, file), model, cwd, status: { type: 'idle' }, originator: meta.originator ?? originator };
+    const limits = contextLimits({ model, modelContextWindow: config.modelContextWindow, autoCompactTokenLimit: config.modelAutoCompactTokenLimit });
+    const agentsMd = await discoverAgentsMd({
+      cwd,
+      globalDir: this.o.ternHome,
+      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
+      fallbackFilenames: config.projectDocFallbackFilenames,
+    });
+    const loaded: LoadedThread = {
+      thread,
+      config,
+      model,
+      approvalPolicy,
+      sandboxMode,
+      sandboxPolicy: sandbox,
+      instructions: params.baseInstructions ?? meta.base_instructions ?? config.baseInstructions ?? BASE_INSTRUCTIONS,
+      history,
+      usage: new TokenUsageTracker(limits.effectiveContextWindow),
+      compactor: new Compactor({ limits, prompt: config.compactPrompt }),
+      // What the model was last told: the last turn's settings (or the session's).
+      announced: { cwd: lastCwd, approvalPolicy: lastApproval, sandboxMode: lastMode, networkAccess: networkAccess(lastPolicy), shell: 'bash' },
+      log,
+      activeTurn: null,
+    };
+    this.threads.set(id, loaded);
+    return this.resumeResponse(loaded, params.excludeTurns === true ? [] : replay.turns, agentsMd.files.map((f) => f.path));
+  }
+
+  private resumeResponse(t: LoadedThread, turns: Turn[], instructionSources: string[]): ThreadResumeResponse {
+    return {
+      thread: { ...t.thread, turns },
+      model: t.model,
+      modelProvider: t.config.modelProvider.id,
+      serviceTier: null,
+      cwd: t.thread.cwd,
+      instructionSources,
+      approvalPolicy: t.approvalPolicy,
+      approvalsReviewer: 'user',
+      sandbox: t.sandboxPolicy,
+      reasoningEffort: t.config.modelReasoningEffort,
+    };
+  }
+
+  /** After a resume's reply: the thread's status, as the reference sends it. */
+  announceResumed(threadId: string): void {
+    const t = this.get(threadId);
+    this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
+  }
+
+  /** A loaded thread's turns, from its log (the running turn stays inProgress). */
+  private turnsOf(t: LoadedThread): Turn[] {
+    if (!t.log.path) return [];
+    const replay = replayThread(readThreadLog(t.log.path));
+    const turns = replay?.turns ?? [];
+    const active = t.activeTurn?.turn.id;
+    for (const turn of turns) if (turn.id === active) turn.status = 'inProgress';
+    return turns;
+  }
+
+  /** `thread/read`: a loaded thread as it is, or an unloaded one from its log (`notLoaded`). */
+  readThread(threadId: string, includeTurns: boolean): ThreadReadResponse {
+    if (typeof threadId !== 'string') throw new TernError('invalid_params', 'threadId must be a string');
+    const t = this.threads.get(threadId);
+    if (t) {
+      if (includeTurns && t.thread.ephemeral) throw new TernError('invalid_params', 'ephemeral threads do not support includeTurns');
+      return { thread: { ...t.thread, turns: includeTurns ? this.turnsOf(t) : [] } };
+    }
+    const file = findThreadLog(this.o.ternHome, threadId);
+    const replay = file ? replayThread(readThreadLog(file)) : null;
+    if (!file || !replay) throw new TernError('thread_not_found', `thread not found: ${threadId}`);
+    return { thread: { ...threadFromReplay(replay, file), turns: includeTurns ? replay.turns : [] } };
+  }
+
+  /** `thread/list`: threads with a log, newest first by default, pages behind an opaque cursor. */
+  listThreads(params: ThreadListParams): ThreadListResponse {
+    if (params.archived === true) return { data: [], nextCursor: null, backwardsCursor: null };
+    const cwds = params.cwd == null ? null : Array.isArray(params.cwd) ? params.cwd : [params.cwd];
+    const kinds = params.sourceKinds ?? null;
+    const all: Thread[] = [];
+    for (const file of listThreadLogFiles(this.o.ternHome)) {
+      let replay: ReplayedThread | null = null;
+      try {
+        replay = replayThread(readThreadLog(file));
+      } catch {
+        continue;
+      }
+      if (!replay) continue;
+      const thread = threadFromReplay(replay, file);
+      const loaded = this.threads.get(thread.id);
+      if (loaded) thread.status = loaded.thread.status;
+      if (cwds && !cwds.includes(thread.cwd)) continue;
+      if (kinds && !(typeof thread.source === 'string' && kinds.includes(thread.source))) continue;
+      all.push(thread);
+    }
+    const key = params.sortKey === 'updated_at' ? 'updatedAt' : 'createdAt';
+    const dir = params.sortDirection === 'asc' ? 1 : -1;
+    all.sort((a, b) => dir * (a[key] - b[key]) || dir * a.id.localeCompare(b.id));
+    const offset = decodeCursor(params.cursor);
+    const limit = Math.max(1, Math.min(params.limit ?? 25, 100));
+    const data = all.slice(offset, offset + limit);
+    const next = offset + limit < all.length ? encodeCursor(offset + limit) : null;
+    const back = offset > 0 ? encodeCursor(Math.max(0, offset - limit)) : null;
+    return { data, nextCursor: next, backwardsCursor: back };
   }
 
   /** Validates and registers a turn; `begin()` starts it (after the reply went out). */
@@ -417,6 +587,7 @@ export class ThreadManager {
       model: t.model,
       approval_policy: t.approvalPolicy,
       sandbox_mode: t.sandboxMode,
+      sandbox_policy: t.sandboxPolicy,
     });
     if (work !== null) this.announceSettings(t);
 
@@ -560,6 +731,13 @@ export class ThreadManager {
         params: ServerRequestParams[M],
         signal: AbortSignal,
       ): Promise<ServerRequestResults[M]['decision']> => {
+        const memory = sessionApprovalsOf(t);
+        const cmd = method === 'item/commandExecution/requestApproval' ? (params as ServerRequestParams['item/commandExecution/requestApproval']) : null;
+        const key = cmd ? `${cmd.cwd ?? ''}\0${cmd.command ?? ''}` : null;
+        // Approved for the session (acceptForSession, or an accepted exec-policy prefix): not asked again.
+        if (cmd && key !== null && (memory.commands.has(key) || memory.allows(cmd.proposedExecpolicyAmendment ?? null))) {
+          return 'acceptForSession' as ServerRequestResults[M]['decision'];
+        }
         let requestId: string | number | null = null;
         setFlags(['waitingOnApproval']);
         try {
@@ -567,10 +745,12 @@ export class ThreadManager {
             signal,
             onSent: (id) => (requestId = id),
           })) as { decision?: unknown } | null;
-          const decision = result?.decision;
-          const valid = ['accept', 'acceptForSession', 'decline', 'cancel'];
-          if (typeof decision === 'string' && valid.includes(decision)) return decision as ServerRequestResults[M]['decision'];
-          if (decision && typeof decision === 'object') return decision as ServerRequestResults[M]['decision'];
+          const decision = validApprovalDecision(method, result);
+          if (decision === 'acceptForSession' && key !== null) memory.commands.add(key);
+          if (decision !== null && typeof decision === 'object' && 'acceptWithExecpolicyAmendment' in decision) {
+            memory.prefixes.push((decision.acceptWithExecpolicyAmendment as { execpolicy_amendment: string[] }).execpolicy_amendment);
+          }
+          if (decision !== null) return decision as ServerRequestResults[M]['decision'];
           this.o.log.warn(`approval reply without a valid decision: ${JSON.stringify(result)}; treating it as decline`);
           return 'decline';
         } catch (err) {
@@ -586,6 +766,56 @@ export class ThreadManager {
   }
 }
 
+/** What a loaded thread's client approved for the session (kept in memory, per process, as Codex does). */
+class SessionApprovals {
+  /** `cwd\0command` of commands answered `acceptForSession`. */
+  readonly commands = new Set<string>();
+  /** argv prefixes accepted with `acceptWithExecpolicyAmendment`. */
+  readonly prefixes: string[][] = [];
+  allows(argv: readonly string[] | null): boolean {
+    if (argv === null) return false;
+    return this.prefixes.some((p) => p.length <= argv.length && p.every((w, i) => argv[i] === w));
+  }
+}
+const sessionApprovals = new WeakMap<LoadedThread, SessionApprovals>();
+function sessionApprovalsOf(t: LoadedThread): SessionApprovals {
+  let m = sessionApprovals.get(t);
+  if (!m) sessionApprovals.set(t, (m = new SessionApprovals()));
+  return m;
+}
+
+/**
+ * The decision of an approval reply, or null when the reply is malformed (which counts as a
+ * decline): one of the four strings, or, for commands only, an amendment object of exactly the
+ * reference's shapes (`{acceptWithExecpolicyAmendment: {execpolicy_amendment: string[]}}`,
+ * `{applyNetworkPolicyAmendment: {network_policy_amendment: {host, action}}}`). An array, `{}`,
+ * an unknown key or a wrong inner shape is malformed.
+ */
+export function validApprovalDecision(method: ServerRequestMethod, result: unknown): string | Record<string, unknown> | null {
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) return null;
+  const decision = (result as { decision?: unknown }).decision;
+  if (typeof decision === 'string') {
+    return ['accept', 'acceptForSession', 'decline', 'cancel'].includes(decision) ? decision : null;
+  }
+  if (method !== 'item/commandExecution/requestApproval') return null;
+  if (decision === null || typeof decision !== 'object' || Array.isArray(decision)) return null;
+  const keys = Object.keys(decision);
+  if (keys.length !== 1) return null;
+  const inner = (decision as Record<string, unknown>)[keys[0]!];
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return null;
+  if (keys[0] === 'acceptWithExecpolicyAmendment') {
+    const a = (inner as { execpolicy_amendment?: unknown }).execpolicy_amendment;
+    return Array.isArray(a) && a.length > 0 && a.every((w) => typeof w === 'string') ? (decision as Record<string, unknown>) : null;
+  }
+  if (keys[0] === 'applyNetworkPolicyAmendment') {
+    const a = (inner as { network_policy_amendment?: unknown }).network_policy_amendment as { host?: unknown; action?: unknown } | null;
+    return a && typeof a === 'object' && typeof a.host === 'string' && (a.action === 'allow' || a.action === 'deny')
+      ? (decision as Record<string, unknown>)
+      : null;
+  }
+  return null;
+}
+
 /** Whether tool commands may use the network under `policy`. */
 export function networkAccess(policy: SandboxPolicy): boolean {
   switch (policy.type) {
@@ -596,4 +826,35 @@ export function networkAccess(policy: SandboxPolicy): boolean {
     default:
       return policy.networkAccess;
   }
+}
+
+/** Opaque thread/list cursors. */
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string | null | undefined): number {
+  if (cursor == null) return 0;
+  try {
+    const o = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown }).o;
+    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
+  } catch {
+    // falls through
+  }
+  throw new TernError('invalid_params', `invalid cursor: ${cursor}`);
+}
+
+/**
+ * Outputs for tool calls a killed process never answered: the model must see
+ * an output for every call. Appended after the history, never inserted.
+ */
+function danglingToolOutputs(items: ResponseItem[]): ResponseItem[] {
+  const answered = new Set<string>();
+  for (const i of items) if (i.type === 'function_call_output' || i.type === 'custom_tool_call_output') answered.add(i.call_id);
+  const out: ResponseItem[] = [];
+  for (const i of items) {
+    if (i.type === 'function_call' && !answered.has(i.call_id)) out.push({ type: 'function_call_output', call_id: i.call_id, output: 'aborted' });
+    if (i.type === 'custom_tool_call' && !answered.has(i.call_id)) out.push({ type: 'custom_tool_call_output', call_id: i.call_id, output: 'aborted' });
+  }
+  return out;
 }

@@ -271,7 +271,7 @@ describe('tern app-server: protocol errors', () => {
       code: -32600,
       message: expect.stringContaining('unknown variant `workspaceWrite`, expected one of `read-only`, `workspace-write`, `danger-full-access`'),
     });
-    await expect(peer.request('thread/start', { approvalPolicy: 'on-failure' })).rejects.toMatchObject({ code: -32600 });
+    await expect(peer.request('thread/start', { approvalPolicy: 'onFailure' })).rejects.toMatchObject({ code: -32600 }); // on-failure itself is an accepted alias (test/e2e/approvals.test.ts)
     await expect(peer.request('thread/start', { cwd: 5 })).rejects.toMatchObject({
       code: -32600,
       message: 'Invalid request: invalid type: integer `5`, expected a string for `cwd`',

@@ -139,12 +139,12 @@ describe('tern run outcomes', () => {
     const addWorkflow: ScriptStep = {
       output: [{ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** Add File: .github/workflows/x.yml\n+on: push\n*** End Patch\n' }],
     };
-    const r = await ternRun([shell('ls'), shell('git push --force origin main'), addWorkflow, patch('fixed'), say('Done.')], ['--policy', 'fix-tests']);
+    const r = await ternRun([shell('sort hello.txt') /* not known-safe: `untrusted` asks (ls would run unasked) */, shell('git push --force origin main'), addWorkflow, patch('fixed'), say('Done.')], ['--policy', 'fix-tests']);
     expect(r.code).toBe(0);
     expect(r.result.outcome).toBe('success');
     const decisions = r.result.approvals.map((a: { subject: string; decision: string; rule: string }) => [a.subject, a.decision, a.rule]);
     expect(decisions).toHaveLength(4);
-    expect(decisions[0]).toEqual([expect.stringContaining('ls'), 'accept', expect.stringMatching(/^fix-tests#/)]);
+    expect(decisions[0]).toEqual([expect.stringContaining('sort hello.txt'), 'accept', expect.stringMatching(/^fix-tests#/)]);
     expect(decisions[1]).toEqual([expect.stringContaining('git push --force'), 'decline', expect.stringMatching(/^fix-tests#/)]);
     expect(decisions[2]).toEqual([expect.stringContaining('.github/workflows/x.yml'), 'decline', expect.stringMatching(/^fix-tests#/)]);
     expect(decisions[3]).toEqual([expect.stringContaining('hello.txt'), 'accept', expect.stringMatching(/^fix-tests#/)]);

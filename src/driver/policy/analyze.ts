@@ -8,7 +8,7 @@
 // eval, xargs, an unparsed shell, `find -exec`, `git -c`, …): no allow rule can accept it.
 
 import { compileWordGlob } from './glob.js';
-import { formatWords, literalWord, parseShell, type SimpleCommand, type Word } from './shell-parse.js';
+import { formatWords, literalWord, parseShell, type SimpleCommand, type Word } from '../../util/shell-parse.js';
 
 export const MAX_SHELL_DEPTH = 3;
 

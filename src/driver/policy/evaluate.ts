@@ -27,7 +27,7 @@ import {
   type WordMatcher,
 } from './format.js';
 import { compileWordGlob, literalPrefix } from './glob.js';
-import { formatWords, literalWord, type Word } from './shell-parse.js';
+import { formatWords, literalWord, type Word } from '../../util/shell-parse.js';
 
 // ---- argv matching --------------------------------------------------------------
 

@@ -28,7 +28,7 @@ export {
 } from './format.js';
 export { formatProblem, isPresetName, loadPolicy, parsePolicy, PolicyError, presetPolicy, type PolicyProblem } from './load.js';
 export { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
-export { parseShell, type ParseResult, type SimpleCommand, type Word } from './shell-parse.js';
+export { parseShell, type ParseResult, type SimpleCommand, type Word } from '../../util/shell-parse.js';
 
 export const COMMAND_APPROVAL = 'item/commandExecution/requestApproval';
 export const FILE_CHANGE_APPROVAL = 'item/fileChange/requestApproval';

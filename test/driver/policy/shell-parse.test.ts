@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCommand } from '../../../src/driver/policy/analyze.js';
-import { parseShell, type SimpleCommand } from '../../../src/driver/policy/shell-parse.js';
+import { parseShell, type SimpleCommand } from '../../../src/util/shell-parse.js';
 
 function argvs(script: string): string[][] {
   const r = parseShell(script);

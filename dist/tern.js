@@ -43,7 +43,7 @@ var require_windows = __commonJS({
     module.exports = isexe;
     isexe.sync = sync;
     var fs8 = __require("fs");
-    function checkPathExt(path34, options) {
+    function checkPathExt(path36, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -54,25 +54,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p2 = pathext[i2].toLowerCase();
-        if (p2 && path34.substr(-p2.length).toLowerCase() === p2) {
+        if (p2 && path36.substr(-p2.length).toLowerCase() === p2) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat5, path34, options) {
+    function checkStat(stat5, path36, options) {
       if (!stat5.isSymbolicLink() && !stat5.isFile()) {
         return false;
       }
-      return checkPathExt(path34, options);
+      return checkPathExt(path36, options);
     }
-    function isexe(path34, options, cb) {
-      fs8.stat(path34, function(er2, stat5) {
-        cb(er2, er2 ? false : checkStat(stat5, path34, options));
+    function isexe(path36, options, cb) {
+      fs8.stat(path36, function(er2, stat5) {
+        cb(er2, er2 ? false : checkStat(stat5, path36, options));
       });
     }
-    function sync(path34, options) {
-      return checkStat(fs8.statSync(path34), path34, options);
+    function sync(path36, options) {
+      return checkStat(fs8.statSync(path36), path36, options);
     }
   }
 });
@@ -83,13 +83,13 @@ var require_mode = __commonJS({
     module.exports = isexe;
     isexe.sync = sync;
     var fs8 = __require("fs");
-    function isexe(path34, options, cb) {
-      fs8.stat(path34, function(er2, stat5) {
+    function isexe(path36, options, cb) {
+      fs8.stat(path36, function(er2, stat5) {
         cb(er2, er2 ? false : checkStat(stat5, options));
       });
     }
-    function sync(path34, options) {
-      return checkStat(fs8.statSync(path34), options);
+    function sync(path36, options) {
+      return checkStat(fs8.statSync(path36), options);
     }
     function checkStat(stat5, options) {
       return stat5.isFile() && checkMode(stat5, options);
@@ -122,7 +122,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync;
-    function isexe(path34, options, cb) {
+    function isexe(path36, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -132,7 +132,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve, reject) {
-          isexe(path34, options || {}, function(er2, is2) {
+          isexe(path36, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
@@ -141,7 +141,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path34, options || {}, function(er2, is2) {
+      core(path36, options || {}, function(er2, is2) {
         if (er2) {
           if (er2.code === "EACCES" || options && options.ignoreErrors) {
             er2 = null;
@@ -151,9 +151,9 @@ var require_isexe = __commonJS({
         cb(er2, is2);
       });
     }
-    function sync(path34, options) {
+    function sync(path36, options) {
       try {
-        return core.sync(path34, options || {});
+        return core.sync(path36, options || {});
       } catch (er2) {
         if (options && options.ignoreErrors || er2.code === "EACCES") {
           return false;
@@ -169,7 +169,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path34 = __require("path");
+    var path36 = __require("path");
     var COLON = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -207,7 +207,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path34.join(pathPart, cmd);
+        const pCmd = path36.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve(subStep(p2, i2, 0));
       });
@@ -234,7 +234,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path34.join(pathPart, cmd);
+        const pCmd = path36.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j3 = 0; j3 < pathExt.length; j3++) {
           const cur = p2 + pathExt[j3];
@@ -282,7 +282,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path34 = __require("path");
+    var path36 = __require("path");
     var which = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -300,7 +300,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path34.delimiter : void 0
+          pathExt: withoutPathExt ? path36.delimiter : void 0
         });
       } catch (e) {
       } finally {
@@ -309,7 +309,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path34.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path36.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -363,8 +363,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path34, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path34.split("/").pop();
+      const [path36, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path36.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -399,7 +399,7 @@ var require_readShebang = __commonJS({
 var require_parse = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path34 = __require("path");
+    var path36 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -424,7 +424,7 @@ var require_parse = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path34.normalize(parsed.command);
+        parsed.command = path36.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -1193,10 +1193,10 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check(path34, isFile, isDirectory) {
-      log(`checking %s`, path34);
+    function check(path36, isFile, isDirectory) {
+      log(`checking %s`, path36);
       try {
-        const stat5 = fs_1.statSync(path34);
+        const stat5 = fs_1.statSync(path36);
         if (stat5.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
@@ -1216,8 +1216,8 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists2(path34, type = exports.READABLE) {
-      return check(path34, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    function exists2(path36, type = exports.READABLE) {
+      return check(path36, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
     exports.exists = exists2;
     exports.FILE = 1;
@@ -1357,17 +1357,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path34) {
-      const ctrl = callVisitor(key, node, visitor, path34);
+    function visit_(key, node, visitor, path36) {
+      const ctrl = callVisitor(key, node, visitor, path36);
       if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visit_(key, ctrl, visitor, path34);
+        replaceNode(key, path36, ctrl);
+        return visit_(key, ctrl, visitor, path36);
       }
       if (typeof ctrl !== "symbol") {
         if (identity4.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path36 = Object.freeze(path36.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path34);
+            const ci = visit_(i2, node.items[i2], visitor, path36);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -1378,13 +1378,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity4.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = visit_("key", node.key, visitor, path34);
+          path36 = Object.freeze(path36.concat(node));
+          const ck = visit_("key", node.key, visitor, path36);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path34);
+          const cv = visit_("value", node.value, visitor, path36);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1405,17 +1405,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path34) {
-      const ctrl = await callVisitor(key, node, visitor, path34);
+    async function visitAsync_(key, node, visitor, path36) {
+      const ctrl = await callVisitor(key, node, visitor, path36);
       if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visitAsync_(key, ctrl, visitor, path34);
+        replaceNode(key, path36, ctrl);
+        return visitAsync_(key, ctrl, visitor, path36);
       }
       if (typeof ctrl !== "symbol") {
         if (identity4.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path36 = Object.freeze(path36.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path34);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path36);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -1426,13 +1426,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity4.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path34);
+          path36 = Object.freeze(path36.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path36);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path34);
+          const cv = await visitAsync_("value", node.value, visitor, path36);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1459,23 +1459,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path34) {
+    function callVisitor(key, node, visitor, path36) {
       if (typeof visitor === "function")
-        return visitor(key, node, path34);
+        return visitor(key, node, path36);
       if (identity4.isMap(node))
-        return visitor.Map?.(key, node, path34);
+        return visitor.Map?.(key, node, path36);
       if (identity4.isSeq(node))
-        return visitor.Seq?.(key, node, path34);
+        return visitor.Seq?.(key, node, path36);
       if (identity4.isPair(node))
-        return visitor.Pair?.(key, node, path34);
+        return visitor.Pair?.(key, node, path36);
       if (identity4.isScalar(node))
-        return visitor.Scalar?.(key, node, path34);
+        return visitor.Scalar?.(key, node, path36);
       if (identity4.isAlias(node))
-        return visitor.Alias?.(key, node, path34);
+        return visitor.Alias?.(key, node, path36);
       return void 0;
     }
-    function replaceNode(key, path34, node) {
-      const parent = path34[path34.length - 1];
+    function replaceNode(key, path36, node) {
+      const parent = path36[path36.length - 1];
       if (identity4.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity4.isPair(parent)) {
@@ -2087,10 +2087,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity4 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path34, value) {
+    function collectionFromPath(schema, path36, value) {
       let v2 = value;
-      for (let i2 = path34.length - 1; i2 >= 0; --i2) {
-        const k2 = path34[i2];
+      for (let i2 = path36.length - 1; i2 >= 0; --i2) {
+        const k2 = path36[i2];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a2 = [];
           a2[k2] = v2;
@@ -2109,7 +2109,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
+    var isEmptyPath = (path36) => path36 == null || typeof path36 === "object" && !!path36[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -2139,11 +2139,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path34, value) {
-        if (isEmptyPath(path34))
+      addIn(path36, value) {
+        if (isEmptyPath(path36))
           this.add(value);
         else {
-          const [key, ...rest] = path34;
+          const [key, ...rest] = path36;
           const node = this.get(key, true);
           if (identity4.isCollection(node))
             node.addIn(rest, value);
@@ -2157,8 +2157,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        const [key, ...rest] = path34;
+      deleteIn(path36) {
+        const [key, ...rest] = path36;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -2172,8 +2172,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        const [key, ...rest] = path34;
+      getIn(path36, keepScalar) {
+        const [key, ...rest] = path36;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity4.isScalar(node) ? node.value : node;
@@ -2191,8 +2191,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path34) {
-        const [key, ...rest] = path34;
+      hasIn(path36) {
+        const [key, ...rest] = path36;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -2202,8 +2202,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        const [key, ...rest] = path34;
+      setIn(path36, value) {
+        const [key, ...rest] = path36;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4718,9 +4718,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path34, value) {
+      addIn(path36, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path34, value);
+          this.contents.addIn(path36, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4795,14 +4795,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        if (Collection.isEmptyPath(path34)) {
+      deleteIn(path36) {
+        if (Collection.isEmptyPath(path36)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path36) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4817,10 +4817,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        if (Collection.isEmptyPath(path34))
+      getIn(path36, keepScalar) {
+        if (Collection.isEmptyPath(path36))
           return !keepScalar && identity4.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity4.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
+        return identity4.isCollection(this.contents) ? this.contents.getIn(path36, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4831,10 +4831,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path34) {
-        if (Collection.isEmptyPath(path34))
+      hasIn(path36) {
+        if (Collection.isEmptyPath(path36))
           return this.contents !== void 0;
-        return identity4.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
+        return identity4.isCollection(this.contents) ? this.contents.hasIn(path36) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4851,13 +4851,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        if (Collection.isEmptyPath(path34)) {
+      setIn(path36, value) {
+        if (Collection.isEmptyPath(path36)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path36), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path34, value);
+          this.contents.setIn(path36, value);
         }
       }
       /**
@@ -6818,9 +6818,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path34) => {
+    visit2.itemAtPath = (cst, path36) => {
       let item = cst;
-      for (const [field, index] of path34) {
+      for (const [field, index] of path36) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6829,23 +6829,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path34) => {
-      const parent = visit2.itemAtPath(cst, path34.slice(0, -1));
-      const field = path34[path34.length - 1][0];
+    visit2.parentCollection = (cst, path36) => {
+      const parent = visit2.itemAtPath(cst, path36.slice(0, -1));
+      const field = path36[path36.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path34, item, visitor) {
-      let ctrl = visitor(item, path34);
+    function _visit(path36, item, visitor) {
+      let ctrl = visitor(item, path36);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path34.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path36.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -6856,10 +6856,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path34);
+            ctrl = ctrl(item, path36);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path36) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -8987,11 +8987,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n2;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -9008,10 +9008,10 @@ var require_codegen = __commonJS({
       render({ _n: _n2 }) {
         return `${this.lhs} = ${this.rhs};` + _n2;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -9072,8 +9072,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -9102,12 +9102,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names, constants4))
+          if (n2.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n2.names);
           nodes.splice(i2, 1);
@@ -9160,12 +9160,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -9188,10 +9188,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -9227,10 +9227,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -9272,11 +9272,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a3, _b;
-        super.optimizeNames(names, constants4);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -9577,7 +9577,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -9592,14 +9592,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c5 = constants4[n2.str];
+        const c5 = constants5[n2.str];
         if (c5 === void 0 || names[n2.str] !== 1)
           return n2;
         delete names[n2.str];
         return c5;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c5) => c5 instanceof code_1.Name && names[c5.str] === 1 && constants4[c5.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c5) => c5 instanceof code_1.Name && names[c5.str] === 1 && constants5[c5.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -11839,8 +11839,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path34) {
-      let input = path34;
+    function removeDotSegments(path36) {
+      let input = path36;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -11914,11 +11914,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path34) {
-      if (path34 === "" || path34[0] === "/") {
-        return removeDotSegments(path34);
+    function removeDotSegmentsRelative(path36) {
+      if (path36 === "" || path36[0] === "/") {
+        return removeDotSegments(path36);
       }
-      const segments = path34.split("/");
+      const segments = path36.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -12281,8 +12281,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path34 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path34 && path34 !== "/" ? path34 : void 0;
+        const path36 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path36 && path36 !== "/" ? path36 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -15833,7 +15833,7 @@ var require_dist4 = __commonJS({
 });
 
 // src/server/app-server.ts
-import { mkdirSync } from "node:fs";
+import { mkdirSync as mkdirSync2 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/config/errors.ts
@@ -16601,8 +16601,8 @@ var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/config/overrides.ts
 var BARE_KEY = /^[A-Za-z0-9_-]+$/;
-function formatKeyPath(path34) {
-  return path34.map((seg) => BARE_KEY.test(seg) ? seg : JSON.stringify(seg)).join(".");
+function formatKeyPath(path36) {
+  return path36.map((seg) => BARE_KEY.test(seg) ? seg : JSON.stringify(seg)).join(".");
 }
 function isPlainTable(v2) {
   if (v2 === null || typeof v2 !== "object" || Array.isArray(v2)) return false;
@@ -16716,24 +16716,24 @@ function parseOverride(flag) {
       'Invalid -c override "=\u2026": the key before "=" is empty; expected key=value, e.g. -c model="gpt-5.5"'
     );
   }
-  const path34 = parseKeyPath(keyText, `"${keyText}=\u2026"`);
+  const path36 = parseKeyPath(keyText, `"${keyText}=\u2026"`);
   const valueText = flag.slice(sep + 1).trim();
   const parsed = parseTomlValue(valueText);
-  return { path: path34, value: parsed ? parsed.value : valueText };
+  return { path: path36, value: parsed ? parsed.value : valueText };
 }
 function applyOverrides(table, overrides) {
   const root = { ...table };
-  for (const { path: path34, value } of overrides) {
-    if (path34.length === 0) throw new ConfigError("Invalid config override: empty key path");
+  for (const { path: path36, value } of overrides) {
+    if (path36.length === 0) throw new ConfigError("Invalid config override: empty key path");
     let cursor = root;
-    for (let i2 = 0; i2 < path34.length - 1; i2++) {
-      const seg = path34[i2];
+    for (let i2 = 0; i2 < path36.length - 1; i2++) {
+      const seg = path36[i2];
       const existing = getOwn(cursor, seg);
       const next = isPlainTable(existing) ? { ...existing } : {};
       setOwn(cursor, seg, next);
       cursor = next;
     }
-    setOwn(cursor, path34[path34.length - 1], value);
+    setOwn(cursor, path36[path36.length - 1], value);
   }
   return root;
 }
@@ -20732,11 +20732,11 @@ function prettyMilliseconds(milliseconds, options) {
   add(Number(parsed.minutes), "minute", "m");
   if (!options.hideSeconds) {
     if (options.separateMilliseconds || options.formatSubMilliseconds || !options.colonNotation && milliseconds < 1e3 && !options.subSecondsAsDecimals) {
-      const seconds = Number(parsed.seconds);
+      const seconds2 = Number(parsed.seconds);
       const milliseconds2 = Number(parsed.milliseconds);
       const microseconds = Number(parsed.microseconds);
       const nanoseconds = Number(parsed.nanoseconds);
-      add(seconds, "second", "s");
+      add(seconds2, "second", "s");
       if (options.formatSubMilliseconds) {
         add(milliseconds2, "millisecond", "ms");
         add(microseconds, "microsecond", "\xB5s");
@@ -20755,9 +20755,9 @@ function prettyMilliseconds(milliseconds, options) {
         );
       }
     } else {
-      const seconds = (isBigInt ? Number(milliseconds % ONE_DAY_IN_MILLISECONDS) : milliseconds) / 1e3 % 60;
+      const seconds2 = (isBigInt ? Number(milliseconds % ONE_DAY_IN_MILLISECONDS) : milliseconds) / 1e3 % 60;
       const secondsDecimalDigits = typeof options.secondsDecimalDigits === "number" ? options.secondsDecimalDigits : 1;
-      const secondsFixed = floorDecimals(seconds, secondsDecimalDigits);
+      const secondsFixed = floorDecimals(seconds2, secondsDecimalDigits);
       const secondsString = options.keepDecimalsOnWholeSeconds ? secondsFixed : secondsFixed.replace(/\.0+$/, "");
       add(Number.parseFloat(secondsString), "second", "s", secondsString);
     }
@@ -21977,13 +21977,13 @@ var logOutputSync = ({ serializedResult, fdNumber, state, verboseInfo, encoding,
   }
 };
 var writeToFiles = (serializedResult, stdioItems, outputFiles) => {
-  for (const { path: path34, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
-    const pathString = typeof path34 === "string" ? path34 : path34.toString();
+  for (const { path: path36, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
+    const pathString = typeof path36 === "string" ? path36 : path36.toString();
     if (append || outputFiles.has(pathString)) {
-      appendFileSync(path34, serializedResult);
+      appendFileSync(path36, serializedResult);
     } else {
       outputFiles.add(pathString);
-      writeFileSync(path34, serializedResult);
+      writeFileSync(path36, serializedResult);
     }
   }
 };
@@ -24966,7 +24966,7 @@ var OutputCollector = class {
 
 // src/threads/thread-manager.ts
 import { stat as stat2 } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/agent/agents-md.ts
 import { open, realpath, stat } from "node:fs/promises";
@@ -25812,6 +25812,14 @@ var ConversationHistory = class {
     return this.list.length;
   }
 };
+function rebuildHistory(records) {
+  let items = [];
+  for (const r2 of records) {
+    if (r2.type === "response_item") items.push(r2.payload);
+    else if (r2.type === "compacted") items = [...r2.payload.replacement_history];
+  }
+  return items;
+}
 
 // src/agent/token-usage.ts
 var zero = () => ({
@@ -25906,7 +25914,7 @@ function renderReviewText(review) {
 }
 
 // src/agent/turn-runner.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/tools/apply-patch/parse.ts
 var PatchParseError = class extends Error {
@@ -25930,11 +25938,11 @@ function endsBody(text) {
   return text.startsWith("***") && text.trim() !== EOF_MARKER;
 }
 function headerPath(line, prefix) {
-  const path34 = line.text.slice(prefix.length).trim();
-  if (path34 === "") {
+  const path36 = line.text.slice(prefix.length).trim();
+  if (path36 === "") {
     throw new PatchParseError(`Missing path after '${prefix}'`, line.number);
   }
-  return path34;
+  return path36;
 }
 function parseAnchor(text) {
   let rest = text.slice(2);
@@ -25968,14 +25976,14 @@ function parsePatch(text) {
     const line = body[i2];
     const t2 = line.text;
     if (t2.startsWith(ADD_PREFIX)) {
-      const path34 = headerPath(line, ADD_PREFIX);
+      const path36 = headerPath(line, ADD_PREFIX);
       i2++;
       const contentLines = [];
       while (i2 < body.length && !endsBody(body[i2].text)) {
         const l3 = body[i2];
         if (!l3.text.startsWith("+")) {
           throw new PatchParseError(
-            `Invalid line in Add File '${path34}': every line must start with '+', got '${l3.text}'`,
+            `Invalid line in Add File '${path36}': every line must start with '+', got '${l3.text}'`,
             l3.number
           );
         }
@@ -25983,24 +25991,24 @@ function parsePatch(text) {
         i2++;
       }
       const contents = contentLines.length === 0 ? "" : contentLines.join("\n") + "\n";
-      ops.push({ type: "add", path: path34, contents });
+      ops.push({ type: "add", path: path36, contents });
       continue;
     }
     if (t2.startsWith(DELETE_PREFIX)) {
-      const path34 = headerPath(line, DELETE_PREFIX);
+      const path36 = headerPath(line, DELETE_PREFIX);
       i2++;
       const next = body[i2];
       if (next !== void 0 && !endsBody(next.text)) {
         throw new PatchParseError(
-          `Unexpected line after Delete File '${path34}': '${next.text}' (a delete takes no body)`,
+          `Unexpected line after Delete File '${path36}': '${next.text}' (a delete takes no body)`,
           next.number
         );
       }
-      ops.push({ type: "delete", path: path34 });
+      ops.push({ type: "delete", path: path36 });
       continue;
     }
     if (t2.startsWith(UPDATE_PREFIX)) {
-      const path34 = headerPath(line, UPDATE_PREFIX);
+      const path36 = headerPath(line, UPDATE_PREFIX);
       i2++;
       let movePath = null;
       const moveLine = body[i2];
@@ -26016,7 +26024,7 @@ function parsePatch(text) {
         if (current === null) return;
         if (!currentHasBody) {
           throw new PatchParseError(
-            `Hunk in Update File '${path34}' has no lines (a '@@' line must be followed by context, '-' or '+' lines)`,
+            `Hunk in Update File '${path36}' has no lines (a '@@' line must be followed by context, '-' or '+' lines)`,
             currentStart
           );
         }
@@ -26041,7 +26049,7 @@ function parsePatch(text) {
         if (lt2.trim() === EOF_MARKER) {
           if (current === null || !currentHasBody) {
             throw new PatchParseError(
-              `'${EOF_MARKER}' must follow the lines of a hunk in Update File '${path34}'`,
+              `'${EOF_MARKER}' must follow the lines of a hunk in Update File '${path36}'`,
               l3.number
             );
           }
@@ -26055,7 +26063,7 @@ function parsePatch(text) {
           if (current === null) {
             if (chunks.length > 0) {
               throw new PatchParseError(
-                `Hunk line without a preceding '@@' in Update File '${path34}': '${lt2}'`,
+                `Hunk line without a preceding '@@' in Update File '${path36}': '${lt2}'`,
                 l3.number
               );
             }
@@ -26076,15 +26084,15 @@ function parsePatch(text) {
           continue;
         }
         throw new PatchParseError(
-          `Invalid hunk line in Update File '${path34}': '${lt2}' (expected a line starting with ' ', '-', '+' or '@@')`,
+          `Invalid hunk line in Update File '${path36}': '${lt2}' (expected a line starting with ' ', '-', '+' or '@@')`,
           l3.number
         );
       }
       finish();
       if (chunks.length === 0) {
-        throw new PatchParseError(`Update File '${path34}' has no hunks`, line.number);
+        throw new PatchParseError(`Update File '${path36}' has no hunks`, line.number);
       }
-      ops.push({ type: "update", path: path34, movePath, chunks });
+      ops.push({ type: "update", path: path36, movePath, chunks });
       continue;
     }
     if (t2.startsWith(MOVE_PREFIX)) {
@@ -26209,16 +26217,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path34, added, removed, oldPosInc, options) {
-    const last = path34.lastComponent;
+  addToPath(path36, added, removed, oldPosInc, options) {
+    const last = path36.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path34.oldPos + oldPosInc,
+        oldPos: path36.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path34.oldPos + oldPosInc,
+        oldPos: path36.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -26845,6 +26853,360 @@ function summarizePatch(plan, cwd) {
   return out;
 }
 
+// src/tools/safe-commands.ts
+import path12 from "node:path";
+
+// src/util/shell-parse.ts
+var HARMLESS_OUTPUTS = ["/dev/null", "/dev/stdout", "/dev/stderr"];
+var RESERVED = /* @__PURE__ */ new Set([
+  "!",
+  "[[",
+  "]]",
+  "{",
+  "}",
+  "case",
+  "coproc",
+  "do",
+  "done",
+  "elif",
+  "else",
+  "esac",
+  "fi",
+  "for",
+  "function",
+  "if",
+  "in",
+  "select",
+  "then",
+  "time",
+  "until",
+  "while"
+]);
+var WORD_END = /* @__PURE__ */ new Set([" ", "	", "\n", ";", "&", "|", "(", ")", "<", ">"]);
+var ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
+var ShellSyntaxRefusal = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+function globEscape(s) {
+  return s.replace(/[\\*?[\]{}]/g, (c5) => `\\${c5}`);
+}
+function dollarReason(next) {
+  if (next === "(") return "command substitution `$(\u2026)` or arithmetic `$((\u2026))`";
+  if (next === "{") return "parameter expansion `${\u2026}`";
+  if (next === "'") return "ANSI-C quoting `$'\u2026'`";
+  if (next === '"') return 'locale quoting `$"\u2026"`';
+  if (next !== void 0 && /[A-Za-z0-9_@*#?$!-]/.test(next)) return `variable expansion \`$${next === "_" || /[A-Za-z]/.test(next) ? "NAME" : next}\``;
+  return "a `$`";
+}
+var Parser = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  i = 0;
+  parse() {
+    const src = this.src;
+    const commands = [];
+    let cur = null;
+    let pending = null;
+    const finish = (at2) => {
+      if (cur === null) return;
+      if (cur.words.length === 0) throw new ShellSyntaxRefusal("a redirection without a command", cur.start);
+      cur.end = at2;
+      commands.push(cur);
+      cur = null;
+    };
+    const needCommandBefore = (op) => {
+      if (cur === null) throw new ShellSyntaxRefusal(`\`${op}\` without a command before it`, this.i);
+    };
+    while (this.i < src.length) {
+      const c5 = src[this.i];
+      const next = src[this.i + 1];
+      if (c5 === " " || c5 === "	") {
+        this.i++;
+      } else if (c5 === "\\" && next === "\n") {
+        this.i += 2;
+      } else if (c5 === "\n") {
+        if (pending === null) finish(this.i);
+        this.i++;
+      } else if (c5 === ";") {
+        if (next === ";") throw new ShellSyntaxRefusal("`;;` (case syntax)", this.i);
+        needCommandBefore(";");
+        if (pending !== null) throw new ShellSyntaxRefusal(`\`;\` right after \`${pending.op}\``, this.i);
+        finish(this.i);
+        this.i++;
+      } else if (c5 === "&") {
+        if (next === "&") {
+          needCommandBefore("&&");
+          finish(this.i);
+          pending = { op: "&&", at: this.i };
+          this.i += 2;
+        } else if (next === ">") {
+          throw new ShellSyntaxRefusal("the `&>` redirection", this.i);
+        } else {
+          throw new ShellSyntaxRefusal("a background `&`", this.i);
+        }
+      } else if (c5 === "|") {
+        if (next === "&") throw new ShellSyntaxRefusal("the `|&` pipe (bash only; `sh` reads it differently)", this.i);
+        const op = next === "|" ? "||" : "|";
+        needCommandBefore(op);
+        finish(this.i);
+        pending = { op, at: this.i };
+        this.i += op.length;
+      } else if (c5 === "(" || c5 === ")") {
+        throw new ShellSyntaxRefusal(`a \`${c5}\` (subshell, function or process substitution)`, this.i);
+      } else if (c5 === "#") {
+        while (this.i < src.length && src[this.i] !== "\n") this.i++;
+      } else {
+        if (cur === null) cur = { words: [], redirects: [], start: this.i, end: this.i };
+        const command = cur;
+        if (c5 === "<" || c5 === ">") {
+          command.redirects.push(this.redirect(null));
+        } else {
+          const wordStart = this.i;
+          const word = this.word();
+          const after = src[this.i];
+          if ((after === "<" || after === ">") && /^[0-9]+$/.test(word.raw)) {
+            command.redirects.push(this.redirect(Number(word.raw)));
+          } else {
+            if (command.words.length === 0) {
+              if (RESERVED.has(word.raw)) throw new ShellSyntaxRefusal(`the reserved word \`${word.raw}\``, wordStart);
+              if (ASSIGNMENT.test(word.raw)) {
+                throw new ShellSyntaxRefusal(`the variable assignment \`${word.raw.split("=")[0]}=\u2026\``, wordStart);
+              }
+            }
+            command.words.push(word);
+          }
+        }
+        pending = null;
+      }
+    }
+    if (pending !== null) throw new ShellSyntaxRefusal(`a command is missing after \`${pending.op}\``, pending.at);
+    finish(src.length);
+    return commands;
+  }
+  word() {
+    const src = this.src;
+    const start = this.i;
+    let value = "";
+    let pattern = "";
+    let glob = false;
+    let lastUnquoted = "";
+    while (this.i < src.length) {
+      const c5 = src[this.i];
+      if (WORD_END.has(c5)) break;
+      const at2 = this.i;
+      if (c5 === "'") {
+        const end = src.indexOf("'", at2 + 1);
+        if (end < 0) throw new ShellSyntaxRefusal("an unterminated single quote", at2);
+        const text = src.slice(at2 + 1, end);
+        value += text;
+        pattern += globEscape(text);
+        this.i = end + 1;
+        lastUnquoted = "";
+      } else if (c5 === '"') {
+        this.i++;
+        for (; ; ) {
+          if (this.i >= src.length) throw new ShellSyntaxRefusal("an unterminated double quote", at2);
+          const d2 = src[this.i];
+          if (d2 === '"') {
+            this.i++;
+            break;
+          }
+          if (d2 === "\\") {
+            const e = src[this.i + 1];
+            if (e === "\n") {
+              this.i += 2;
+            } else if (e === "$" || e === "`" || e === '"' || e === "\\") {
+              value += e;
+              pattern += globEscape(e);
+              this.i += 2;
+            } else {
+              value += "\\";
+              pattern += "\\\\";
+              this.i++;
+            }
+          } else if (d2 === "$") {
+            throw new ShellSyntaxRefusal(`${dollarReason(src[this.i + 1])} inside double quotes`, this.i);
+          } else if (d2 === "`") {
+            throw new ShellSyntaxRefusal("a backtick command substitution", this.i);
+          } else {
+            this.controlCheck(d2, this.i);
+            value += d2;
+            pattern += globEscape(d2);
+            this.i++;
+          }
+        }
+        lastUnquoted = "";
+      } else if (c5 === "\\") {
+        const e = src[at2 + 1];
+        if (e === void 0) throw new ShellSyntaxRefusal("a `\\` at the end of the script", at2);
+        if (e === "\n") {
+          this.i += 2;
+          continue;
+        }
+        this.controlCheck(e, at2 + 1);
+        value += e;
+        pattern += globEscape(e);
+        this.i += 2;
+        lastUnquoted = "";
+      } else if (c5 === "$") {
+        throw new ShellSyntaxRefusal(dollarReason(src[at2 + 1]), at2);
+      } else if (c5 === "`") {
+        throw new ShellSyntaxRefusal("a backtick command substitution", at2);
+      } else if (c5 === "{" || c5 === "}") {
+        throw new ShellSyntaxRefusal(`a \`${c5}\` (brace expansion or command group)`, at2);
+      } else if (c5 === "~" && (at2 === start || lastUnquoted === "=" || lastUnquoted === ":")) {
+        throw new ShellSyntaxRefusal("a `~` that bash expands to a home directory", at2);
+      } else {
+        this.controlCheck(c5, at2);
+        if (c5 === "*" || c5 === "?") {
+          glob = true;
+          pattern += c5;
+        } else if (c5 === "[" || c5 === "]") {
+          const lone = c5 === "[" && at2 === start && (at2 + 1 >= src.length || WORD_END.has(src[at2 + 1]));
+          if (!lone && c5 === "[") glob = true;
+          pattern += lone ? "\\[" : c5;
+        } else {
+          pattern += globEscape(c5);
+        }
+        value += c5;
+        this.i++;
+        lastUnquoted = c5;
+      }
+    }
+    return { value, glob, pattern, raw: src.slice(start, this.i) };
+  }
+  controlCheck(ch, at2) {
+    const code = ch.charCodeAt(0);
+    if (code < 32 && ch !== "	" && ch !== "\n" || code === 127) {
+      throw new ShellSyntaxRefusal(`the control character U+${code.toString(16).padStart(4, "0").toUpperCase()}`, at2);
+    }
+  }
+  redirect(fd) {
+    const src = this.src;
+    const at2 = this.i;
+    const rest = src.slice(at2, at2 + 3);
+    let op;
+    if (rest.startsWith("<<<")) throw new ShellSyntaxRefusal("a here-string `<<<`", at2);
+    if (rest.startsWith("<<")) throw new ShellSyntaxRefusal("a here-document `<<`", at2);
+    if (rest.startsWith("<>")) throw new ShellSyntaxRefusal("the `<>` redirection", at2);
+    if (rest.startsWith("<&")) throw new ShellSyntaxRefusal("the `<&` redirection", at2);
+    if (rest.startsWith("<(") || rest.startsWith(">(")) throw new ShellSyntaxRefusal("a process substitution", at2);
+    if (rest.startsWith(">>")) op = ">>";
+    else if (rest.startsWith(">|")) op = ">|";
+    else if (rest.startsWith(">&")) op = ">&";
+    else op = rest[0] === "<" ? "<" : ">";
+    this.i += op.length;
+    while (src[this.i] === " " || src[this.i] === "	") this.i++;
+    const c5 = src[this.i];
+    if (c5 === void 0 || WORD_END.has(c5)) throw new ShellSyntaxRefusal(`\`${op}\` without a target`, at2);
+    const target = this.word();
+    if (op === ">&") {
+      if (!/^[0-9]+$/.test(target.raw)) throw new ShellSyntaxRefusal(`\`>&${target.raw}\` (only \`N>&M\` between descriptors is read)`, at2);
+      return { fd, op, target: target.raw };
+    }
+    if (target.glob) throw new ShellSyntaxRefusal("a file-name pattern as a redirection target", at2);
+    if (op !== "<" && !HARMLESS_OUTPUTS.includes(target.value)) {
+      throw new ShellSyntaxRefusal(`an output redirection to a file (\`${op}${target.raw}\`): it would write outside the file-change rules`, at2);
+    }
+    return { fd, op, target: target.value };
+  }
+};
+function parseShell(script) {
+  try {
+    return { ok: true, commands: new Parser(script).parse() };
+  } catch (err) {
+    if (err instanceof ShellSyntaxRefusal) return { ok: false, error: err.message, offset: err.offset };
+    throw err;
+  }
+}
+function quoteWord(word) {
+  if (/^[A-Za-z0-9_\-./=:@%+,]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+function formatWords(words2) {
+  return words2.map((w2) => w2.glob ? w2.raw : quoteWord(w2.value)).join(" ");
+}
+function literalWord(value) {
+  return { value, glob: false, pattern: globEscape(value), raw: quoteWord(value) };
+}
+
+// src/tools/safe-commands.ts
+var SHELLS = /* @__PURE__ */ new Set(["bash", "sh", "/bin/bash", "/usr/bin/bash", "/bin/sh", "/usr/bin/sh"]);
+var ANY_ARGS = /* @__PURE__ */ new Set([
+  "cat",
+  "cd",
+  "cut",
+  "echo",
+  "false",
+  "grep",
+  "head",
+  "id",
+  "ls",
+  "nl",
+  "pwd",
+  "stat",
+  "tail",
+  "tr",
+  "true",
+  "uname",
+  "wc",
+  "which",
+  "whoami"
+]);
+var RG_UNSAFE = ["--pre", "--pre-glob", "--hostname-bin", "--search-zip"];
+var FIND_UNSAFE = /* @__PURE__ */ new Set(["-exec", "-execdir", "-ok", "-okdir", "-delete", "-fls", "-fprint", "-fprint0", "-fprintf"]);
+var GIT_SUBCOMMANDS = /* @__PURE__ */ new Set(["status", "log", "diff", "show"]);
+var GIT_UNSAFE = ["--output", "--ext-diff", "--textconv", "--exec", "--config-env", "--upload-pack", "--receive-pack"];
+var isLongOption = (word, opt) => word === opt || word.startsWith(`${opt}=`);
+function isSafeArgv(argv) {
+  const [prog, ...args] = argv;
+  if (prog === void 0) return false;
+  if (ANY_ARGS.has(prog)) return true;
+  if (prog === "rg") {
+    return !args.some((a2) => RG_UNSAFE.some((o3) => isLongOption(a2, o3)) || /^-[^-]/.test(a2) && a2.includes("z"));
+  }
+  if (prog === "find") return !args.some((a2) => FIND_UNSAFE.has(a2));
+  if (prog === "git") {
+    const [sub, ...rest] = args;
+    if (sub === void 0 || !GIT_SUBCOMMANDS.has(sub)) return false;
+    return !rest.some((a2) => GIT_UNSAFE.some((o3) => isLongOption(a2, o3)));
+  }
+  return false;
+}
+function isSafeSimpleCommand(cmd) {
+  if (cmd.words.length === 0 || cmd.words.some((w2) => w2.glob)) return false;
+  return isSafeArgv(cmd.words.map((w2) => w2.value));
+}
+function isSafeScript(script) {
+  const parsed = parseShell(script);
+  return parsed.ok && parsed.commands.length > 0 && parsed.commands.every(isSafeSimpleCommand);
+}
+function isKnownSafeCommand(argv) {
+  if (argv.length === 3 && SHELLS.has(argv[0]) && (argv[1] === "-c" || argv[1] === "-lc")) {
+    return isSafeScript(argv[2]);
+  }
+  if (argv.length > 0 && SHELLS.has(argv[0])) return false;
+  return argv.length > 0 && path12.basename(argv[0]) === argv[0] && isSafeArgv(argv);
+}
+function proposedExecpolicyAmendment(argv) {
+  if (argv.length === 3 && SHELLS.has(argv[0]) && (argv[1] === "-c" || argv[1] === "-lc")) {
+    const parsed = parseShell(argv[2]);
+    if (parsed.ok && parsed.commands.length === 1) {
+      const [cmd] = parsed.commands;
+      if (cmd.redirects.length === 0 && cmd.words.length > 0 && !cmd.words.some((w2) => w2.glob)) {
+        return cmd.words.map((w2) => w2.value);
+      }
+    }
+  }
+  return [...argv];
+}
+
 // src/agent/turn-runner.ts
 var MAX_ITEM_OUTPUT_CHARS = 64 * 1024;
 var TurnCancelled = class extends Error {
@@ -27069,7 +27431,7 @@ var TurnRunner = class {
       if (err instanceof ToolArgumentError) return `exec_command failed: ${err.message}`;
       throw err;
     }
-    const cwd = path12.resolve(this.s.cwd, args.workdir ?? ".");
+    const cwd = path13.resolve(this.s.cwd, args.workdir ?? ".");
     const argv = shellArgv(args);
     const item = {
       type: "commandExecution",
@@ -27086,7 +27448,8 @@ var TurnRunner = class {
     };
     this.started(item);
     let sandbox = this.sandbox;
-    if (this.commandNeedsApproval(args.escalated)) {
+    if (this.commandNeedsApproval(args.escalated, argv)) {
+      const amendment = proposedExecpolicyAmendment(argv);
       const decision = await this.d.approvals.request(
         "item/commandExecution/requestApproval",
         {
@@ -27097,11 +27460,13 @@ var TurnRunner = class {
           reason: args.justification,
           command: item.command,
           cwd,
-          commandActions: item.commandActions
+          commandActions: item.commandActions,
+          proposedExecpolicyAmendment: amendment,
+          availableDecisions: ["accept", { acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }, "cancel"]
         },
         this.signal
       );
-      if (decision === "decline" || decision === "cancel") {
+      if (!approves(decision)) {
         item.status = "declined";
         this.completed(item);
         if (decision === "cancel") this.cancelTurn();
@@ -27148,7 +27513,7 @@ var TurnRunner = class {
         { ...this.ids(), itemId: callId, startedAtMs: item.startedAtMs ?? Date.now(), reason: null, grantRoot: null },
         this.signal
       );
-      if (decision === "decline" || decision === "cancel") {
+      if (!approves(decision)) {
         item.status = "declined";
         this.completed(item);
         if (decision === "cancel") this.cancelTurn();
@@ -27169,16 +27534,17 @@ var TurnRunner = class {
     }
     item.status = "completed";
     this.completed(item);
-    const seconds = ((Date.now() - started) / 1e3).toFixed(1);
+    const seconds2 = ((Date.now() - started) / 1e3).toFixed(1);
     return `Exit code: 0
-Wall time: ${seconds} seconds
+Wall time: ${seconds2} seconds
 Output:
 ${summarizePatch(plan, this.s.cwd)}`;
   }
-  commandNeedsApproval(escalated) {
+  /** `untrusted` asks for everything but known-safe read-only commands (tools/safe-commands.ts) in the sandbox. */
+  commandNeedsApproval(escalated, argv) {
     const p2 = this.s.approvalPolicy;
     if (p2 === "never") return false;
-    if (p2 === "untrusted") return true;
+    if (p2 === "untrusted") return escalated || !isKnownSafeCommand(argv);
     if (p2 === "on-request") return escalated;
     return escalated && p2.granular.sandbox_approval;
   }
@@ -27195,6 +27561,19 @@ ${summarizePatch(plan, this.s.cwd)}`;
     throw new TurnCancelled("the user cancelled the turn");
   }
 };
+function approves(decision) {
+  if (decision === "accept" || decision === "acceptForSession") return true;
+  if (decision === null || typeof decision !== "object" || Array.isArray(decision)) return false;
+  const d2 = decision;
+  const keys = Object.keys(d2);
+  if (keys.length !== 1) return false;
+  if (keys[0] === "acceptWithExecpolicyAmendment") return true;
+  if (keys[0] === "applyNetworkPolicyAmendment") {
+    const a2 = d2.applyNetworkPolicyAmendment?.network_policy_amendment;
+    return a2?.action === "allow";
+  }
+  return false;
+}
 function inputText(input) {
   return input.map((i2) => i2.type === "text" ? i2.text : "").filter((t2) => t2 !== "").join("\n");
 }
@@ -29442,12 +29821,12 @@ function encodeURIPath(str4) {
   return str4.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path36(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path35 = statics.reduce((previousValue, currentValue, index) => {
+  const path37 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -29464,7 +29843,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path35.split(/[?#]/, 1)[0];
+  const pathOnly = path37.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -29485,12 +29864,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path35}
+${path37}
 ${underline2}`);
   }
-  return path35;
+  return path37;
 };
-var path13 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path14 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 var Messages = class extends APIResource {
@@ -29509,7 +29888,7 @@ var Messages = class extends APIResource {
    * ```
    */
   list(completionID, query = {}, options) {
-    return this._client.getAPIList(path13`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
+    return this._client.getAPIList(path14`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
   }
 };
 
@@ -31185,7 +31564,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options) {
-    return this._client.get(path13`/chat/completions/${completionID}`, {
+    return this._client.get(path14`/chat/completions/${completionID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -31204,7 +31583,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options) {
-    return this._client.post(path13`/chat/completions/${completionID}`, {
+    return this._client.post(path14`/chat/completions/${completionID}`, {
       body,
       ...options,
       __security: { bearerAuth: true }
@@ -31240,7 +31619,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options) {
-    return this._client.delete(path13`/chat/completions/${completionID}`, {
+    return this._client.delete(path14`/chat/completions/${completionID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -31311,7 +31690,7 @@ var AdminAPIKeys = class extends APIResource {
    * ```
    */
   retrieve(keyID, options) {
-    return this._client.get(path13`/organization/admin_api_keys/${keyID}`, {
+    return this._client.get(path14`/organization/admin_api_keys/${keyID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31346,7 +31725,7 @@ var AdminAPIKeys = class extends APIResource {
    * ```
    */
   delete(keyID, options) {
-    return this._client.delete(path13`/organization/admin_api_keys/${keyID}`, {
+    return this._client.delete(path14`/organization/admin_api_keys/${keyID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31412,7 +31791,7 @@ var Certificates = class extends APIResource {
    * ```
    */
   retrieve(certificateID, query = {}, options) {
-    return this._client.get(path13`/organization/certificates/${certificateID}`, {
+    return this._client.get(path14`/organization/certificates/${certificateID}`, {
       query,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -31430,7 +31809,7 @@ var Certificates = class extends APIResource {
    * ```
    */
   update(certificateID, body, options) {
-    return this._client.post(path13`/organization/certificates/${certificateID}`, {
+    return this._client.post(path14`/organization/certificates/${certificateID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -31464,7 +31843,7 @@ var Certificates = class extends APIResource {
    * ```
    */
   delete(certificateID, options) {
-    return this._client.delete(path13`/organization/certificates/${certificateID}`, {
+    return this._client.delete(path14`/organization/certificates/${certificateID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31583,7 +31962,7 @@ var Invites = class extends APIResource {
    * ```
    */
   retrieve(inviteID, options) {
-    return this._client.get(path13`/organization/invites/${inviteID}`, {
+    return this._client.get(path14`/organization/invites/${inviteID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31618,7 +31997,7 @@ var Invites = class extends APIResource {
    * ```
    */
   delete(inviteID, options) {
-    return this._client.delete(path13`/organization/invites/${inviteID}`, {
+    return this._client.delete(path14`/organization/invites/${inviteID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31656,7 +32035,7 @@ var Roles = class extends APIResource {
    * ```
    */
   retrieve(roleID, options) {
-    return this._client.get(path13`/organization/roles/${roleID}`, {
+    return this._client.get(path14`/organization/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31672,7 +32051,7 @@ var Roles = class extends APIResource {
    * ```
    */
   update(roleID, body, options) {
-    return this._client.post(path13`/organization/roles/${roleID}`, {
+    return this._client.post(path14`/organization/roles/${roleID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -31707,7 +32086,7 @@ var Roles = class extends APIResource {
    * ```
    */
   delete(roleID, options) {
-    return this._client.delete(path13`/organization/roles/${roleID}`, {
+    return this._client.delete(path14`/organization/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31752,7 +32131,7 @@ var SpendAlerts = class extends APIResource {
    * ```
    */
   retrieve(alertID, options) {
-    return this._client.get(path13`/organization/spend_alerts/${alertID}`, {
+    return this._client.get(path14`/organization/spend_alerts/${alertID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -31778,7 +32157,7 @@ var SpendAlerts = class extends APIResource {
    * ```
    */
   update(alertID, body, options) {
-    return this._client.post(path13`/organization/spend_alerts/${alertID}`, {
+    return this._client.post(path14`/organization/spend_alerts/${alertID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -31810,7 +32189,7 @@ var SpendAlerts = class extends APIResource {
    * ```
    */
   delete(alertID, options) {
-    return this._client.delete(path13`/organization/spend_alerts/${alertID}`, {
+    return this._client.delete(path14`/organization/spend_alerts/${alertID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32088,7 +32467,7 @@ var Roles2 = class extends APIResource {
    * ```
    */
   create(groupID, body, options) {
-    return this._client.post(path13`/organization/groups/${groupID}/roles`, {
+    return this._client.post(path14`/organization/groups/${groupID}/roles`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32108,7 +32487,7 @@ var Roles2 = class extends APIResource {
    */
   retrieve(roleID, params, options) {
     const { group_id } = params;
-    return this._client.get(path13`/organization/groups/${group_id}/roles/${roleID}`, {
+    return this._client.get(path14`/organization/groups/${group_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32127,7 +32506,7 @@ var Roles2 = class extends APIResource {
    * ```
    */
   list(groupID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/groups/${groupID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/groups/${groupID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Unassigns an organization role from a group within the organization.
@@ -32143,7 +32522,7 @@ var Roles2 = class extends APIResource {
    */
   delete(roleID, params, options) {
     const { group_id } = params;
-    return this._client.delete(path13`/organization/groups/${group_id}/roles/${roleID}`, {
+    return this._client.delete(path14`/organization/groups/${group_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32165,7 +32544,7 @@ var Users = class extends APIResource {
    * ```
    */
   create(groupID, body, options) {
-    return this._client.post(path13`/organization/groups/${groupID}/users`, {
+    return this._client.post(path14`/organization/groups/${groupID}/users`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32185,7 +32564,7 @@ var Users = class extends APIResource {
    */
   retrieve(userID, params, options) {
     const { group_id } = params;
-    return this._client.get(path13`/organization/groups/${group_id}/users/${userID}`, {
+    return this._client.get(path14`/organization/groups/${group_id}/users/${userID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32204,7 +32583,7 @@ var Users = class extends APIResource {
    * ```
    */
   list(groupID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/groups/${groupID}/users`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/groups/${groupID}/users`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Removes a user from a group.
@@ -32220,7 +32599,7 @@ var Users = class extends APIResource {
    */
   delete(userID, params, options) {
     const { group_id } = params;
-    return this._client.delete(path13`/organization/groups/${group_id}/users/${userID}`, {
+    return this._client.delete(path14`/organization/groups/${group_id}/users/${userID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32263,7 +32642,7 @@ var Groups = class extends APIResource {
    * ```
    */
   retrieve(groupID, options) {
-    return this._client.get(path13`/organization/groups/${groupID}`, {
+    return this._client.get(path14`/organization/groups/${groupID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32280,7 +32659,7 @@ var Groups = class extends APIResource {
    * ```
    */
   update(groupID, body, options) {
-    return this._client.post(path13`/organization/groups/${groupID}`, {
+    return this._client.post(path14`/organization/groups/${groupID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32315,7 +32694,7 @@ var Groups = class extends APIResource {
    * ```
    */
   delete(groupID, options) {
-    return this._client.delete(path13`/organization/groups/${groupID}`, {
+    return this._client.delete(path14`/organization/groups/${groupID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32340,7 +32719,7 @@ var APIKeys = class extends APIResource {
    */
   retrieve(apiKeyID, params, options) {
     const { project_id } = params;
-    return this._client.get(path13`/organization/projects/${project_id}/api_keys/${apiKeyID}`, {
+    return this._client.get(path14`/organization/projects/${project_id}/api_keys/${apiKeyID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32359,7 +32738,7 @@ var APIKeys = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/api_keys`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/api_keys`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Deletes an API key from the project.
@@ -32378,7 +32757,7 @@ var APIKeys = class extends APIResource {
    */
   delete(apiKeyID, params, options) {
     const { project_id } = params;
-    return this._client.delete(path13`/organization/projects/${project_id}/api_keys/${apiKeyID}`, {
+    return this._client.delete(path14`/organization/projects/${project_id}/api_keys/${apiKeyID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32401,7 +32780,7 @@ var Certificates2 = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/certificates`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/certificates`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Activate certificates at the project level.
@@ -32420,7 +32799,7 @@ var Certificates2 = class extends APIResource {
    * ```
    */
   activate(projectID, body, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/certificates/activate`, Page, { body, method: "post", ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/certificates/activate`, Page, { body, method: "post", ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Deactivate certificates at the project level. You can atomically and
@@ -32438,7 +32817,7 @@ var Certificates2 = class extends APIResource {
    * ```
    */
   deactivate(projectID, body, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/certificates/deactivate`, Page, { body, method: "post", ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/certificates/deactivate`, Page, { body, method: "post", ...options, __security: { adminAPIKeyAuth: true } });
   }
 };
 
@@ -32456,7 +32835,7 @@ var DataRetention2 = class extends APIResource {
    * ```
    */
   retrieve(projectID, options) {
-    return this._client.get(path13`/organization/projects/${projectID}/data_retention`, {
+    return this._client.get(path14`/organization/projects/${projectID}/data_retention`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32474,7 +32853,7 @@ var DataRetention2 = class extends APIResource {
    * ```
    */
   update(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/data_retention`, {
+    return this._client.post(path14`/organization/projects/${projectID}/data_retention`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32496,7 +32875,7 @@ var HostedToolPermissions = class extends APIResource {
    * ```
    */
   retrieve(projectID, options) {
-    return this._client.get(path13`/organization/projects/${projectID}/hosted_tool_permissions`, {
+    return this._client.get(path14`/organization/projects/${projectID}/hosted_tool_permissions`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32513,7 +32892,7 @@ var HostedToolPermissions = class extends APIResource {
    * ```
    */
   update(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/hosted_tool_permissions`, {
+    return this._client.post(path14`/organization/projects/${projectID}/hosted_tool_permissions`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32535,7 +32914,7 @@ var ModelPermissions = class extends APIResource {
    * ```
    */
   retrieve(projectID, options) {
-    return this._client.get(path13`/organization/projects/${projectID}/model_permissions`, {
+    return this._client.get(path14`/organization/projects/${projectID}/model_permissions`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32553,7 +32932,7 @@ var ModelPermissions = class extends APIResource {
    * ```
    */
   update(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/model_permissions`, {
+    return this._client.post(path14`/organization/projects/${projectID}/model_permissions`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32571,7 +32950,7 @@ var ModelPermissions = class extends APIResource {
    * ```
    */
   delete(projectID, options) {
-    return this._client.delete(path13`/organization/projects/${projectID}/model_permissions`, {
+    return this._client.delete(path14`/organization/projects/${projectID}/model_permissions`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32594,7 +32973,7 @@ var RateLimits = class extends APIResource {
    * ```
    */
   listRateLimits(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/rate_limits`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/rate_limits`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Updates a project rate limit.
@@ -32610,7 +32989,7 @@ var RateLimits = class extends APIResource {
    */
   updateRateLimit(rateLimitID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/organization/projects/${project_id}/rate_limits/${rateLimitID}`, {
+    return this._client.post(path14`/organization/projects/${project_id}/rate_limits/${rateLimitID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32633,7 +33012,7 @@ var Roles3 = class extends APIResource {
    * ```
    */
   create(projectID, body, options) {
-    return this._client.post(path13`/projects/${projectID}/roles`, {
+    return this._client.post(path14`/projects/${projectID}/roles`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32653,7 +33032,7 @@ var Roles3 = class extends APIResource {
    */
   retrieve(roleID, params, options) {
     const { project_id } = params;
-    return this._client.get(path13`/projects/${project_id}/roles/${roleID}`, {
+    return this._client.get(path14`/projects/${project_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32672,7 +33051,7 @@ var Roles3 = class extends APIResource {
    */
   update(roleID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/projects/${project_id}/roles/${roleID}`, {
+    return this._client.post(path14`/projects/${project_id}/roles/${roleID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32692,7 +33071,7 @@ var Roles3 = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/projects/${projectID}/roles`, NextCursorPage, {
+    return this._client.getAPIList(path14`/projects/${projectID}/roles`, NextCursorPage, {
       query,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32712,7 +33091,7 @@ var Roles3 = class extends APIResource {
    */
   delete(roleID, params, options) {
     const { project_id } = params;
-    return this._client.delete(path13`/projects/${project_id}/roles/${roleID}`, {
+    return this._client.delete(path14`/projects/${project_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32742,7 +33121,7 @@ var SpendAlerts2 = class extends APIResource {
    * ```
    */
   create(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/spend_alerts`, {
+    return this._client.post(path14`/organization/projects/${projectID}/spend_alerts`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32762,7 +33141,7 @@ var SpendAlerts2 = class extends APIResource {
    */
   retrieve(alertID, params, options) {
     const { project_id } = params;
-    return this._client.get(path13`/organization/projects/${project_id}/spend_alerts/${alertID}`, {
+    return this._client.get(path14`/organization/projects/${project_id}/spend_alerts/${alertID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32790,7 +33169,7 @@ var SpendAlerts2 = class extends APIResource {
    */
   update(alertID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/organization/projects/${project_id}/spend_alerts/${alertID}`, {
+    return this._client.post(path14`/organization/projects/${project_id}/spend_alerts/${alertID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32810,7 +33189,7 @@ var SpendAlerts2 = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/spend_alerts`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/spend_alerts`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Deletes a project spend alert.
@@ -32826,7 +33205,7 @@ var SpendAlerts2 = class extends APIResource {
    */
   delete(alertID, params, options) {
     const { project_id } = params;
-    return this._client.delete(path13`/organization/projects/${project_id}/spend_alerts/${alertID}`, {
+    return this._client.delete(path14`/organization/projects/${project_id}/spend_alerts/${alertID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32847,7 +33226,7 @@ var SpendLimit2 = class extends APIResource {
    * ```
    */
   retrieve(projectID, options) {
-    return this._client.get(path13`/organization/projects/${projectID}/spend_limit`, {
+    return this._client.get(path14`/organization/projects/${projectID}/spend_limit`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32869,7 +33248,7 @@ var SpendLimit2 = class extends APIResource {
    * ```
    */
   update(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/spend_limit`, {
+    return this._client.post(path14`/organization/projects/${projectID}/spend_limit`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32887,7 +33266,7 @@ var SpendLimit2 = class extends APIResource {
    * ```
    */
   delete(projectID, options) {
-    return this._client.delete(path13`/organization/projects/${projectID}/spend_limit`, {
+    return this._client.delete(path14`/organization/projects/${projectID}/spend_limit`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32910,7 +33289,7 @@ var Roles4 = class extends APIResource {
    */
   create(groupID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/projects/${project_id}/groups/${groupID}/roles`, {
+    return this._client.post(path14`/projects/${project_id}/groups/${groupID}/roles`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -32930,7 +33309,7 @@ var Roles4 = class extends APIResource {
    */
   retrieve(roleID, params, options) {
     const { project_id, group_id } = params;
-    return this._client.get(path13`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, {
+    return this._client.get(path14`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32951,7 +33330,7 @@ var Roles4 = class extends APIResource {
    */
   list(groupID, params, options) {
     const { project_id, ...query } = params;
-    return this._client.getAPIList(path13`/projects/${project_id}/groups/${groupID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/projects/${project_id}/groups/${groupID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Unassigns a project role from a group within a project.
@@ -32967,7 +33346,7 @@ var Roles4 = class extends APIResource {
    */
   delete(roleID, params, options) {
     const { project_id, group_id } = params;
-    return this._client.delete(path13`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, {
+    return this._client.delete(path14`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -32993,7 +33372,7 @@ var Groups2 = class extends APIResource {
    * ```
    */
   create(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/groups`, {
+    return this._client.post(path14`/organization/projects/${projectID}/groups`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33013,7 +33392,7 @@ var Groups2 = class extends APIResource {
    */
   retrieve(groupID, params, options) {
     const { project_id, ...query } = params;
-    return this._client.get(path13`/organization/projects/${project_id}/groups/${groupID}`, {
+    return this._client.get(path14`/organization/projects/${project_id}/groups/${groupID}`, {
       query,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33033,7 +33412,7 @@ var Groups2 = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/groups`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/groups`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Revokes a group's access to a project.
@@ -33049,7 +33428,7 @@ var Groups2 = class extends APIResource {
    */
   delete(groupID, params, options) {
     const { project_id } = params;
-    return this._client.delete(path13`/organization/projects/${project_id}/groups/${groupID}`, {
+    return this._client.delete(path14`/organization/projects/${project_id}/groups/${groupID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33073,7 +33452,7 @@ var APIKeys2 = class extends APIResource {
    */
   create(serviceAccountID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/organization/projects/${project_id}/service_accounts/${serviceAccountID}/api_keys`, { body, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.post(path14`/organization/projects/${project_id}/service_accounts/${serviceAccountID}/api_keys`, { body, ...options, __security: { adminAPIKeyAuth: true } });
   }
 };
 
@@ -33097,7 +33476,7 @@ var ServiceAccounts = class extends APIResource {
    * ```
    */
   create(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/service_accounts`, {
+    return this._client.post(path14`/organization/projects/${projectID}/service_accounts`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33117,7 +33496,7 @@ var ServiceAccounts = class extends APIResource {
    */
   retrieve(serviceAccountID, params, options) {
     const { project_id } = params;
-    return this._client.get(path13`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, {
+    return this._client.get(path14`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33136,7 +33515,7 @@ var ServiceAccounts = class extends APIResource {
    */
   update(serviceAccountID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, { body, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.post(path14`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, { body, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Returns a list of service accounts in the project.
@@ -33152,7 +33531,7 @@ var ServiceAccounts = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/service_accounts`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/service_accounts`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Deletes a service account from the project.
@@ -33171,7 +33550,7 @@ var ServiceAccounts = class extends APIResource {
    */
   delete(serviceAccountID, params, options) {
     const { project_id } = params;
-    return this._client.delete(path13`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, { ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.delete(path14`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, { ...options, __security: { adminAPIKeyAuth: true } });
   }
 };
 ServiceAccounts.APIKeys = APIKeys2;
@@ -33192,7 +33571,7 @@ var Roles5 = class extends APIResource {
    */
   create(userID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/projects/${project_id}/users/${userID}/roles`, {
+    return this._client.post(path14`/projects/${project_id}/users/${userID}/roles`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33212,7 +33591,7 @@ var Roles5 = class extends APIResource {
    */
   retrieve(roleID, params, options) {
     const { project_id, user_id } = params;
-    return this._client.get(path13`/projects/${project_id}/users/${user_id}/roles/${roleID}`, {
+    return this._client.get(path14`/projects/${project_id}/users/${user_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33233,7 +33612,7 @@ var Roles5 = class extends APIResource {
    */
   list(userID, params, options) {
     const { project_id, ...query } = params;
-    return this._client.getAPIList(path13`/projects/${project_id}/users/${userID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/projects/${project_id}/users/${userID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Unassigns a project role from a user within a project.
@@ -33249,7 +33628,7 @@ var Roles5 = class extends APIResource {
    */
   delete(roleID, params, options) {
     const { project_id, user_id } = params;
-    return this._client.delete(path13`/projects/${project_id}/users/${user_id}/roles/${roleID}`, {
+    return this._client.delete(path14`/projects/${project_id}/users/${user_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33276,7 +33655,7 @@ var Users2 = class extends APIResource {
    * ```
    */
   create(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/users`, {
+    return this._client.post(path14`/organization/projects/${projectID}/users`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33296,7 +33675,7 @@ var Users2 = class extends APIResource {
    */
   retrieve(userID, params, options) {
     const { project_id } = params;
-    return this._client.get(path13`/organization/projects/${project_id}/users/${userID}`, {
+    return this._client.get(path14`/organization/projects/${project_id}/users/${userID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33315,7 +33694,7 @@ var Users2 = class extends APIResource {
    */
   update(userID, params, options) {
     const { project_id, ...body } = params;
-    return this._client.post(path13`/organization/projects/${project_id}/users/${userID}`, {
+    return this._client.post(path14`/organization/projects/${project_id}/users/${userID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33335,7 +33714,7 @@ var Users2 = class extends APIResource {
    * ```
    */
   list(projectID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/projects/${projectID}/users`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/projects/${projectID}/users`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Deletes a user from the project.
@@ -33354,7 +33733,7 @@ var Users2 = class extends APIResource {
    */
   delete(userID, params, options) {
     const { project_id } = params;
-    return this._client.delete(path13`/organization/projects/${project_id}/users/${userID}`, {
+    return this._client.delete(path14`/organization/projects/${project_id}/users/${userID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33410,7 +33789,7 @@ var Projects = class extends APIResource {
    * ```
    */
   retrieve(projectID, options) {
-    return this._client.get(path13`/organization/projects/${projectID}`, {
+    return this._client.get(path14`/organization/projects/${projectID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33427,7 +33806,7 @@ var Projects = class extends APIResource {
    * ```
    */
   update(projectID, body, options) {
-    return this._client.post(path13`/organization/projects/${projectID}`, {
+    return this._client.post(path14`/organization/projects/${projectID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33464,7 +33843,7 @@ var Projects = class extends APIResource {
    * ```
    */
   archive(projectID, options) {
-    return this._client.post(path13`/organization/projects/${projectID}/archive`, {
+    return this._client.post(path14`/organization/projects/${projectID}/archive`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33498,7 +33877,7 @@ var Roles6 = class extends APIResource {
    * ```
    */
   create(userID, body, options) {
-    return this._client.post(path13`/organization/users/${userID}/roles`, {
+    return this._client.post(path14`/organization/users/${userID}/roles`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33518,7 +33897,7 @@ var Roles6 = class extends APIResource {
    */
   retrieve(roleID, params, options) {
     const { user_id } = params;
-    return this._client.get(path13`/organization/users/${user_id}/roles/${roleID}`, {
+    return this._client.get(path14`/organization/users/${user_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33537,7 +33916,7 @@ var Roles6 = class extends APIResource {
    * ```
    */
   list(userID, query = {}, options) {
-    return this._client.getAPIList(path13`/organization/users/${userID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/organization/users/${userID}/roles`, NextCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * Unassigns an organization role from a user within the organization.
@@ -33553,7 +33932,7 @@ var Roles6 = class extends APIResource {
    */
   delete(roleID, params, options) {
     const { user_id } = params;
-    return this._client.delete(path13`/organization/users/${user_id}/roles/${roleID}`, {
+    return this._client.delete(path14`/organization/users/${user_id}/roles/${roleID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33576,7 +33955,7 @@ var Users3 = class extends APIResource {
    * ```
    */
   retrieve(userID, options) {
-    return this._client.get(path13`/organization/users/${userID}`, {
+    return this._client.get(path14`/organization/users/${userID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33591,7 +33970,7 @@ var Users3 = class extends APIResource {
    * ```
    */
   update(userID, body, options) {
-    return this._client.post(path13`/organization/users/${userID}`, {
+    return this._client.post(path14`/organization/users/${userID}`, {
       body,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -33626,7 +34005,7 @@ var Users3 = class extends APIResource {
    * ```
    */
   delete(userID, options) {
-    return this._client.delete(path13`/organization/users/${userID}`, {
+    return this._client.delete(path14`/organization/users/${userID}`, {
       ...options,
       __security: { adminAPIKeyAuth: true }
     });
@@ -33749,7 +34128,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options) {
-    return this._client.get(path13`/batches/${batchID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.get(path14`/batches/${batchID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * List your organization's batches.
@@ -33767,7 +34146,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options) {
-    return this._client.post(path13`/batches/${batchID}/cancel`, {
+    return this._client.post(path14`/batches/${batchID}/cancel`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -33795,7 +34174,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options) {
-    return this._client.get(path13`/assistants/${assistantID}`, {
+    return this._client.get(path14`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -33807,7 +34186,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options) {
-    return this._client.post(path13`/assistants/${assistantID}`, {
+    return this._client.post(path14`/assistants/${assistantID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -33833,7 +34212,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options) {
-    return this._client.delete(path13`/assistants/${assistantID}`, {
+    return this._client.delete(path14`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -33940,7 +34319,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options) {
-    return this._client.post(path13`/chatkit/sessions/${sessionID}/cancel`, {
+    return this._client.post(path14`/chatkit/sessions/${sessionID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -33960,7 +34339,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options) {
-    return this._client.get(path13`/chatkit/threads/${threadID}`, {
+    return this._client.get(path14`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -33996,7 +34375,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options) {
-    return this._client.delete(path13`/chatkit/threads/${threadID}`, {
+    return this._client.delete(path14`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -34016,7 +34395,7 @@ var Threads = class extends APIResource {
    * ```
    */
   listItems(threadID, query = {}, options) {
-    return this._client.getAPIList(path13`/chatkit/threads/${threadID}/items`, ConversationCursorPage, {
+    return this._client.getAPIList(path14`/chatkit/threads/${threadID}/items`, ConversationCursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]),
@@ -34053,7 +34432,7 @@ var InputItems = class extends APIResource {
    */
   list(responseID, params = {}, options) {
     const { betas, ...query } = params ?? {};
-    return this._client.getAPIList(path13`/responses/${responseID}/input_items?beta=true`, CursorPage, {
+    return this._client.getAPIList(path14`/responses/${responseID}/input_items?beta=true`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([
@@ -34115,7 +34494,7 @@ var Responses = class extends APIResource {
   }
   retrieve(responseID, params = {}, options) {
     const { betas, ...query } = params ?? {};
-    return this._client.get(path13`/responses/${responseID}?beta=true`, {
+    return this._client.get(path14`/responses/${responseID}?beta=true`, {
       query,
       ...options,
       headers: buildHeaders([
@@ -34138,7 +34517,7 @@ var Responses = class extends APIResource {
    */
   delete(responseID, params = {}, options) {
     const { betas } = params ?? {};
-    return this._client.delete(path13`/responses/${responseID}?beta=true`, {
+    return this._client.delete(path14`/responses/${responseID}?beta=true`, {
       ...options,
       headers: buildHeaders([
         { Accept: "*/*", ...betas?.toString() != null ? { "openai-beta": betas?.toString() } : void 0 },
@@ -34161,7 +34540,7 @@ var Responses = class extends APIResource {
    */
   cancel(responseID, params = {}, options) {
     const { betas } = params ?? {};
-    return this._client.post(path13`/responses/${responseID}/cancel?beta=true`, {
+    return this._client.post(path14`/responses/${responseID}/cancel?beta=true`, {
       ...options,
       headers: buildHeaders([
         { ...betas?.toString() != null ? { "openai-beta": betas?.toString() } : void 0 },
@@ -34210,7 +34589,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options) {
-    return this._client.post(path13`/threads/${threadID}/messages`, {
+    return this._client.post(path14`/threads/${threadID}/messages`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34224,7 +34603,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path13`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.get(path14`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -34237,7 +34616,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path13`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.post(path14`/threads/${thread_id}/messages/${messageID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34250,7 +34629,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path13`/threads/${threadID}/messages`, CursorPage, {
+    return this._client.getAPIList(path14`/threads/${threadID}/messages`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34264,7 +34643,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.delete(path13`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.delete(path14`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -34281,7 +34660,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path13`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
+    return this._client.get(path14`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34295,7 +34674,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path13`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
+    return this._client.getAPIList(path14`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34859,7 +35238,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path13`/threads/${threadID}/runs`, {
+    return this._client.post(path14`/threads/${threadID}/runs`, {
       query: { include },
       body,
       ...options,
@@ -34876,7 +35255,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path13`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.get(path14`/threads/${thread_id}/runs/${runID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -34889,7 +35268,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path13`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.post(path14`/threads/${thread_id}/runs/${runID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34902,7 +35281,7 @@ var Runs = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path13`/threads/${threadID}/runs`, CursorPage, {
+    return this._client.getAPIList(path14`/threads/${threadID}/runs`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34916,7 +35295,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { thread_id } = params;
-    return this._client.post(path13`/threads/${thread_id}/runs/${runID}/cancel`, {
+    return this._client.post(path14`/threads/${thread_id}/runs/${runID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -34995,7 +35374,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path13`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
+    return this._client.post(path14`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -35050,7 +35429,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options) {
-    return this._client.get(path13`/threads/${threadID}`, {
+    return this._client.get(path14`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -35062,7 +35441,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options) {
-    return this._client.post(path13`/threads/${threadID}`, {
+    return this._client.post(path14`/threads/${threadID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -35075,7 +35454,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options) {
-    return this._client.delete(path13`/threads/${threadID}`, {
+    return this._client.delete(path14`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -35146,7 +35525,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path13`/containers/${container_id}/files/${fileID}/content`, {
+    return this._client.get(path14`/containers/${container_id}/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __security: { bearerAuth: true },
@@ -35168,14 +35547,14 @@ var Files = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options) {
-    return this._client.post(path13`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
+    return this._client.post(path14`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path13`/containers/${container_id}/files/${fileID}`, {
+    return this._client.get(path14`/containers/${container_id}/files/${fileID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35184,7 +35563,7 @@ var Files = class extends APIResource {
    * List Container files
    */
   list(containerID, query = {}, options) {
-    return this._client.getAPIList(path13`/containers/${containerID}/files`, CursorPage, {
+    return this._client.getAPIList(path14`/containers/${containerID}/files`, CursorPage, {
       query,
       ...options,
       __security: { bearerAuth: true }
@@ -35195,7 +35574,7 @@ var Files = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { container_id } = params;
-    return this._client.delete(path13`/containers/${container_id}/files/${fileID}`, {
+    return this._client.delete(path14`/containers/${container_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -35220,7 +35599,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options) {
-    return this._client.get(path13`/containers/${containerID}`, {
+    return this._client.get(path14`/containers/${containerID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35239,7 +35618,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options) {
-    return this._client.delete(path13`/containers/${containerID}`, {
+    return this._client.delete(path14`/containers/${containerID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -35255,7 +35634,7 @@ var Items = class extends APIResource {
    */
   create(conversationID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path13`/conversations/${conversationID}/items`, {
+    return this._client.post(path14`/conversations/${conversationID}/items`, {
       query: { include },
       body,
       ...options,
@@ -35267,7 +35646,7 @@ var Items = class extends APIResource {
    */
   retrieve(itemID, params, options) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path13`/conversations/${conversation_id}/items/${itemID}`, {
+    return this._client.get(path14`/conversations/${conversation_id}/items/${itemID}`, {
       query,
       ...options,
       __security: { bearerAuth: true }
@@ -35277,14 +35656,14 @@ var Items = class extends APIResource {
    * List all items for a conversation with the given ID.
    */
   list(conversationID, query = {}, options) {
-    return this._client.getAPIList(path13`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options, __security: { bearerAuth: true } });
+    return this._client.getAPIList(path14`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options, __security: { bearerAuth: true } });
   }
   /**
    * Delete an item from a conversation with the given IDs.
    */
   delete(itemID, params, options) {
     const { conversation_id } = params;
-    return this._client.delete(path13`/conversations/${conversation_id}/items/${itemID}`, {
+    return this._client.delete(path14`/conversations/${conversation_id}/items/${itemID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35307,7 +35686,7 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options) {
-    return this._client.get(path13`/conversations/${conversationID}`, {
+    return this._client.get(path14`/conversations/${conversationID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35316,7 +35695,7 @@ var Conversations = class extends APIResource {
    * Update a conversation
    */
   update(conversationID, body, options) {
-    return this._client.post(path13`/conversations/${conversationID}`, {
+    return this._client.post(path14`/conversations/${conversationID}`, {
       body,
       ...options,
       __security: { bearerAuth: true }
@@ -35326,7 +35705,7 @@ var Conversations = class extends APIResource {
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options) {
-    return this._client.delete(path13`/conversations/${conversationID}`, {
+    return this._client.delete(path14`/conversations/${conversationID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35385,7 +35764,7 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options) {
     const { eval_id, run_id } = params;
-    return this._client.get(path13`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, {
+    return this._client.get(path14`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35395,7 +35774,7 @@ var OutputItems = class extends APIResource {
    */
   list(runID, params, options) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path13`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
+    return this._client.getAPIList(path14`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
   }
 };
 
@@ -35411,7 +35790,7 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options) {
-    return this._client.post(path13`/evals/${evalID}/runs`, {
+    return this._client.post(path14`/evals/${evalID}/runs`, {
       body,
       ...options,
       __security: { bearerAuth: true }
@@ -35422,7 +35801,7 @@ var Runs2 = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { eval_id } = params;
-    return this._client.get(path13`/evals/${eval_id}/runs/${runID}`, {
+    return this._client.get(path14`/evals/${eval_id}/runs/${runID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35431,7 +35810,7 @@ var Runs2 = class extends APIResource {
    * Get a list of runs for an evaluation.
    */
   list(evalID, query = {}, options) {
-    return this._client.getAPIList(path13`/evals/${evalID}/runs`, CursorPage, {
+    return this._client.getAPIList(path14`/evals/${evalID}/runs`, CursorPage, {
       query,
       ...options,
       __security: { bearerAuth: true }
@@ -35442,7 +35821,7 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options) {
     const { eval_id } = params;
-    return this._client.delete(path13`/evals/${eval_id}/runs/${runID}`, {
+    return this._client.delete(path14`/evals/${eval_id}/runs/${runID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35452,7 +35831,7 @@ var Runs2 = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { eval_id } = params;
-    return this._client.post(path13`/evals/${eval_id}/runs/${runID}`, {
+    return this._client.post(path14`/evals/${eval_id}/runs/${runID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35481,13 +35860,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options) {
-    return this._client.get(path13`/evals/${evalID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.get(path14`/evals/${evalID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options) {
-    return this._client.post(path13`/evals/${evalID}`, { body, ...options, __security: { bearerAuth: true } });
+    return this._client.post(path14`/evals/${evalID}`, { body, ...options, __security: { bearerAuth: true } });
   }
   /**
    * List evaluations for a project.
@@ -35503,7 +35882,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options) {
-    return this._client.delete(path13`/evals/${evalID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.delete(path14`/evals/${evalID}`, { ...options, __security: { bearerAuth: true } });
   }
 };
 Evals.Runs = Runs2;
@@ -35546,7 +35925,7 @@ var Files2 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options) {
-    return this._client.get(path13`/files/${fileID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.get(path14`/files/${fileID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * Returns a list of files.
@@ -35562,13 +35941,13 @@ var Files2 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options) {
-    return this._client.delete(path13`/files/${fileID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.delete(path14`/files/${fileID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * Returns the contents of the specified file.
    */
   content(fileID, options) {
-    return this._client.get(path13`/files/${fileID}/content`, {
+    return this._client.get(path14`/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __security: { bearerAuth: true },
@@ -35680,7 +36059,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options) {
-    return this._client.getAPIList(path13`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -35691,7 +36070,7 @@ var Permissions = class extends APIResource {
    * @deprecated Retrieve is deprecated. Please swap to the paginated list method instead.
    */
   retrieve(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.get(path13`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
+    return this._client.get(path14`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
       query,
       ...options,
       __security: { adminAPIKeyAuth: true }
@@ -35714,7 +36093,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   list(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.getAPIList(path13`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.getAPIList(path14`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options, __security: { adminAPIKeyAuth: true } });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -35736,7 +36115,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path13`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, { ...options, __security: { adminAPIKeyAuth: true } });
+    return this._client.delete(path14`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, { ...options, __security: { adminAPIKeyAuth: true } });
   }
 };
 
@@ -35765,7 +36144,7 @@ var Checkpoints2 = class extends APIResource {
    * ```
    */
   list(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path13`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
+    return this._client.getAPIList(path14`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
   }
 };
 
@@ -35808,7 +36187,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options) {
-    return this._client.get(path13`/fine_tuning/jobs/${fineTuningJobID}`, {
+    return this._client.get(path14`/fine_tuning/jobs/${fineTuningJobID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35842,7 +36221,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options) {
-    return this._client.post(path13`/fine_tuning/jobs/${fineTuningJobID}/cancel`, {
+    return this._client.post(path14`/fine_tuning/jobs/${fineTuningJobID}/cancel`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35861,7 +36240,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   listEvents(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path13`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
+    return this._client.getAPIList(path14`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
   }
   /**
    * Pause a fine-tune job.
@@ -35874,7 +36253,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options) {
-    return this._client.post(path13`/fine_tuning/jobs/${fineTuningJobID}/pause`, {
+    return this._client.post(path14`/fine_tuning/jobs/${fineTuningJobID}/pause`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35890,7 +36269,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options) {
-    return this._client.post(path13`/fine_tuning/jobs/${fineTuningJobID}/resume`, {
+    return this._client.post(path14`/fine_tuning/jobs/${fineTuningJobID}/resume`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -35961,7 +36340,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options) {
-    return this._client.get(path13`/models/${model}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.get(path14`/models/${model}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -35975,7 +36354,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options) {
-    return this._client.delete(path13`/models/${model}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.delete(path14`/models/${model}`, { ...options, __security: { bearerAuth: true } });
   }
 };
 
@@ -36004,7 +36383,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options) {
-    return this._client.post(path13`/realtime/calls/${callID}/accept`, {
+    return this._client.post(path14`/realtime/calls/${callID}/accept`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
@@ -36020,7 +36399,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options) {
-    return this._client.post(path13`/realtime/calls/${callID}/hangup`, {
+    return this._client.post(path14`/realtime/calls/${callID}/hangup`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -36037,7 +36416,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options) {
-    return this._client.post(path13`/realtime/calls/${callID}/refer`, {
+    return this._client.post(path14`/realtime/calls/${callID}/refer`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
@@ -36053,7 +36432,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options) {
-    return this._client.post(path13`/realtime/calls/${callID}/reject`, {
+    return this._client.post(path14`/realtime/calls/${callID}/reject`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
@@ -36832,7 +37211,7 @@ var InputItems2 = class extends APIResource {
    * ```
    */
   list(responseID, query = {}, options) {
-    return this._client.getAPIList(path13`/responses/${responseID}/input_items`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
+    return this._client.getAPIList(path14`/responses/${responseID}/input_items`, CursorPage, { query, ...options, __security: { bearerAuth: true } });
   }
 };
 
@@ -36879,7 +37258,7 @@ var Responses2 = class extends APIResource {
     });
   }
   retrieve(responseID, query = {}, options) {
-    return this._client.get(path13`/responses/${responseID}`, {
+    return this._client.get(path14`/responses/${responseID}`, {
       query,
       ...options,
       stream: query?.stream ?? false,
@@ -36902,7 +37281,7 @@ var Responses2 = class extends APIResource {
    * ```
    */
   delete(responseID, options) {
-    return this._client.delete(path13`/responses/${responseID}`, {
+    return this._client.delete(path14`/responses/${responseID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -36930,7 +37309,7 @@ var Responses2 = class extends APIResource {
    * ```
    */
   cancel(responseID, options) {
-    return this._client.post(path13`/responses/${responseID}/cancel`, {
+    return this._client.post(path14`/responses/${responseID}/cancel`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -36963,7 +37342,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path13`/skills/${skillID}/content`, {
+    return this._client.get(path14`/skills/${skillID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __security: { bearerAuth: true },
@@ -36979,7 +37358,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path13`/skills/${skill_id}/versions/${version}/content`, {
+    return this._client.get(path14`/skills/${skill_id}/versions/${version}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __security: { bearerAuth: true },
@@ -36998,14 +37377,14 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options) {
-    return this._client.post(path13`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
+    return this._client.post(path14`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path13`/skills/${skill_id}/versions/${version}`, {
+    return this._client.get(path14`/skills/${skill_id}/versions/${version}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -37014,7 +37393,7 @@ var Versions = class extends APIResource {
    * List skill versions for a skill.
    */
   list(skillID, query = {}, options) {
-    return this._client.getAPIList(path13`/skills/${skillID}/versions`, CursorPage, {
+    return this._client.getAPIList(path14`/skills/${skillID}/versions`, CursorPage, {
       query,
       ...options,
       __security: { bearerAuth: true }
@@ -37025,7 +37404,7 @@ var Versions = class extends APIResource {
    */
   delete(version, params, options) {
     const { skill_id } = params;
-    return this._client.delete(path13`/skills/${skill_id}/versions/${version}`, {
+    return this._client.delete(path14`/skills/${skill_id}/versions/${version}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -37050,13 +37429,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path13`/skills/${skillID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.get(path14`/skills/${skillID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options) {
-    return this._client.post(path13`/skills/${skillID}`, {
+    return this._client.post(path14`/skills/${skillID}`, {
       body,
       ...options,
       __security: { bearerAuth: true }
@@ -37076,7 +37455,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options) {
-    return this._client.delete(path13`/skills/${skillID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.delete(path14`/skills/${skillID}`, { ...options, __security: { bearerAuth: true } });
   }
 };
 Skills.Content = Content2;
@@ -37098,7 +37477,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
    */
   create(uploadID, body, options) {
-    return this._client.post(path13`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
+    return this._client.post(path14`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
   }
 };
 
@@ -37140,7 +37519,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options) {
-    return this._client.post(path13`/uploads/${uploadID}/cancel`, {
+    return this._client.post(path14`/uploads/${uploadID}/cancel`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -37163,7 +37542,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options) {
-    return this._client.post(path13`/uploads/${uploadID}/complete`, {
+    return this._client.post(path14`/uploads/${uploadID}/complete`, {
       body,
       ...options,
       __security: { bearerAuth: true }
@@ -37197,7 +37576,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path13`/vector_stores/${vectorStoreID}/file_batches`, {
+    return this._client.post(path14`/vector_stores/${vectorStoreID}/file_batches`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37209,7 +37588,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path13`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
+    return this._client.get(path14`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37221,7 +37600,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.post(path13`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
+    return this._client.post(path14`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37239,7 +37618,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path13`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, {
+    return this._client.getAPIList(path14`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37324,7 +37703,7 @@ var Files3 = class extends APIResource {
    * [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object).
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path13`/vector_stores/${vectorStoreID}/files`, {
+    return this._client.post(path14`/vector_stores/${vectorStoreID}/files`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37336,7 +37715,7 @@ var Files3 = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path13`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.get(path14`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37347,7 +37726,7 @@ var Files3 = class extends APIResource {
    */
   update(fileID, params, options) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path13`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.post(path14`/vector_stores/${vector_store_id}/files/${fileID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37358,7 +37737,7 @@ var Files3 = class extends APIResource {
    * Returns a list of vector store files.
    */
   list(vectorStoreID, query = {}, options) {
-    return this._client.getAPIList(path13`/vector_stores/${vectorStoreID}/files`, CursorPage, {
+    return this._client.getAPIList(path14`/vector_stores/${vectorStoreID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37373,7 +37752,7 @@ var Files3 = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.delete(path13`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.delete(path14`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37449,7 +37828,7 @@ var Files3 = class extends APIResource {
    */
   content(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path13`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, {
+    return this._client.getAPIList(path14`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37479,7 +37858,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options) {
-    return this._client.get(path13`/vector_stores/${vectorStoreID}`, {
+    return this._client.get(path14`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37489,7 +37868,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options) {
-    return this._client.post(path13`/vector_stores/${vectorStoreID}`, {
+    return this._client.post(path14`/vector_stores/${vectorStoreID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37511,7 +37890,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options) {
-    return this._client.delete(path13`/vector_stores/${vectorStoreID}`, {
+    return this._client.delete(path14`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
       __security: { bearerAuth: true }
@@ -37522,7 +37901,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options) {
-    return this._client.getAPIList(path13`/vector_stores/${vectorStoreID}/search`, Page, {
+    return this._client.getAPIList(path14`/vector_stores/${vectorStoreID}/search`, Page, {
       body,
       method: "post",
       ...options,
@@ -37546,7 +37925,7 @@ var Videos = class extends APIResource {
    * Fetch the latest metadata for a generated video.
    */
   retrieve(videoID, options) {
-    return this._client.get(path13`/videos/${videoID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.get(path14`/videos/${videoID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * List recently generated videos for the current project.
@@ -37562,7 +37941,7 @@ var Videos = class extends APIResource {
    * Permanently delete a completed or failed video and its stored assets.
    */
   delete(videoID, options) {
-    return this._client.delete(path13`/videos/${videoID}`, { ...options, __security: { bearerAuth: true } });
+    return this._client.delete(path14`/videos/${videoID}`, { ...options, __security: { bearerAuth: true } });
   }
   /**
    * Create a character from an uploaded video.
@@ -37576,7 +37955,7 @@ var Videos = class extends APIResource {
    * Streams the rendered video content for the specified video job.
    */
   downloadContent(videoID, query = {}, options) {
-    return this._client.get(path13`/videos/${videoID}/content`, {
+    return this._client.get(path14`/videos/${videoID}/content`, {
       query,
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
@@ -37601,7 +37980,7 @@ var Videos = class extends APIResource {
    * Fetch a character.
    */
   getCharacter(characterID, options) {
-    return this._client.get(path13`/videos/characters/${characterID}`, {
+    return this._client.get(path14`/videos/characters/${characterID}`, {
       ...options,
       __security: { bearerAuth: true }
     });
@@ -37610,7 +37989,7 @@ var Videos = class extends APIResource {
    * Create a remix of a completed video using a refreshed prompt.
    */
   remix(videoID, body, options) {
-    return this._client.post(path13`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
+    return this._client.post(path14`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options, __security: { bearerAuth: true } }, this._client));
   }
 };
 
@@ -37939,9 +38318,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path34, query, defaultBaseURL) {
+  buildURL(path36, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path34) ? new URL(path34) : new URL(baseURL + (baseURL.endsWith("/") && path34.startsWith("/") ? path34.slice(1) : path34));
+    const url = isAbsoluteURL(path36) ? new URL(path36) : new URL(baseURL + (baseURL.endsWith("/") && path36.startsWith("/") ? path36.slice(1) : path36));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -37971,24 +38350,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path34, opts) {
-    return this.methodRequest("get", path34, opts);
+  get(path36, opts) {
+    return this.methodRequest("get", path36, opts);
   }
-  post(path34, opts) {
-    return this.methodRequest("post", path34, opts);
+  post(path36, opts) {
+    return this.methodRequest("post", path36, opts);
   }
-  patch(path34, opts) {
-    return this.methodRequest("patch", path34, opts);
+  patch(path36, opts) {
+    return this.methodRequest("patch", path36, opts);
   }
-  put(path34, opts) {
-    return this.methodRequest("put", path34, opts);
+  put(path36, opts) {
+    return this.methodRequest("put", path36, opts);
   }
-  delete(path34, opts) {
-    return this.methodRequest("delete", path34, opts);
+  delete(path36, opts) {
+    return this.methodRequest("delete", path36, opts);
   }
-  methodRequest(method, path34, opts) {
+  methodRequest(method, path36, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path34, ...opts2 };
+      return { method, path: path36, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -38113,8 +38492,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path34, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path34, ...opts2 })) : { method: "get", path: path34, ...opts });
+  getAPIList(path36, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path36, ...opts2 })) : { method: "get", path: path36, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -38208,8 +38587,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path34, query, defaultBaseURL } = options;
-    const url = this.buildURL(path34, query, defaultBaseURL);
+    const { method, path: path36, query, defaultBaseURL } = options;
+    const url = this.buildURL(path36, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -38496,8 +38875,8 @@ function retryAfterMs(headers, now = Date.now()) {
   }
   const after = headers.get("retry-after");
   if (after === null || after.trim() === "") return null;
-  const seconds = Number(after);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1e3 : null;
+  const seconds2 = Number(after);
+  if (Number.isFinite(seconds2)) return seconds2 >= 0 ? seconds2 * 1e3 : null;
   const date = Date.parse(after);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
@@ -39036,11 +39415,11 @@ function createModelClient(provider, opts) {
 // src/sandbox/host.ts
 import { constants as fsConstants, existsSync, promises as fs5 } from "node:fs";
 import os2 from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/sandbox/access.ts
 import { promises as fs4 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 var SETFACL_TIMEOUT_MS = 10 * 6e4;
 var SETFACL_BATCH = 500;
 var TOO_BROAD_EXACT = ["/", "/root", "/home", "/var", "/opt", "/srv", "/tmp", "/run", "/mnt", "/media"];
@@ -39073,8 +39452,8 @@ async function grantTree(identity4, root, level) {
     return;
   }
   const names = await fs4.readdir(root);
-  const open2 = names.filter((n2) => !PROTECTED_DIR_NAMES.includes(n2)).map((n2) => path14.join(root, n2));
-  const closed = names.filter((n2) => PROTECTED_DIR_NAMES.includes(n2)).map((n2) => path14.join(root, n2));
+  const open2 = names.filter((n2) => !PROTECTED_DIR_NAMES.includes(n2)).map((n2) => path15.join(root, n2));
+  const closed = names.filter((n2) => PROTECTED_DIR_NAMES.includes(n2)).map((n2) => path15.join(root, n2));
   await setfacl(identity4, ["-P", "-m", entry(identity4, "rwX")], [root]);
   if (open2.length > 0) await setfacl(identity4, ["-R", "-P", "-m", entry(identity4, "rwX")], open2);
   if (closed.length > 0) await setfacl(identity4, ["-R", "-P", "-m", entry(identity4, "rX")], closed);
@@ -39087,7 +39466,7 @@ async function grantSearchPath(identity4, target) {
   return blocked;
 }
 function isHomeDirectory(dir) {
-  return dir === "/root" || path14.dirname(dir) === "/home";
+  return dir === "/root" || path15.dirname(dir) === "/home";
 }
 async function regrantFiles(identity4, files, level) {
   const present = [];
@@ -39267,7 +39646,7 @@ async function protectedPaths(realRoots) {
     for (const name of PROTECTED_DIR_NAMES) {
       let real;
       try {
-        real = await fs5.realpath(path15.join(root, name));
+        real = await fs5.realpath(path16.join(root, name));
       } catch (err) {
         if (errnoCode(err) === "ENOENT") continue;
         throw err;
@@ -39278,9 +39657,9 @@ async function protectedPaths(realRoots) {
   return out;
 }
 async function findExecutable(name, searchPath, excludedRoots) {
-  for (const dir of searchPath.split(path15.delimiter)) {
-    if (!path15.isAbsolute(dir) || excludedRoots.some((r2) => isInside(r2, dir))) continue;
-    const candidate = path15.join(dir, name);
+  for (const dir of searchPath.split(path16.delimiter)) {
+    if (!path16.isAbsolute(dir) || excludedRoots.some((r2) => isInside(r2, dir))) continue;
+    const candidate = path16.join(dir, name);
     try {
       await fs5.access(candidate, fsConstants.X_OK);
       if ((await fs5.stat(candidate)).isFile()) return candidate;
@@ -39306,7 +39685,7 @@ async function runProbe(bwrap, identity4) {
 async function makeScratch(identity4) {
   for (const parent of SCRATCH_PARENTS()) {
     if (identity4 !== null && !await reachable(parent, identity4)) continue;
-    const dir = await fs5.mkdtemp(path15.join(parent, SCRATCH_PREFIX));
+    const dir = await fs5.mkdtemp(path16.join(parent, SCRATCH_PREFIX));
     await fs5.chmod(dir, SCRATCH_MODE);
     if (identity4 !== null) await fs5.chown(dir, identity4.uid, identity4.gid);
     return dir;
@@ -39319,26 +39698,65 @@ async function reachable(dir, identity4) {
 }
 
 // src/store/thread-log.ts
-import { appendFile, mkdir } from "node:fs/promises";
-import path16 from "node:path";
+import { fsyncSync, mkdirSync, openSync, readdirSync, readFileSync as readFileSync5, chmodSync, fstatSync, readSync, writeSync } from "node:fs";
+import path17 from "node:path";
+var SESSIONS_DIR = "sessions";
 function threadLogPath(ternHome, threadId, created) {
   const pad = (n2) => String(n2).padStart(2, "0");
   const y2 = created.getFullYear();
   const m2 = pad(created.getMonth() + 1);
   const d2 = pad(created.getDate());
   const stamp = `${y2}-${m2}-${d2}T${pad(created.getHours())}-${pad(created.getMinutes())}-${pad(created.getSeconds())}`;
-  return path16.join(ternHome, "sessions", String(y2), m2, d2, `thread-${stamp}-${threadId}.jsonl`);
+  return path17.join(ternHome, SESSIONS_DIR, String(y2), m2, d2, `thread-${stamp}-${threadId}.jsonl`);
+}
+function privateDir(dir) {
+  mkdirSync(dir, { recursive: true, mode: 448 });
+  chmodSync(dir, 448);
+}
+function endsTorn(fd) {
+  const size = fstatSync(fd).size;
+  if (size === 0) return false;
+  const buf = Buffer.alloc(1);
+  readSync(fd, buf, 0, 1, size - 1);
+  return buf[0] !== 10;
 }
 function openThreadLog(file, onError) {
-  let chain = mkdir(path16.dirname(file), { recursive: true }).then(() => void 0);
+  let fd = null;
+  let failed = false;
+  const open2 = () => {
+    if (fd !== null || failed) return fd;
+    try {
+      privateDir(path17.dirname(file));
+      fd = openSync(file, "a+", 384);
+      chmodSync(file, 384);
+      if (endsTorn(fd)) writeSync(fd, "\n");
+    } catch (err) {
+      failed = true;
+      onError(err);
+    }
+    return fd;
+  };
   return {
     path: file,
     append(type, payload) {
+      const f3 = open2();
+      if (f3 === null) return;
       const line = JSON.stringify({ timestamp: (/* @__PURE__ */ new Date()).toISOString(), type, payload }) + "\n";
-      chain = chain.then(() => appendFile(file, line)).catch((err) => onError(err));
+      try {
+        writeSync(f3, line);
+      } catch (err) {
+        onError(err);
+      }
     },
     flush() {
-      return chain;
+      if (fd !== null) {
+        try {
+          fsyncSync(fd);
+        } catch (err) {
+          onError(err);
+        }
+      }
+      return Promise.resolve();
     }
   };
 }
@@ -39348,6 +39766,133 @@ var nullThreadLog = {
   },
   flush: () => Promise.resolve()
 };
+function readThreadLog(file) {
+  const text = readFileSync5(file, "utf8");
+  const out = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const r2 = JSON.parse(line);
+      if (r2 && typeof r2 === "object" && typeof r2.type === "string" && "payload" in r2) out.push(r2);
+    } catch {
+    }
+  }
+  return out;
+}
+function listThreadLogFiles(ternHome) {
+  const out = [];
+  const walk2 = (dir) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p2 = path17.join(dir, e.name);
+      if (e.isDirectory()) walk2(p2);
+      else if (e.isFile() && e.name.startsWith("thread-") && e.name.endsWith(".jsonl")) out.push(p2);
+    }
+  };
+  walk2(path17.join(ternHome, SESSIONS_DIR));
+  return out;
+}
+function findThreadLog(ternHome, threadId) {
+  const suffix = `-${threadId}.jsonl`;
+  return listThreadLogFiles(ternHome).find((f3) => path17.basename(f3).endsWith(suffix)) ?? null;
+}
+
+// src/threads/thread-replay.ts
+var seconds = (iso) => {
+  const ms2 = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(ms2) ? Math.floor(ms2 / 1e3) : null;
+};
+function replayThread(records) {
+  const metaRecord = records.find((r2) => r2.type === "session_meta");
+  if (!metaRecord) return null;
+  const meta = metaRecord.payload;
+  let startedThread = null;
+  const turns = [];
+  const byId = /* @__PURE__ */ new Map();
+  const done = /* @__PURE__ */ new Set();
+  let lastTurnContext = null;
+  let preview = "";
+  for (const r2 of records) {
+    if (r2.type === "turn_context") lastTurnContext = r2.payload;
+    if (r2.type !== "event") continue;
+    const { method, params } = r2.payload;
+    if (method === "thread/started" && params?.thread) startedThread = params.thread;
+    else if (method === "turn/started" && params?.turn?.id) {
+      const turn = { ...params.turn, items: [], itemsView: "full" };
+      byId.set(turn.id, turn);
+      turns.push(turn);
+    } else if (method === "item/completed" && params?.item) {
+      const turn = byId.get(params.turnId);
+      const item = params.item;
+      if (!turn) continue;
+      turn.items.push(item);
+      if (preview === "" && item.type === "userMessage") {
+        const text = item.content.find((c5) => c5.type === "text");
+        if (text && text.type === "text") preview = text.text;
+      }
+    } else if (method === "turn/completed" && params?.turn?.id) {
+      const turn = byId.get(params.turn.id);
+      if (!turn) continue;
+      const t2 = params.turn;
+      Object.assign(turn, { status: t2.status, error: t2.error, completedAt: t2.completedAt, durationMs: t2.durationMs });
+      done.add(turn.id);
+    }
+  }
+  let unfinishedTurnId = null;
+  for (const turn of turns) {
+    if (done.has(turn.id)) continue;
+    turn.status = "interrupted";
+    unfinishedTurnId = turn.id;
+  }
+  const createdAt = meta.created_at ?? startedThread?.createdAt ?? seconds(metaRecord.timestamp) ?? 0;
+  const updatedAt = seconds(records.at(-1)?.timestamp) ?? createdAt;
+  return {
+    meta,
+    startedThread,
+    createdAt,
+    updatedAt,
+    preview: preview || startedThread?.preview || "",
+    turns,
+    unfinishedTurnId,
+    lastTurnContext,
+    history: rebuildHistory(records)
+  };
+}
+function threadFromReplay(r2, file) {
+  const s = r2.startedThread;
+  return {
+    id: r2.meta.id,
+    sessionId: s?.sessionId ?? r2.meta.id,
+    forkedFromId: s?.forkedFromId ?? null,
+    parentThreadId: s?.parentThreadId ?? null,
+    preview: r2.preview,
+    ephemeral: false,
+    projectId: s?.projectId ?? null,
+    modelProvider: r2.meta.model_provider,
+    model: r2.lastTurnContext?.model ?? r2.meta.model,
+    reasoningEffort: r2.meta.reasoning_effort ?? s?.reasoningEffort ?? null,
+    createdAt: r2.createdAt,
+    updatedAt: r2.updatedAt,
+    recencyAt: r2.updatedAt,
+    status: { type: "notLoaded" },
+    path: file,
+    cwd: r2.lastTurnContext?.cwd ?? r2.meta.cwd,
+    cliVersion: r2.meta.cli_version,
+    originator: r2.meta.originator ?? null,
+    source: s?.source ?? "appServer",
+    threadSource: null,
+    agentNickname: null,
+    agentRole: null,
+    gitInfo: s?.gitInfo ?? null,
+    name: s?.name ?? null,
+    turns: []
+  };
+}
 
 // src/util/time.ts
 function nowSeconds() {
@@ -39379,7 +39924,7 @@ var ThreadManager = class {
     const provider = config.modelProviders[providerId];
     if (!provider) throw new TernError("invalid_params", `unknown model provider: ${providerId}`);
     config = { ...config, modelProvider: provider };
-    const cwd = path17.resolve(params.cwd ?? process.cwd());
+    const cwd = path18.resolve(params.cwd ?? process.cwd());
     const st2 = await stat2(cwd).catch(() => null);
     if (!st2?.isDirectory()) throw new TernError("invalid_params", `cwd is not a directory: ${cwd}`);
     const id = newId();
@@ -39467,7 +40012,9 @@ var ThreadManager = class {
       model,
       approval_policy: approvalPolicy,
       sandbox_mode: sandboxMode,
-      base_instructions: loaded.instructions
+      base_instructions: loaded.instructions,
+      created_at: createdAt,
+      reasoning_effort: config.modelReasoningEffort
     });
     history.append(
       ...initialContextItems({
@@ -39495,6 +40042,158 @@ var ThreadManager = class {
   announceThread(threadId) {
     const t2 = this.get(threadId);
     this.publish(t2, "thread/started", { thread: { ...t2.thread } });
+  }
+  /**
+   * `thread/resume`: a loaded thread is rejoined; otherwise its log is read
+   * back (store/thread-replay.ts): turns and items for the client, the model
+   * history verbatim (so the next request extends the last one byte for byte),
+   * the last turn's settings unless overridden. New records go to the same file.
+   */
+  async resumeThread(params, originator) {
+    const loadedAlready = this.threads.get(params.threadId);
+    if (loadedAlready) return this.resumeResponse(loadedAlready, params.excludeTurns === true ? [] : this.turnsOf(loadedAlready), []);
+    const file = findThreadLog(this.o.ternHome, params.threadId);
+    const replay = file ? replayThread(readThreadLog(file)) : null;
+    if (!file || !replay) throw new TernError("thread_not_found", `no rollout found for thread id ${params.threadId}`);
+    const meta = replay.meta;
+    const ctx = replay.lastTurnContext;
+    const extra = Object.entries(params.config ?? {}).map(([key, value]) => ({ path: key.split("."), value }));
+    let config;
+    try {
+      config = loadConfig({ ternHome: this.o.ternHome, overrides: this.o.overrides, extraOverrides: extra, env: this.o.env }).config;
+    } catch (err) {
+      throw new TernError("invalid_config", err.message, { cause: err });
+    }
+    const providerId = params.modelProvider ?? meta.model_provider;
+    const provider = config.modelProviders[providerId];
+    if (!provider) throw new TernError("invalid_params", `unknown model provider: ${providerId}`);
+    config = { ...config, modelProvider: provider };
+    const lastCwd = ctx?.cwd ?? meta.cwd;
+    const cwd = path18.resolve(params.cwd ?? lastCwd);
+    const st2 = await stat2(cwd).catch(() => null);
+    if (!st2?.isDirectory()) throw new TernError("invalid_params", `cwd is not a directory: ${cwd}`);
+    const lastMode = ctx?.sandbox_mode ?? meta.sandbox_mode;
+    const lastPolicy = ctx?.sandbox_policy ?? protocolSandboxPolicy(lastMode, config.sandboxWorkspaceWrite);
+    const lastApproval = ctx?.approval_policy ?? meta.approval_policy;
+    const model = params.model ?? ctx?.model ?? meta.model;
+    const approvalPolicy = params.approvalPolicy ?? lastApproval;
+    const sandboxMode = params.sandbox ?? lastMode;
+    const sandbox = params.sandbox ? protocolSandboxPolicy(params.sandbox, config.sandboxWorkspaceWrite) : lastPolicy;
+    const id = meta.id;
+    const log = openThreadLog(file, (err) => this.o.log.error(`thread ${id}: could not write the thread log: ${err.message}`));
+    if (replay.unfinishedTurnId !== null) {
+      const turn = replay.turns.find((x3) => x3.id === replay.unfinishedTurnId);
+      log.append("event", { method: "turn/completed", params: { threadId: id, turn: { ...turn, items: [], itemsView: "notLoaded" } } });
+    }
+    let seeding = true;
+    const history = new ConversationHistory({
+      append: (item) => {
+        if (!seeding) log.append("response_item", item);
+      },
+      replace: (record) => log.append("compacted", record)
+    });
+    history.append(...replay.history);
+    seeding = false;
+    const dangling = danglingToolOutputs(replay.history);
+    if (dangling.length > 0) history.append(...dangling);
+    const thread = { ...threadFromReplay(replay, file), model, cwd, status: { type: "idle" }, originator: meta.originator ?? originator };
+    const limits = contextLimits({ model, modelContextWindow: config.modelContextWindow, autoCompactTokenLimit: config.modelAutoCompactTokenLimit });
+    const agentsMd = await discoverAgentsMd({
+      cwd,
+      globalDir: this.o.ternHome,
+      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
+      fallbackFilenames: config.projectDocFallbackFilenames
+    });
+    const loaded = {
+      thread,
+      config,
+      model,
+      approvalPolicy,
+      sandboxMode,
+      sandboxPolicy: sandbox,
+      instructions: params.baseInstructions ?? meta.base_instructions ?? config.baseInstructions ?? BASE_INSTRUCTIONS,
+      history,
+      usage: new TokenUsageTracker(limits.effectiveContextWindow),
+      compactor: new Compactor({ limits, prompt: config.compactPrompt }),
+      // What the model was last told: the last turn's settings (or the session's).
+      announced: { cwd: lastCwd, approvalPolicy: lastApproval, sandboxMode: lastMode, networkAccess: networkAccess(lastPolicy), shell: "bash" },
+      log,
+      activeTurn: null
+    };
+    this.threads.set(id, loaded);
+    return this.resumeResponse(loaded, params.excludeTurns === true ? [] : replay.turns, agentsMd.files.map((f3) => f3.path));
+  }
+  resumeResponse(t2, turns, instructionSources) {
+    return {
+      thread: { ...t2.thread, turns },
+      model: t2.model,
+      modelProvider: t2.config.modelProvider.id,
+      serviceTier: null,
+      cwd: t2.thread.cwd,
+      instructionSources,
+      approvalPolicy: t2.approvalPolicy,
+      approvalsReviewer: "user",
+      sandbox: t2.sandboxPolicy,
+      reasoningEffort: t2.config.modelReasoningEffort
+    };
+  }
+  /** After a resume's reply: the thread's status, as the reference sends it. */
+  announceResumed(threadId) {
+    const t2 = this.get(threadId);
+    this.publish(t2, "thread/status/changed", { threadId, status: t2.thread.status });
+  }
+  /** A loaded thread's turns, from its log (the running turn stays inProgress). */
+  turnsOf(t2) {
+    if (!t2.log.path) return [];
+    const replay = replayThread(readThreadLog(t2.log.path));
+    const turns = replay?.turns ?? [];
+    const active = t2.activeTurn?.turn.id;
+    for (const turn of turns) if (turn.id === active) turn.status = "inProgress";
+    return turns;
+  }
+  /** `thread/read`: a loaded thread as it is, or an unloaded one from its log (`notLoaded`). */
+  readThread(threadId, includeTurns) {
+    if (typeof threadId !== "string") throw new TernError("invalid_params", "threadId must be a string");
+    const t2 = this.threads.get(threadId);
+    if (t2) {
+      if (includeTurns && t2.thread.ephemeral) throw new TernError("invalid_params", "ephemeral threads do not support includeTurns");
+      return { thread: { ...t2.thread, turns: includeTurns ? this.turnsOf(t2) : [] } };
+    }
+    const file = findThreadLog(this.o.ternHome, threadId);
+    const replay = file ? replayThread(readThreadLog(file)) : null;
+    if (!file || !replay) throw new TernError("thread_not_found", `thread not found: ${threadId}`);
+    return { thread: { ...threadFromReplay(replay, file), turns: includeTurns ? replay.turns : [] } };
+  }
+  /** `thread/list`: threads with a log, newest first by default, pages behind an opaque cursor. */
+  listThreads(params) {
+    if (params.archived === true) return { data: [], nextCursor: null, backwardsCursor: null };
+    const cwds = params.cwd == null ? null : Array.isArray(params.cwd) ? params.cwd : [params.cwd];
+    const kinds = params.sourceKinds ?? null;
+    const all = [];
+    for (const file of listThreadLogFiles(this.o.ternHome)) {
+      let replay = null;
+      try {
+        replay = replayThread(readThreadLog(file));
+      } catch {
+        continue;
+      }
+      if (!replay) continue;
+      const thread = threadFromReplay(replay, file);
+      const loaded = this.threads.get(thread.id);
+      if (loaded) thread.status = loaded.thread.status;
+      if (cwds && !cwds.includes(thread.cwd)) continue;
+      if (kinds && !(typeof thread.source === "string" && kinds.includes(thread.source))) continue;
+      all.push(thread);
+    }
+    const key = params.sortKey === "updated_at" ? "updatedAt" : "createdAt";
+    const dir = params.sortDirection === "asc" ? 1 : -1;
+    all.sort((a2, b3) => dir * (a2[key] - b3[key]) || dir * a2.id.localeCompare(b3.id));
+    const offset = decodeCursor(params.cursor);
+    const limit2 = Math.max(1, Math.min(params.limit ?? 25, 100));
+    const data = all.slice(offset, offset + limit2);
+    const next = offset + limit2 < all.length ? encodeCursor(offset + limit2) : null;
+    const back = offset > 0 ? encodeCursor(Math.max(0, offset - limit2)) : null;
+    return { data, nextCursor: next, backwardsCursor: back };
   }
   /** Validates and registers a turn; `begin()` starts it (after the reply went out). */
   prepareTurn(params) {
@@ -39668,7 +40367,8 @@ var ThreadManager = class {
       cwd: t2.thread.cwd,
       model: t2.model,
       approval_policy: t2.approvalPolicy,
-      sandbox_mode: t2.sandboxMode
+      sandbox_mode: t2.sandboxMode,
+      sandbox_policy: t2.sandboxPolicy
     });
     if (work !== null) this.announceSettings(t2);
     const emit = { notify: (method, p2) => this.publish(t2, method, p2) };
@@ -39795,6 +40495,12 @@ var ThreadManager = class {
     };
     return {
       request: async (method, params, signal2) => {
+        const memory = sessionApprovalsOf(t2);
+        const cmd = method === "item/commandExecution/requestApproval" ? params : null;
+        const key = cmd ? `${cmd.cwd ?? ""}\0${cmd.command ?? ""}` : null;
+        if (cmd && key !== null && (memory.commands.has(key) || memory.allows(cmd.proposedExecpolicyAmendment ?? null))) {
+          return "acceptForSession";
+        }
         let requestId = null;
         setFlags(["waitingOnApproval"]);
         try {
@@ -39802,10 +40508,12 @@ var ThreadManager = class {
             signal: signal2,
             onSent: (id) => requestId = id
           });
-          const decision = result?.decision;
-          const valid = ["accept", "acceptForSession", "decline", "cancel"];
-          if (typeof decision === "string" && valid.includes(decision)) return decision;
-          if (decision && typeof decision === "object") return decision;
+          const decision = validApprovalDecision(method, result);
+          if (decision === "acceptForSession" && key !== null) memory.commands.add(key);
+          if (decision !== null && typeof decision === "object" && "acceptWithExecpolicyAmendment" in decision) {
+            memory.prefixes.push(decision.acceptWithExecpolicyAmendment.execpolicy_amendment);
+          }
+          if (decision !== null) return decision;
           this.o.log.warn(`approval reply without a valid decision: ${JSON.stringify(result)}; treating it as decline`);
           return "decline";
         } catch (err) {
@@ -39820,6 +40528,44 @@ var ThreadManager = class {
     };
   }
 };
+var SessionApprovals = class {
+  /** `cwd\0command` of commands answered `acceptForSession`. */
+  commands = /* @__PURE__ */ new Set();
+  /** argv prefixes accepted with `acceptWithExecpolicyAmendment`. */
+  prefixes = [];
+  allows(argv) {
+    if (argv === null) return false;
+    return this.prefixes.some((p2) => p2.length <= argv.length && p2.every((w2, i2) => argv[i2] === w2));
+  }
+};
+var sessionApprovals = /* @__PURE__ */ new WeakMap();
+function sessionApprovalsOf(t2) {
+  let m2 = sessionApprovals.get(t2);
+  if (!m2) sessionApprovals.set(t2, m2 = new SessionApprovals());
+  return m2;
+}
+function validApprovalDecision(method, result) {
+  if (result === null || typeof result !== "object" || Array.isArray(result)) return null;
+  const decision = result.decision;
+  if (typeof decision === "string") {
+    return ["accept", "acceptForSession", "decline", "cancel"].includes(decision) ? decision : null;
+  }
+  if (method !== "item/commandExecution/requestApproval") return null;
+  if (decision === null || typeof decision !== "object" || Array.isArray(decision)) return null;
+  const keys = Object.keys(decision);
+  if (keys.length !== 1) return null;
+  const inner = decision[keys[0]];
+  if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return null;
+  if (keys[0] === "acceptWithExecpolicyAmendment") {
+    const a2 = inner.execpolicy_amendment;
+    return Array.isArray(a2) && a2.length > 0 && a2.every((w2) => typeof w2 === "string") ? decision : null;
+  }
+  if (keys[0] === "applyNetworkPolicyAmendment") {
+    const a2 = inner.network_policy_amendment;
+    return a2 && typeof a2 === "object" && typeof a2.host === "string" && (a2.action === "allow" || a2.action === "deny") ? decision : null;
+  }
+  return null;
+}
 function networkAccess(policy) {
   switch (policy.type) {
     case "dangerFullAccess":
@@ -39829,6 +40575,28 @@ function networkAccess(policy) {
     default:
       return policy.networkAccess;
   }
+}
+function encodeCursor(offset) {
+  return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
+}
+function decodeCursor(cursor) {
+  if (cursor == null) return 0;
+  try {
+    const o3 = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")).o;
+    if (typeof o3 === "number" && Number.isInteger(o3) && o3 >= 0) return o3;
+  } catch {
+  }
+  throw new TernError("invalid_params", `invalid cursor: ${cursor}`);
+}
+function danglingToolOutputs(items) {
+  const answered = /* @__PURE__ */ new Set();
+  for (const i2 of items) if (i2.type === "function_call_output" || i2.type === "custom_tool_call_output") answered.add(i2.call_id);
+  const out = [];
+  for (const i2 of items) {
+    if (i2.type === "function_call" && !answered.has(i2.call_id)) out.push({ type: "function_call_output", call_id: i2.call_id, output: "aborted" });
+    if (i2.type === "custom_tool_call" && !answered.has(i2.call_id)) out.push({ type: "custom_tool_call_output", call_id: i2.call_id, output: "aborted" });
+  }
+  return out;
 }
 
 // src/util/log.ts
@@ -39891,6 +40659,7 @@ function optionalEnum(obj, field, variants) {
 var SANDBOX_MODES2 = ["read-only", "workspace-write", "danger-full-access"];
 var APPROVAL_POLICIES2 = ["untrusted", "on-request", "never"];
 function optionalApprovalPolicy(obj, field) {
+  if (obj[field] === "on-failure") obj[field] = "on-request";
   const value = obj[field];
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const g2 = value.granular;
@@ -39968,7 +40737,7 @@ function describe2(v2) {
 }
 
 // src/server/message-processor.ts
-var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start", "turn/interrupt", "thread/compact/start", "review/start"];
+var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start", "turn/interrupt", "thread/compact/start", "review/start", "thread/resume", "thread/read", "thread/list"];
 var MessageProcessor = class {
   constructor(o3) {
     this.o = o3;
@@ -40022,6 +40791,38 @@ var MessageProcessor = class {
           const { begin } = this.o.threads.prepareCompaction(params.threadId);
           const result = {};
           return new ReplyThen(result, begin);
+        }
+        case "thread/resume": {
+          const raw = objectParams(req.params, false);
+          requireField(raw, "threadId", "string");
+          for (const f3 of ["cwd", "model", "modelProvider", "baseInstructions", "developerInstructions"]) optionalField(raw, f3, "string");
+          optionalField(raw, "config", "object");
+          optionalField(raw, "excludeTurns", "boolean");
+          optionalEnum(raw, "sandbox", SANDBOX_MODES2);
+          optionalApprovalPolicy(raw, "approvalPolicy");
+          const result = await this.o.threads.resumeThread(raw, this.originator);
+          return new ReplyThen(result, () => this.o.threads.announceResumed(result.thread.id));
+        }
+        case "thread/read": {
+          const raw = objectParams(req.params, false);
+          requireField(raw, "threadId", "string");
+          optionalField(raw, "includeTurns", "boolean");
+          return this.o.threads.readThread(raw.threadId, raw.includeTurns === true);
+        }
+        case "thread/list": {
+          const raw = objectParams(req.params, true);
+          optionalField(raw, "cursor", "string");
+          optionalField(raw, "archived", "boolean");
+          optionalField(raw, "sourceKinds", "array");
+          optionalEnum(raw, "sortKey", ["created_at", "updated_at"]);
+          optionalEnum(raw, "sortDirection", ["asc", "desc"]);
+          if (raw.limit != null && (typeof raw.limit !== "number" || !Number.isInteger(raw.limit) || raw.limit < 0)) {
+            throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
+          }
+          if (raw.cwd != null && typeof raw.cwd !== "string" && !Array.isArray(raw.cwd)) {
+            throw invalid("Invalid request: invalid type for `cwd`, expected a string or a sequence");
+          }
+          return this.o.threads.listThreads(raw);
         }
         case "review/start": {
           const raw = objectParams(req.params, false);
@@ -40131,7 +40932,7 @@ ${USAGE}
   let warnings;
   try {
     warnings = loadConfig({ ternHome, overrides, env: io2.env }).warnings;
-    mkdirSync(ternHome, { recursive: true });
+    mkdirSync2(ternHome, { recursive: true });
   } catch (err) {
     const msg = err instanceof ConfigError ? err.message : `cannot prepare ${ternHome}: ${err.message}`;
     io2.stderr.write(`tern app-server: ${msg}
@@ -40223,7 +41024,7 @@ async function withDeadline(work, ms2, onLate) {
 }
 
 // src/driver/run.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
+import { mkdir as mkdir2 } from "node:fs/promises";
 
 // src/client/turn-stream.ts
 var EVENT_OF = {
@@ -40597,17 +41398,17 @@ async function waitFor(promise, ms2) {
 }
 
 // src/artifacts/events-log.ts
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync as fsyncSync2, openSync as openSync2, writeSync as writeSync2 } from "node:fs";
 import { rename } from "node:fs/promises";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // src/artifacts/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { promises as fs6 } from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 async function writeFileAtomic(target, data) {
-  const dir = path18.dirname(target);
-  const tmp = path18.join(dir, `.${path18.basename(target)}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`);
+  const dir = path19.dirname(target);
+  const tmp = path19.join(dir, `.${path19.basename(target)}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`);
   let handle;
   try {
     handle = await fs6.open(tmp, "wx", 420);
@@ -41025,9 +41826,9 @@ var EventsLog = class {
   constructor(outDir, redact, now = Date.now) {
     this.redact = redact;
     this.now = now;
-    this.finalPath = path19.join(outDir, EVENTS_FILE);
+    this.finalPath = path20.join(outDir, EVENTS_FILE);
     this.partialPath = this.finalPath + PARTIAL_SUFFIX;
-    this.fd = openSync(this.partialPath, "w", 420);
+    this.fd = openSync2(this.partialPath, "w", 420);
     this.writeRaw({ ...EVENTS_HEADER, startedAt: new Date(this.now()).toISOString() });
   }
   redact;
@@ -41090,13 +41891,13 @@ var EventsLog = class {
       const fd = this.fd;
       this.fd = void 0;
       try {
-        fsyncSync(fd);
+        fsyncSync2(fd);
       } finally {
         closeSync(fd);
       }
       if (this.error) throw this.error;
       await rename(this.partialPath, this.finalPath);
-      await fsyncDir(path19.dirname(this.finalPath));
+      await fsyncDir(path20.dirname(this.finalPath));
     }
     return this.finalPath;
   }
@@ -41146,7 +41947,7 @@ var EventsLog = class {
   writeRaw(line) {
     if (this.fd === void 0 || this.error) return;
     try {
-      writeSync(this.fd, JSON.stringify(line) + "\n");
+      writeSync2(this.fd, JSON.stringify(line) + "\n");
       this.lines++;
     } catch (err) {
       this.error = err;
@@ -41155,7 +41956,7 @@ var EventsLog = class {
 };
 
 // src/artifacts/result.ts
-import path20 from "node:path";
+import path21 from "node:path";
 var RESULT_FILE = "result.json";
 var DIFF_FILE = "diff.patch";
 var RESULT_SCHEMA_VERSION = 1;
@@ -41172,14 +41973,14 @@ var EXIT_CODES = {
   policy: 8
 };
 async function writeResult(outDir, result, redact) {
-  const file = path20.join(outDir, RESULT_FILE);
+  const file = path21.join(outDir, RESULT_FILE);
   await writeFileAtomic(file, JSON.stringify(redactDeep(result, redact), null, 2) + "\n");
   return file;
 }
 
 // src/driver/args.ts
-import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import path21 from "node:path";
+import { readFileSync as readFileSync6, statSync as statSync2 } from "node:fs";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { parseArgs as parseArgs2 } from "node:util";
 var APPROVAL_POLICIES3 = ["never", "on-request", "untrusted"];
@@ -41251,9 +42052,9 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
   if (values.prompt !== void 0) {
     prompt = values.prompt;
   } else if (values["prompt-file"] !== void 0) {
-    const file = path21.resolve(baseDir, values["prompt-file"]);
+    const file = path22.resolve(baseDir, values["prompt-file"]);
     try {
-      prompt = readFileSync5(file, "utf8");
+      prompt = readFileSync6(file, "utf8");
     } catch (err) {
       throw new UsageError(`cannot read --prompt-file ${file}: ${err.code ?? err.message}`);
     }
@@ -41261,7 +42062,7 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
     throw new UsageError("missing the task: pass --prompt TEXT or --prompt-file FILE");
   }
   if (prompt.trim().length === 0) throw new UsageError("the prompt is empty");
-  const cwd = path21.resolve(baseDir, values.cwd ?? ".");
+  const cwd = path22.resolve(baseDir, values.cwd ?? ".");
   let isDir = false;
   try {
     isDir = statSync2(cwd).isDirectory();
@@ -41269,16 +42070,16 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
     isDir = false;
   }
   if (!isDir) throw new UsageError(`--cwd ${cwd} is not an existing directory`);
-  const outDir = path21.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
+  const outDir = path22.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
   const approvalPolicy = oneOf("--approval-policy", values["approval-policy"] ?? "never", APPROVAL_POLICIES3);
   const sandbox = oneOf("--sandbox", values.sandbox ?? "workspace-write", SANDBOX_MODES3);
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1e3;
   if (values.timeout !== void 0) {
-    const seconds = Number(values.timeout);
-    if (!/^\s*\d+(\.\d+)?\s*$/.test(values.timeout) || !Number.isFinite(seconds) || seconds <= 0) {
+    const seconds2 = Number(values.timeout);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(values.timeout) || !Number.isFinite(seconds2) || seconds2 <= 0) {
       throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
     }
-    timeoutMs = Math.round(seconds * 1e3);
+    timeoutMs = Math.round(seconds2 * 1e3);
   }
   const configOverrides = values.config ?? [];
   for (const kv of configOverrides) {
@@ -41305,7 +42106,7 @@ function parseRunArgs(argv, baseDir = process.cwd()) {
   for (const name of secretEnv) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--secret-env takes a variable name, got '${name}'`);
   }
-  const optionalPath = (v2) => v2 === void 0 ? null : path21.resolve(baseDir, v2);
+  const optionalPath = (v2) => v2 === void 0 ? null : path22.resolve(baseDir, v2);
   return {
     help: false,
     options: {
@@ -41423,7 +42224,7 @@ function createServerRequestHandler(decider, lookupItem, record) {
 }
 
 // src/driver/budgets.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 var TOKENS_PER_PRICE_UNIT = 1e6;
 var DEFAULT_PRICES = {
   "gpt-5": { input: 1.25, cachedInput: 0.125, output: 10 },
@@ -41507,7 +42308,7 @@ function loadPriceTable(file) {
   if (!file) return DEFAULT_PRICES;
   let parsed;
   try {
-    parsed = JSON.parse(readFileSync6(file, "utf8"));
+    parsed = JSON.parse(readFileSync7(file, "utf8"));
   } catch (err) {
     throw new TernError("bad_price_table", `cannot read --price-table ${file}: ${err.message}`);
   }
@@ -41526,7 +42327,7 @@ function loadPriceTable(file) {
 
 // src/driver/finish.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import path28 from "node:path";
+import path29 from "node:path";
 
 // src/artifacts/report-html.ts
 import { createHash } from "node:crypto";
@@ -41837,8 +42638,8 @@ LANGS.rs = { comment: SLASH, keywords: RS_KW, backtick: false };
 for (const ext of ["c", "h", "cc", "cpp", "hpp", "cs", "java", "kt", "swift", "scala"]) LANGS[ext] = { comment: SLASH, keywords: C_KW, backtick: false };
 LANGS.rb = { comment: HASH, keywords: RB_KW, backtick: false };
 for (const ext of ["yml", "yaml", "toml"]) LANGS[ext] = { comment: HASH, keywords: DATA_KW, backtick: false };
-function languageOf(path34) {
-  const base = path34.split("/").pop() ?? "";
+function languageOf(path36) {
+  const base = path36.split("/").pop() ?? "";
   if (base === "Makefile" || base === "Dockerfile") return { comment: HASH, keywords: SH_KW, backtick: false };
   const dot = base.lastIndexOf(".");
   return dot < 0 ? null : LANGS[base.slice(dot + 1).toLowerCase()] ?? null;
@@ -41899,8 +42700,8 @@ function findComment(line, marker) {
   }
   return -1;
 }
-function renderDiff(diff, path34, r2 = identity3) {
-  const lang = languageOf(path34);
+function renderDiff(diff, path36, r2 = identity3) {
+  const lang = languageOf(path36);
   const lines = diff.replace(/\n$/, "").split("\n");
   const shown = lines.slice(0, REPORT_MAX_DIFF_LINES);
   let oldNo = 0;
@@ -41937,14 +42738,14 @@ function splitPatch(patch) {
     const plus = /^\+\+\+ (?:b\/)?(.+)$/m.exec(text)?.[1];
     const minus = /^--- (?:a\/)?(.+)$/m.exec(text)?.[1];
     const git = /^diff --git a\/(.+?) b\/(.+)$/m.exec(text);
-    const path34 = (plus && plus !== "/dev/null" ? plus : minus && minus !== "/dev/null" ? minus : git?.[2]) ?? "(patch)";
+    const path36 = (plus && plus !== "/dev/null" ? plus : minus && minus !== "/dev/null" ? minus : git?.[2]) ?? "(patch)";
     let added = 0;
     let deleted = 0;
     for (const l3 of text.split("\n")) {
       if (l3.startsWith("+") && !l3.startsWith("+++")) added++;
       else if (l3.startsWith("-") && !l3.startsWith("---")) deleted++;
     }
-    files.push({ path: path34, text, added, deleted });
+    files.push({ path: path36, text, added, deleted });
   }
   return files;
 }
@@ -42886,11 +43687,11 @@ function approvalLine(decision, rule, reason, r2) {
 
 // src/artifacts/worktree-diff.ts
 import { stat as stat4, realpath as realpath3 } from "node:fs/promises";
-import path27 from "node:path";
+import path28 from "node:path";
 
 // src/git/hardened-env.ts
 import { realpathSync } from "node:fs";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -46368,17 +47169,17 @@ function hardenedGitEnv(o3) {
   return env;
 }
 function safeSearchPath(pathValue, untrustedRoots) {
-  const roots = untrustedRoots.flatMap((r2) => [path22.resolve(r2), realOrSelf(r2)]);
-  const inside = (p2) => roots.some((r2) => p2 === r2 || p2.startsWith(r2.endsWith(path22.sep) ? r2 : r2 + path22.sep));
-  const kept = pathValue.split(path22.delimiter).filter((p2) => p2.length > 0 && path22.isAbsolute(p2)).filter((p2) => !inside(path22.resolve(p2)) && !inside(realOrSelf(p2)));
+  const roots = untrustedRoots.flatMap((r2) => [path23.resolve(r2), realOrSelf(r2)]);
+  const inside = (p2) => roots.some((r2) => p2 === r2 || p2.startsWith(r2.endsWith(path23.sep) ? r2 : r2 + path23.sep));
+  const kept = pathValue.split(path23.delimiter).filter((p2) => p2.length > 0 && path23.isAbsolute(p2)).filter((p2) => !inside(path23.resolve(p2)) && !inside(realOrSelf(p2)));
   const unique = [...new Set(kept)];
-  return unique.length > 0 ? unique.join(path22.delimiter) : FALLBACK_PATH;
+  return unique.length > 0 ? unique.join(path23.delimiter) : FALLBACK_PATH;
 }
 function realOrSelf(p2) {
   try {
     return realpathSync(p2);
   } catch {
-    return path22.resolve(p2);
+    return path23.resolve(p2);
   }
 }
 function boundGit(baseDir, env, opts = {}) {
@@ -46404,28 +47205,28 @@ function oneLine2(err, secrets = []) {
 }
 
 // src/git/private-git.ts
-import { copyFile, lstat as lstat2, mkdir as mkdir2, mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
+import { copyFile, lstat as lstat2, mkdir, mkdtemp, readFile as readFile2, rm, writeFile } from "node:fs/promises";
 import os5 from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // src/git/repo-location.ts
 import { lstat, readFile, realpath as realpath2, stat as stat3 } from "node:fs/promises";
-import path23 from "node:path";
+import path24 from "node:path";
 async function findWorkTree(cwd) {
-  const start = await realpath2(path23.resolve(cwd)).catch(() => path23.resolve(cwd));
-  for (let dir = start; ; dir = path23.dirname(dir)) {
+  const start = await realpath2(path24.resolve(cwd)).catch(() => path24.resolve(cwd));
+  for (let dir = start; ; dir = path24.dirname(dir)) {
     const gitDir = await gitDirAt(dir);
     if (gitDir) {
-      const rel = path23.relative(dir, start);
-      if (rel === ".git" || rel.startsWith(`.git${path23.sep}`)) break;
+      const rel = path24.relative(dir, start);
+      if (rel === ".git" || rel.startsWith(`.git${path24.sep}`)) break;
       return { workTree: dir, gitDir, commonDir: await commonDirOf(gitDir) };
     }
-    if (path23.dirname(dir) === dir) break;
+    if (path24.dirname(dir) === dir) break;
   }
   throw new TernError("not_a_git_repo", `${start} is not inside a git work tree`);
 }
 async function gitDirAt(dir) {
-  const dotGit = path23.join(dir, ".git");
+  const dotGit = path24.join(dir, ".git");
   const st2 = await lstat(dotGit).catch(() => null);
   if (!st2) return null;
   let candidate;
@@ -46434,31 +47235,31 @@ async function gitDirAt(dir) {
   } else if (st2.isFile()) {
     const m2 = /^gitdir: *(.+?)\s*$/m.exec(await readFile(dotGit, "utf8").catch(() => ""));
     if (!m2) return null;
-    candidate = path23.resolve(dir, m2[1]);
+    candidate = path24.resolve(dir, m2[1]);
   } else {
     return null;
   }
   return await looksLikeGitDir(candidate) ? realpath2(candidate) : null;
 }
 async function commonDirOf(gitDir) {
-  const text = await readFile(path23.join(gitDir, "commondir"), "utf8").catch(() => null);
+  const text = await readFile(path24.join(gitDir, "commondir"), "utf8").catch(() => null);
   if (text === null) return gitDir;
-  const target = path23.resolve(gitDir, text.replace(/[\r\n]+$/, ""));
+  const target = path24.resolve(gitDir, text.replace(/[\r\n]+$/, ""));
   return realpath2(target).catch(() => target);
 }
 async function looksLikeGitDir(dir) {
   const isFile = async (p2) => (await stat3(p2).catch(() => null))?.isFile() ?? false;
   const isDir = async (p2) => (await stat3(p2).catch(() => null))?.isDirectory() ?? false;
-  return await isFile(path23.join(dir, "HEAD")) && (await isDir(path23.join(dir, "objects")) || await isFile(path23.join(dir, "commondir")));
+  return await isFile(path24.join(dir, "HEAD")) && (await isDir(path24.join(dir, "objects")) || await isFile(path24.join(dir, "commondir")));
 }
 
 // src/git/private-git.ts
 var MAX_EXCLUDE_BYTES = 1024 * 1024;
 async function openCheckoutProbe(cwd) {
   const checkout = await findWorkTree(cwd);
-  const scratch = await mkdtemp(path24.join(os5.tmpdir(), "tern-git-"));
-  const home = path24.join(scratch, "home");
-  await mkdir2(home);
+  const scratch = await mkdtemp(path25.join(os5.tmpdir(), "tern-git-"));
+  const home = path25.join(scratch, "home");
+  await mkdir(home);
   const untrustedRoots = [.../* @__PURE__ */ new Set([checkout.workTree, checkout.gitDir, checkout.commonDir])];
   const inspect3 = boundGit(home, hardenedGitEnv({ home, gitDir: checkout.gitDir, workTree: home, untrustedRoots }));
   return { checkout, scratch, home, untrustedRoots, inspect: inspect3, dispose: () => rm(scratch, { recursive: true, force: true }) };
@@ -46467,8 +47268,8 @@ async function openPrivateGit(cwd, opts = {}) {
   const probe = await openCheckoutProbe(cwd);
   try {
     const checkout = { ...probe.checkout, objectFormat: await objectFormat(probe) };
-    const gitDir = path24.join(probe.scratch, "repo.git");
-    const indexFile = path24.join(probe.scratch, "index");
+    const gitDir = path25.join(probe.scratch, "repo.git");
+    const indexFile = path25.join(probe.scratch, "index");
     await initPrivateRepo(gitDir, checkout);
     if (opts.workTree) await copyExcludes(checkout.commonDir, gitDir);
     const workTree = opts.workTree ? checkout.workTree : void 0;
@@ -46492,14 +47293,14 @@ async function openPrivateGit(cwd, opts = {}) {
 async function objectFormat(probe) {
   const reported = await probe.inspect.raw(["rev-parse", "--show-object-format"]).catch(() => "");
   if (reported.trim() === "sha1" || reported.trim() === "sha256") return reported.trim();
-  const config = await readFile2(path24.join(probe.checkout.commonDir, "config"), "utf8").catch(() => "");
+  const config = await readFile2(path25.join(probe.checkout.commonDir, "config"), "utf8").catch(() => "");
   return /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? "sha256" : "sha1";
 }
 async function initPrivateRepo(dir, checkout) {
   for (const sub of [["objects", "info"], ["refs", "heads"], ["refs", "tags"], ["info"]]) {
-    await mkdir2(path24.join(dir, ...sub), { recursive: true });
+    await mkdir(path25.join(dir, ...sub), { recursive: true });
   }
-  await writeFile(path24.join(dir, "HEAD"), "ref: refs/heads/main\n");
+  await writeFile(path25.join(dir, "HEAD"), "ref: refs/heads/main\n");
   const sha256 = checkout.objectFormat === "sha256";
   const config = [
     "[core]",
@@ -46515,15 +47316,15 @@ async function initPrivateRepo(dir, checkout) {
     ...sha256 ? ["[extensions]", "	objectFormat = sha256"] : [],
     ""
   ];
-  await writeFile(path24.join(dir, "config"), config.join("\n"));
-  await writeFile(path24.join(dir, "objects", "info", "alternates"), `${path24.join(checkout.commonDir, "objects")}
+  await writeFile(path25.join(dir, "config"), config.join("\n"));
+  await writeFile(path25.join(dir, "objects", "info", "alternates"), `${path25.join(checkout.commonDir, "objects")}
 `);
 }
-async function copyExcludes(commonDir, privateDir) {
-  const src = path24.join(commonDir, "info", "exclude");
+async function copyExcludes(commonDir, privateDir2) {
+  const src = path25.join(commonDir, "info", "exclude");
   const st2 = await lstat2(src).catch(() => null);
   if (!st2?.isFile() || st2.size > MAX_EXCLUDE_BYTES) return;
-  await copyFile(src, path24.join(privateDir, "info", "exclude"));
+  await copyFile(src, path25.join(privateDir2, "info", "exclude"));
 }
 
 // src/git/revisions.ts
@@ -46572,7 +47373,7 @@ async function currentCommit(cwd) {
 import { createReadStream as createReadStream2 } from "node:fs";
 import { lstat as lstat3 } from "node:fs/promises";
 import { createHash as createHash2 } from "node:crypto";
-import path25 from "node:path";
+import path26 from "node:path";
 var PATHS_PER_CALL = 500;
 var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
 async function unstageSmudgedLfs(git, base, checkout) {
@@ -46582,7 +47383,7 @@ async function unstageSmudgedLfs(git, base, checkout) {
   const unchanged = [];
   for (const m2 of modified) {
     if (!tracked.has(m2.path)) continue;
-    const file = path25.join(checkout.workTree, ...m2.path.split("/"));
+    const file = path26.join(checkout.workTree, ...m2.path.split("/"));
     if (await pointerBlobId(file, checkout.objectFormat) === m2.baseBlob) unchanged.push(m2);
   }
   for (let i2 = 0; i2 < unchanged.length; i2 += PATHS_PER_CALL) {
@@ -46625,8 +47426,8 @@ size ${st2.size}
 }
 
 // src/git/control-snapshot.ts
-import path26 from "node:path";
-var GENERATED_INFO = [path26.join("info", "refs")];
+import path27 from "node:path";
+var GENERATED_INFO = [path27.join("info", "refs")];
 
 // src/git/push-patch.ts
 var PUSH_SILENCE_TIMEOUT_MS = 5 * 60 * 1e3;
@@ -46634,7 +47435,7 @@ var PUSH_SILENCE_TIMEOUT_MS = 5 * 60 * 1e3;
 // src/artifacts/worktree-diff.ts
 var DIFF_FORMAT = ["--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/"];
 async function worktreeDiff(cwd, options = {}) {
-  const dir = path27.resolve(cwd);
+  const dir = path28.resolve(cwd);
   try {
     if (!(await stat4(dir)).isDirectory()) throw new Error("not a directory");
   } catch {
@@ -46668,8 +47469,8 @@ async function worktreeDiff(cwd, options = {}) {
   }
 }
 async function excludePathspecs(dir, root, exclude) {
-  const realPaths = await Promise.all(exclude.map((p2) => realpath3(path27.resolve(dir, p2)).catch(() => path27.resolve(dir, p2))));
-  return realPaths.map((p2) => path27.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path27.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path27.sep).join("/")}`);
+  const realPaths = await Promise.all(exclude.map((p2) => realpath3(path28.resolve(dir, p2)).catch(() => path28.resolve(dir, p2))));
+  return realPaths.map((p2) => path28.relative(root, p2)).filter((rel) => rel.length > 0 && !rel.startsWith("..") && !path28.isAbsolute(rel)).map((rel) => `:(exclude,literal)${rel.split(path28.sep).join("/")}`);
 }
 
 // src/driver/turn.ts
@@ -46792,7 +47593,7 @@ async function writeReadable(f3, result, patch) {
   const errors = [];
   let timeline;
   try {
-    timeline = buildTimeline(await readFile3(path28.join(f3.options.outDir, EVENTS_FILE), "utf8"), result);
+    timeline = buildTimeline(await readFile3(path29.join(f3.options.outDir, EVENTS_FILE), "utf8"), result);
   } catch (err) {
     return [`${EVENTS_FILE} unreadable for the readable artifacts: ${errorMessage(err)}`];
   }
@@ -46804,7 +47605,7 @@ async function writeReadable(f3, result, patch) {
   ];
   for (const [file, render] of writers) {
     try {
-      await writeFileAtomic(path28.join(f3.options.outDir, file), f3.redact(render()));
+      await writeFileAtomic(path29.join(f3.options.outDir, file), f3.redact(render()));
     } catch (err) {
       errors.push(`${file}: ${errorMessage(err)}`);
     }
@@ -46814,7 +47615,7 @@ async function writeReadable(f3, result, patch) {
 async function takeDiff(f3) {
   try {
     const diff = await worktreeDiff(f3.options.cwd, { exclude: [f3.options.outDir], ...f3.baseCommit ? { base: f3.baseCommit } : {} });
-    await writeFileAtomic(path28.join(f3.options.outDir, DIFF_FILE), redactPatch(diff.patch, f3.redact));
+    await writeFileAtomic(path29.join(f3.options.outDir, DIFF_FILE), redactPatch(diff.patch, f3.redact));
     return { patch: diff.patch, files: diff.files };
   } catch (err) {
     f3.progress.line(`tern run: warning: no ${DIFF_FILE}: ${errorMessage(err)}`);
@@ -46829,7 +47630,7 @@ async function writeLogs(f3) {
     errors.push(`events.jsonl: ${errorMessage(err)}`);
   }
   try {
-    await writeFileAtomic(path28.join(f3.options.outDir, SERVER_STDERR_FILE), f3.redact(f3.serverStderr()));
+    await writeFileAtomic(path29.join(f3.options.outDir, SERVER_STDERR_FILE), f3.redact(f3.serverStderr()));
   } catch (err) {
     errors.push(`${SERVER_STDERR_FILE}: ${errorMessage(err)}`);
   }
@@ -47052,11 +47853,11 @@ function setupFailure(step2, err) {
 }
 
 // src/driver/policy/index.ts
-import path31 from "node:path";
+import path32 from "node:path";
 
 // src/driver/policy/evaluate.ts
 import { lstatSync, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/driver/policy/glob.ts
 var GlobSyntaxError = class extends Error {
@@ -47240,286 +48041,6 @@ function globLiteral(pattern) {
   return out;
 }
 
-// src/driver/policy/shell-parse.ts
-var HARMLESS_OUTPUTS = ["/dev/null", "/dev/stdout", "/dev/stderr"];
-var RESERVED = /* @__PURE__ */ new Set([
-  "!",
-  "[[",
-  "]]",
-  "{",
-  "}",
-  "case",
-  "coproc",
-  "do",
-  "done",
-  "elif",
-  "else",
-  "esac",
-  "fi",
-  "for",
-  "function",
-  "if",
-  "in",
-  "select",
-  "then",
-  "time",
-  "until",
-  "while"
-]);
-var WORD_END = /* @__PURE__ */ new Set([" ", "	", "\n", ";", "&", "|", "(", ")", "<", ">"]);
-var ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
-var ShellSyntaxRefusal = class extends Error {
-  constructor(message, offset) {
-    super(message);
-    this.offset = offset;
-  }
-  offset;
-};
-function globEscape(s) {
-  return s.replace(/[\\*?[\]{}]/g, (c5) => `\\${c5}`);
-}
-function dollarReason(next) {
-  if (next === "(") return "command substitution `$(\u2026)` or arithmetic `$((\u2026))`";
-  if (next === "{") return "parameter expansion `${\u2026}`";
-  if (next === "'") return "ANSI-C quoting `$'\u2026'`";
-  if (next === '"') return 'locale quoting `$"\u2026"`';
-  if (next !== void 0 && /[A-Za-z0-9_@*#?$!-]/.test(next)) return `variable expansion \`$${next === "_" || /[A-Za-z]/.test(next) ? "NAME" : next}\``;
-  return "a `$`";
-}
-var Parser = class {
-  constructor(src) {
-    this.src = src;
-  }
-  src;
-  i = 0;
-  parse() {
-    const src = this.src;
-    const commands = [];
-    let cur = null;
-    let pending = null;
-    const finish = (at2) => {
-      if (cur === null) return;
-      if (cur.words.length === 0) throw new ShellSyntaxRefusal("a redirection without a command", cur.start);
-      cur.end = at2;
-      commands.push(cur);
-      cur = null;
-    };
-    const needCommandBefore = (op) => {
-      if (cur === null) throw new ShellSyntaxRefusal(`\`${op}\` without a command before it`, this.i);
-    };
-    while (this.i < src.length) {
-      const c5 = src[this.i];
-      const next = src[this.i + 1];
-      if (c5 === " " || c5 === "	") {
-        this.i++;
-      } else if (c5 === "\\" && next === "\n") {
-        this.i += 2;
-      } else if (c5 === "\n") {
-        if (pending === null) finish(this.i);
-        this.i++;
-      } else if (c5 === ";") {
-        if (next === ";") throw new ShellSyntaxRefusal("`;;` (case syntax)", this.i);
-        needCommandBefore(";");
-        if (pending !== null) throw new ShellSyntaxRefusal(`\`;\` right after \`${pending.op}\``, this.i);
-        finish(this.i);
-        this.i++;
-      } else if (c5 === "&") {
-        if (next === "&") {
-          needCommandBefore("&&");
-          finish(this.i);
-          pending = { op: "&&", at: this.i };
-          this.i += 2;
-        } else if (next === ">") {
-          throw new ShellSyntaxRefusal("the `&>` redirection", this.i);
-        } else {
-          throw new ShellSyntaxRefusal("a background `&`", this.i);
-        }
-      } else if (c5 === "|") {
-        if (next === "&") throw new ShellSyntaxRefusal("the `|&` pipe (bash only; `sh` reads it differently)", this.i);
-        const op = next === "|" ? "||" : "|";
-        needCommandBefore(op);
-        finish(this.i);
-        pending = { op, at: this.i };
-        this.i += op.length;
-      } else if (c5 === "(" || c5 === ")") {
-        throw new ShellSyntaxRefusal(`a \`${c5}\` (subshell, function or process substitution)`, this.i);
-      } else if (c5 === "#") {
-        while (this.i < src.length && src[this.i] !== "\n") this.i++;
-      } else {
-        if (cur === null) cur = { words: [], redirects: [], start: this.i, end: this.i };
-        const command = cur;
-        if (c5 === "<" || c5 === ">") {
-          command.redirects.push(this.redirect(null));
-        } else {
-          const wordStart = this.i;
-          const word = this.word();
-          const after = src[this.i];
-          if ((after === "<" || after === ">") && /^[0-9]+$/.test(word.raw)) {
-            command.redirects.push(this.redirect(Number(word.raw)));
-          } else {
-            if (command.words.length === 0) {
-              if (RESERVED.has(word.raw)) throw new ShellSyntaxRefusal(`the reserved word \`${word.raw}\``, wordStart);
-              if (ASSIGNMENT.test(word.raw)) {
-                throw new ShellSyntaxRefusal(`the variable assignment \`${word.raw.split("=")[0]}=\u2026\``, wordStart);
-              }
-            }
-            command.words.push(word);
-          }
-        }
-        pending = null;
-      }
-    }
-    if (pending !== null) throw new ShellSyntaxRefusal(`a command is missing after \`${pending.op}\``, pending.at);
-    finish(src.length);
-    return commands;
-  }
-  word() {
-    const src = this.src;
-    const start = this.i;
-    let value = "";
-    let pattern = "";
-    let glob = false;
-    let lastUnquoted = "";
-    while (this.i < src.length) {
-      const c5 = src[this.i];
-      if (WORD_END.has(c5)) break;
-      const at2 = this.i;
-      if (c5 === "'") {
-        const end = src.indexOf("'", at2 + 1);
-        if (end < 0) throw new ShellSyntaxRefusal("an unterminated single quote", at2);
-        const text = src.slice(at2 + 1, end);
-        value += text;
-        pattern += globEscape(text);
-        this.i = end + 1;
-        lastUnquoted = "";
-      } else if (c5 === '"') {
-        this.i++;
-        for (; ; ) {
-          if (this.i >= src.length) throw new ShellSyntaxRefusal("an unterminated double quote", at2);
-          const d2 = src[this.i];
-          if (d2 === '"') {
-            this.i++;
-            break;
-          }
-          if (d2 === "\\") {
-            const e = src[this.i + 1];
-            if (e === "\n") {
-              this.i += 2;
-            } else if (e === "$" || e === "`" || e === '"' || e === "\\") {
-              value += e;
-              pattern += globEscape(e);
-              this.i += 2;
-            } else {
-              value += "\\";
-              pattern += "\\\\";
-              this.i++;
-            }
-          } else if (d2 === "$") {
-            throw new ShellSyntaxRefusal(`${dollarReason(src[this.i + 1])} inside double quotes`, this.i);
-          } else if (d2 === "`") {
-            throw new ShellSyntaxRefusal("a backtick command substitution", this.i);
-          } else {
-            this.controlCheck(d2, this.i);
-            value += d2;
-            pattern += globEscape(d2);
-            this.i++;
-          }
-        }
-        lastUnquoted = "";
-      } else if (c5 === "\\") {
-        const e = src[at2 + 1];
-        if (e === void 0) throw new ShellSyntaxRefusal("a `\\` at the end of the script", at2);
-        if (e === "\n") {
-          this.i += 2;
-          continue;
-        }
-        this.controlCheck(e, at2 + 1);
-        value += e;
-        pattern += globEscape(e);
-        this.i += 2;
-        lastUnquoted = "";
-      } else if (c5 === "$") {
-        throw new ShellSyntaxRefusal(dollarReason(src[at2 + 1]), at2);
-      } else if (c5 === "`") {
-        throw new ShellSyntaxRefusal("a backtick command substitution", at2);
-      } else if (c5 === "{" || c5 === "}") {
-        throw new ShellSyntaxRefusal(`a \`${c5}\` (brace expansion or command group)`, at2);
-      } else if (c5 === "~" && (at2 === start || lastUnquoted === "=" || lastUnquoted === ":")) {
-        throw new ShellSyntaxRefusal("a `~` that bash expands to a home directory", at2);
-      } else {
-        this.controlCheck(c5, at2);
-        if (c5 === "*" || c5 === "?") {
-          glob = true;
-          pattern += c5;
-        } else if (c5 === "[" || c5 === "]") {
-          const lone = c5 === "[" && at2 === start && (at2 + 1 >= src.length || WORD_END.has(src[at2 + 1]));
-          if (!lone && c5 === "[") glob = true;
-          pattern += lone ? "\\[" : c5;
-        } else {
-          pattern += globEscape(c5);
-        }
-        value += c5;
-        this.i++;
-        lastUnquoted = c5;
-      }
-    }
-    return { value, glob, pattern, raw: src.slice(start, this.i) };
-  }
-  controlCheck(ch, at2) {
-    const code = ch.charCodeAt(0);
-    if (code < 32 && ch !== "	" && ch !== "\n" || code === 127) {
-      throw new ShellSyntaxRefusal(`the control character U+${code.toString(16).padStart(4, "0").toUpperCase()}`, at2);
-    }
-  }
-  redirect(fd) {
-    const src = this.src;
-    const at2 = this.i;
-    const rest = src.slice(at2, at2 + 3);
-    let op;
-    if (rest.startsWith("<<<")) throw new ShellSyntaxRefusal("a here-string `<<<`", at2);
-    if (rest.startsWith("<<")) throw new ShellSyntaxRefusal("a here-document `<<`", at2);
-    if (rest.startsWith("<>")) throw new ShellSyntaxRefusal("the `<>` redirection", at2);
-    if (rest.startsWith("<&")) throw new ShellSyntaxRefusal("the `<&` redirection", at2);
-    if (rest.startsWith("<(") || rest.startsWith(">(")) throw new ShellSyntaxRefusal("a process substitution", at2);
-    if (rest.startsWith(">>")) op = ">>";
-    else if (rest.startsWith(">|")) op = ">|";
-    else if (rest.startsWith(">&")) op = ">&";
-    else op = rest[0] === "<" ? "<" : ">";
-    this.i += op.length;
-    while (src[this.i] === " " || src[this.i] === "	") this.i++;
-    const c5 = src[this.i];
-    if (c5 === void 0 || WORD_END.has(c5)) throw new ShellSyntaxRefusal(`\`${op}\` without a target`, at2);
-    const target = this.word();
-    if (op === ">&") {
-      if (!/^[0-9]+$/.test(target.raw)) throw new ShellSyntaxRefusal(`\`>&${target.raw}\` (only \`N>&M\` between descriptors is read)`, at2);
-      return { fd, op, target: target.raw };
-    }
-    if (target.glob) throw new ShellSyntaxRefusal("a file-name pattern as a redirection target", at2);
-    if (op !== "<" && !HARMLESS_OUTPUTS.includes(target.value)) {
-      throw new ShellSyntaxRefusal(`an output redirection to a file (\`${op}${target.raw}\`): it would write outside the file-change rules`, at2);
-    }
-    return { fd, op, target: target.value };
-  }
-};
-function parseShell(script) {
-  try {
-    return { ok: true, commands: new Parser(script).parse() };
-  } catch (err) {
-    if (err instanceof ShellSyntaxRefusal) return { ok: false, error: err.message, offset: err.offset };
-    throw err;
-  }
-}
-function quoteWord(word) {
-  if (/^[A-Za-z0-9_\-./=:@%+,]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-function formatWords(words2) {
-  return words2.map((w2) => w2.glob ? w2.raw : quoteWord(w2.value)).join(" ");
-}
-function literalWord(value) {
-  return { value, glob: false, pattern: globEscape(value), raw: quoteWord(value) };
-}
-
 // src/driver/policy/analyze.ts
 var MAX_SHELL_DEPTH = 3;
 var UNWRAPPED_SHELLS = /* @__PURE__ */ new Set([
@@ -47534,7 +48055,7 @@ var UNWRAPPED_SHELLS = /* @__PURE__ */ new Set([
   "/bin/dash",
   "/usr/bin/dash"
 ]);
-var SHELLS = /* @__PURE__ */ new Set([
+var SHELLS2 = /* @__PURE__ */ new Set([
   "bash",
   "sh",
   "dash",
@@ -47669,7 +48190,7 @@ function opaqueReason(words2) {
   const name = words2[0];
   if (name.glob) return "the command name is a file-name pattern";
   const base = basename(name.value);
-  if (SHELLS.has(base)) return `\`${base}\` runs shell code that is not given as \`${base} -c '<script>'\``;
+  if (SHELLS2.has(base)) return `\`${base}\` runs shell code that is not given as \`${base} -c '<script>'\``;
   if (base === "command" && words2.length >= 2 && /^-[vV]+$/.test(words2[1].value) && !words2[1].glob) return null;
   if (RUNNERS.has(base)) return `\`${base}\` runs another command, or changes how later ones run`;
   if (base === "find") {
@@ -47878,35 +48399,35 @@ function realpathDeep(abs, hops = 0) {
   let cur = abs;
   for (; ; ) {
     try {
-      return path29.join(realpathSync2(cur), ...tail2);
+      return path30.join(realpathSync2(cur), ...tail2);
     } catch {
       try {
         if (hops < 40 && lstatSync(cur).isSymbolicLink()) {
-          return path29.join(realpathDeep(path29.resolve(path29.dirname(cur), readlinkSync(cur)), hops + 1), ...tail2);
+          return path30.join(realpathDeep(path30.resolve(path30.dirname(cur), readlinkSync(cur)), hops + 1), ...tail2);
         }
       } catch {
       }
-      const parent = path29.dirname(cur);
-      if (parent === cur) return path29.join(cur, ...tail2);
-      tail2.unshift(path29.basename(cur));
+      const parent = path30.dirname(cur);
+      if (parent === cur) return path30.join(cur, ...tail2);
+      tail2.unshift(path30.basename(cur));
       cur = parent;
     }
   }
 }
 function toRelative(root, abs) {
-  const rel = path29.relative(root, abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path29.sep}`) || path29.isAbsolute(rel)) return null;
-  return rel.split(path29.sep).join("/");
+  const rel = path30.relative(root, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path30.sep}`) || path30.isAbsolute(rel)) return null;
+  return rel.split(path30.sep).join("/");
 }
 function pathForms(p2, cwd, resolveSymlinks) {
   if (p2 === "") return { outside: "an empty path" };
   if (cwd === null) {
-    if (path29.isAbsolute(p2)) return { outside: `\`${p2}\` is absolute and no workspace was given` };
-    const rel2 = toRelative("/w", path29.posix.join("/w", p2));
+    if (path30.isAbsolute(p2)) return { outside: `\`${p2}\` is absolute and no workspace was given` };
+    const rel2 = toRelative("/w", path30.posix.join("/w", p2));
     return rel2 === null ? { outside: `\`${p2}\` leaves the workspace` } : { forms: [rel2] };
   }
-  const root = path29.resolve(cwd);
-  const abs = path29.resolve(root, p2);
+  const root = path30.resolve(cwd);
+  const abs = path30.resolve(root, p2);
   const rel = toRelative(root, abs);
   if (rel === null) return { outside: `\`${p2}\` is outside the workspace ${root}` };
   const forms = [rel];
@@ -47954,8 +48475,8 @@ function decideFileChange(policy, req) {
 
 // src/driver/policy/load.ts
 var import_yaml = __toESM(require_dist3(), 1);
-import { readFileSync as readFileSync7 } from "node:fs";
-import path30 from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import path31 from "node:path";
 
 // src/driver/policy/presets.ts
 var REST2 = "...";
@@ -48541,7 +49062,7 @@ function loadPolicy(fileOrPreset, cwd = process.cwd()) {
   if (isPresetName(fileOrPreset)) return presetPolicy(fileOrPreset);
   let text;
   try {
-    text = readFileSync7(path30.resolve(cwd, fileOrPreset), "utf8");
+    text = readFileSync8(path31.resolve(cwd, fileOrPreset), "utf8");
   } catch (err) {
     const code = err.code;
     const hint = !fileOrPreset.includes("/") && !fileOrPreset.includes(".") ? `; presets: ${Object.keys(PRESETS).join(", ")}` : "";
@@ -48554,7 +49075,7 @@ function loadPolicy(fileOrPreset, cwd = process.cwd()) {
 // src/driver/policy/index.ts
 function createPolicyDecider(fileOrPreset, options) {
   const policy = loadPolicy(fileOrPreset, options.base ?? process.cwd());
-  const workspace = path31.resolve(options.workspace);
+  const workspace = path32.resolve(options.workspace);
   return {
     policy,
     workspace,
@@ -48610,7 +49131,7 @@ async function prepare(options, io2) {
     }
   }
   try {
-    await mkdir3(options.outDir, { recursive: true });
+    await mkdir2(options.outDir, { recursive: true });
   } catch (err) {
     throw new UsageError(`cannot create --out ${options.outDir}: ${errorMessage(err)}`);
   }
@@ -48695,9 +49216,9 @@ function recordFailure(state, err) {
 
 // src/demo/demo.ts
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync3, mkdirSync as mkdirSync3, mkdtempSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync4, mkdtempSync, readFileSync as readFileSync11, writeFileSync as writeFileSync3 } from "node:fs";
 import os6 from "node:os";
-import path33 from "node:path";
+import path35 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 import { parseArgs as parseArgs3 } from "node:util";
 
@@ -49249,7 +49770,7 @@ var HANDLERS = new Map(
 );
 
 // src/demo/github-stand-in/openapi.ts
-import { existsSync as existsSync2, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync9 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 var HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -49272,7 +49793,7 @@ var cached;
 function loadDescription() {
   if (cached) return cached;
   const file = descriptionPath();
-  const parsed = JSON.parse(readFileSync8(file, "utf8"));
+  const parsed = JSON.parse(readFileSync9(file, "utf8"));
   if (!isObject3(parsed) || !isObject3(parsed.paths) || !isObject3(parsed.components)) {
     throw new Error(`github stand-in: ${file} is not an OpenAPI description (no paths/components)`);
   }
@@ -49318,8 +49839,8 @@ var RouteTable = class {
       }
     }
   }
-  match(method, path34) {
-    const parts = path34.split("/");
+  match(method, path36) {
+    const parts = path36.split("/");
     const candidates = [];
     for (const route of this.byLength.get(parts.length) ?? []) {
       const pathParams = matchSegments(route.segments, parts);
@@ -49455,14 +49976,14 @@ var OperationValidator = class {
   compiled = /* @__PURE__ */ new Map();
   checkRequest(route, pathParams, query, body) {
     const op = this.operation(route);
-    const path34 = coerceAll(op.pathParams, (name) => name in pathParams ? [pathParams[name]] : []);
-    if (!op.path(path34)) return { ok: false, status: STATUS_NOT_FOUND, reason: describe4("path parameter", op.path.errors) };
+    const path36 = coerceAll(op.pathParams, (name) => name in pathParams ? [pathParams[name]] : []);
+    if (!op.path(path36)) return { ok: false, status: STATUS_NOT_FOUND, reason: describe4("path parameter", op.path.errors) };
     const queryValues = coerceAll(op.queryParams, (name) => query.getAll(name));
     for (const name of new Set(query.keys())) if (!(name in queryValues)) queryValues[name] = query.get(name);
     if (!op.query(queryValues)) return { ok: false, status: STATUS_UNPROCESSABLE, reason: describe4("query", op.query.errors) };
     const bodyProblem = checkBody(op.body, body);
     if (bodyProblem) return { ok: false, status: STATUS_UNPROCESSABLE, reason: bodyProblem };
-    return { ok: true, request: { pathParams: path34, query: queryValues, body } };
+    return { ok: true, request: { pathParams: path36, query: queryValues, body } };
   }
   /** Null when the response matches the documented schema for its status (or none is documented). */
   checkResponse(route, status, body) {
@@ -50249,20 +50770,20 @@ async function startModelServer(opts) {
       } catch {
       }
     }
-    const path34 = req.url ?? "/";
+    const path36 = req.url ?? "/";
     const method = req.method ?? "GET";
     seq += 1;
     const record = {
       seq,
       method,
-      path: path34,
+      path: path36,
       headers: { ...req.headers },
       body,
       ts: Date.now(),
       bodyBytes: decoded.length
     };
     requests.push(record);
-    const pathname = (path34.split("?")[0] ?? "").replace(/\/+$/, "");
+    const pathname = (path36.split("?")[0] ?? "").replace(/\/+$/, "");
     if (method === "POST" && pathname.endsWith("/responses")) return serveModel("responses", record, res, signal2);
     if (method === "POST" && pathname.endsWith("/chat/completions")) return serveModel("chat", record, res, signal2);
     log(record);
@@ -50395,15 +50916,15 @@ var DEMO_SCRIPT = [
 ];
 
 // src/demo/workflow-step.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync9, writeFileSync as writeFileSync2 } from "node:fs";
-import path32 from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, writeFileSync as writeFileSync2 } from "node:fs";
+import path33 from "node:path";
 var import_yaml2 = __toESM(require_dist3(), 1);
 var DEFAULT_TIMEOUT_MS = 3e5;
 var KEPT_VARIABLES = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TERM"];
 async function runWorkflowStep(step2) {
-  mkdirSync2(step2.runnerTemp, { recursive: true });
-  const outputFile = path32.join(step2.runnerTemp, "github-output.txt");
-  const summaryFile = path32.join(step2.runnerTemp, "step-summary.md");
+  mkdirSync3(step2.runnerTemp, { recursive: true });
+  const outputFile = path33.join(step2.runnerTemp, "github-output.txt");
+  const summaryFile = path33.join(step2.runnerTemp, "step-summary.md");
   writeFileSync2(outputFile, "");
   writeFileSync2(summaryFile, "");
   const child = execa(process.execPath, [step2.actionScript], {
@@ -50421,15 +50942,15 @@ async function runWorkflowStep(step2) {
     exitCode: done.exitCode ?? -1,
     stdout: String(done.stdout),
     stderr: String(done.stderr),
-    outputs: parseOutputFile(readFileSync9(outputFile, "utf8")),
-    summary: readFileSync9(summaryFile, "utf8")
+    outputs: parseOutputFile(readFileSync10(outputFile, "utf8")),
+    summary: readFileSync10(summaryFile, "utf8")
   };
 }
 function runnerEnvironment(step2, outputFile, summaryFile) {
   const event = step2.event ?? "workflow_dispatch";
   const ref = step2.ref ?? "refs/heads/main";
   const sha = readHead2(step2.checkout);
-  const eventPath = path32.join(step2.runnerTemp, "event.json");
+  const eventPath = path33.join(step2.runnerTemp, "event.json");
   writeFileSync2(eventPath, JSON.stringify(eventPayload(event, ref, sha, step2.owner, step2.repo)));
   const env = {};
   for (const name of KEPT_VARIABLES) if (step2.baseEnv[name] !== void 0) env[name] = step2.baseEnv[name];
@@ -50459,7 +50980,7 @@ function runnerEnvironment(step2, outputFile, summaryFile) {
   return { ...env, ...inputVariables(step2) };
 }
 function inputVariables(step2) {
-  const spec = (0, import_yaml2.parse)(readFileSync9(step2.actionYml, "utf8"));
+  const spec = (0, import_yaml2.parse)(readFileSync10(step2.actionYml, "utf8"));
   const expressions = { "${{ github.token }}": step2.credentials.githubToken, "${{ github.workspace }}": step2.checkout };
   const values = {};
   for (const [name, input] of Object.entries(spec.inputs)) values[name] = expressions[input.default ?? ""] ?? input.default ?? "";
@@ -50467,14 +50988,14 @@ function inputVariables(step2) {
   return Object.fromEntries(Object.entries(values).map(([k2, v2]) => [`INPUT_${k2.replace(/ /g, "_").toUpperCase()}`, v2]));
 }
 function readHead2(checkout) {
-  const gitDir = path32.join(checkout, ".git");
-  const head = readFileSync9(path32.join(gitDir, "HEAD"), "utf8").trim();
+  const gitDir = path33.join(checkout, ".git");
+  const head = readFileSync10(path33.join(gitDir, "HEAD"), "utf8").trim();
   if (!head.startsWith("ref: ")) return head;
   const ref = head.slice("ref: ".length);
   try {
-    return readFileSync9(path32.join(gitDir, ref), "utf8").trim();
+    return readFileSync10(path33.join(gitDir, ref), "utf8").trim();
   } catch {
-    const packed = readFileSync9(path32.join(gitDir, "packed-refs"), "utf8");
+    const packed = readFileSync10(path33.join(gitDir, "packed-refs"), "utf8");
     const line = packed.split("\n").find((l3) => l3.endsWith(` ${ref}`));
     return line?.split(" ")[0] ?? "";
   }
@@ -50504,11 +51025,83 @@ function parseOutputFile(text) {
   return out;
 }
 
+// src/demo/demo-sandbox.ts
+import { accessSync, constants as constants4 } from "node:fs";
+import path34 from "node:path";
+
+// src/sandbox/isolated-phase.ts
+var DEFAULT_TAIL_BYTES = 64 * 1024;
+var UNSHARE_AS_ROOT = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"];
+var UNSHARE_AS_USER = ["unshare", "--user", "--map-current-user", "--pid", "--fork", "--mount-proc", "--kill-child"];
+var UNSHARE_AS_USER_OLD = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--kill-child"];
+var IsolationUnavailableError = class extends TernError {
+  name = "IsolationUnavailableError";
+  constructor(message) {
+    super("isolation_unavailable", message);
+  }
+};
+var probed = null;
+function pidNamespacePrefix() {
+  probed ??= probePidNamespace().catch((err) => {
+    probed = null;
+    throw err;
+  });
+  return probed;
+}
+async function probePidNamespace() {
+  const candidates = process.getuid?.() === 0 ? [UNSHARE_AS_ROOT] : [UNSHARE_AS_USER, UNSHARE_AS_USER_OLD];
+  let lastError = "";
+  for (const prefix of candidates) {
+    const probe = await execa(prefix[0], [...prefix.slice(1), "true"], { reject: false, stdin: "ignore", extendEnv: false, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    if (probe.exitCode === 0) return prefix;
+    lastError = (probe.stderr || probe.shortMessage || "").toString().trim().split("\n").pop() ?? "";
+  }
+  throw new IsolationUnavailableError(isolationHint(lastError));
+}
+function isolationHint(lastError) {
+  const why = lastError ? ` (${lastError})` : "";
+  if (/ENOENT|not found/i.test(lastError)) {
+    return `cannot isolate the agent phase: \`unshare\` is not installed${why}; install util-linux, or set agent-isolation: none`;
+  }
+  return `cannot isolate the agent phase in a PID namespace${why}. Unprivileged user namespaces look disabled: on Ubuntu 24.04 runners add a step \`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0\` before this one (elsewhere \`sysctl -w kernel.unprivileged_userns_clone=1\` or \`user.max_user_namespaces\`), or set agent-isolation: none`;
+}
+
+// src/demo/demo-sandbox.ts
+async function demoProtection(env) {
+  const notes = [];
+  const missing = [];
+  if (!onPath("bwrap", env)) missing.push("bubblewrap (apt-get install bubblewrap)");
+  if (runningAsRoot()) {
+    if (!onPath("setfacl", env)) missing.push("acl (apt-get install acl)");
+    if (await lookupUser(DEFAULT_SANDBOX_USER2) === null) missing.push(`the ${DEFAULT_SANDBOX_USER2} user (useradd --system --no-create-home ${DEFAULT_SANDBOX_USER2})`);
+  }
+  if (missing.length > 0) notes.push(`tool commands run without the OS sandbox: missing ${missing.join(", ")}`);
+  let isolation = "pid-namespace";
+  try {
+    await pidNamespacePrefix();
+  } catch (err) {
+    isolation = "none";
+    notes.push(`the agent phase runs without its PID namespace: ${err.message}`);
+  }
+  return { sandbox: missing.length > 0 ? "danger-full-access" : "workspace-write", isolation, notes };
+}
+function onPath(program, env) {
+  return (env.PATH ?? "").split(path34.delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(path34.join(dir, program), constants4.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 // src/demo/demo.ts
 var USAGE3 = "usage: tern demo [--dir DIR]";
-var DIST_DIR = path33.dirname(fileURLToPath4(import.meta.url));
-var ACTION_SCRIPT = path33.join(DIST_DIR, "action.js");
-var ACTION_YML = path33.join(DIST_DIR, "..", "action.yml");
+var DIST_DIR = path35.dirname(fileURLToPath4(import.meta.url));
+var ACTION_SCRIPT = path35.join(DIST_DIR, "action.js");
+var ACTION_YML = path35.join(DIST_DIR, "..", "action.yml");
 var OWNER = "tern-demo";
 var REPO = "stats";
 var DEMO_TOKEN = "demo-token-not-secret";
@@ -50536,7 +51129,10 @@ Runs the GitHub Action on a bundled demo repo: a scripted local model fixes a fa
 `);
     return 2;
   }
-  const root = values.dir ? path33.resolve(values.dir) : mkdtempSync(path33.join(os6.tmpdir(), "tern-demo-"));
+  const protection = await demoProtection(io2.env);
+  for (const note of protection.notes) io2.stderr.write(`tern demo: note: ${note}
+`);
+  const root = values.dir ? path35.resolve(values.dir) : mkdtempSync(path35.join(os6.tmpdir(), "tern-demo-"));
   const { checkout, remote } = createDemoRepos(root);
   const model = await startModelServer({ script: DEMO_SCRIPT });
   const github = await startGitHubStandIn({ owner: OWNER, repo: REPO, defaultBranch: "main" });
@@ -50550,11 +51146,19 @@ tern demo: scripted model at ${model.url}, GitHub stand-in at ${github.url}
       owner: OWNER,
       repo: REPO,
       checkout,
-      runnerTemp: path33.join(root, "runner-temp"),
+      runnerTemp: path35.join(root, "runner-temp"),
       apiUrl: github.url,
       event: "schedule",
       workflow: "nightly fix-tests",
-      inputs: { mode: "fix-tests", "test-command": "node --test", "openai-api-key": DEMO_MODEL_KEY, "base-url": model.url, model: "gpt-5.5" },
+      inputs: {
+        mode: "fix-tests",
+        "test-command": "node --test",
+        "openai-api-key": DEMO_MODEL_KEY,
+        "base-url": model.url,
+        model: "gpt-5.5",
+        sandbox: protection.sandbox,
+        "agent-isolation": protection.isolation
+      },
       credentials: { githubToken: DEMO_TOKEN },
       baseEnv: io2.env,
       onOutput: (chunk) => io2.stderr.write(chunk)
@@ -50573,8 +51177,8 @@ The stand-in saw requests GitHub's API description does not allow:
 function printReport(io2, step2, remote, pr2) {
   const out = step2.outputs;
   const artifacts = out["artifacts-dir"] ?? "";
-  const diffFile = path33.join(artifacts, "diff.patch");
-  const diff = artifacts && existsSync3(diffFile) ? readFileSync10(diffFile, "utf8") : "";
+  const diffFile = path35.join(artifacts, "diff.patch");
+  const diff = artifacts && existsSync3(diffFile) ? readFileSync11(diffFile, "utf8") : "";
   io2.stdout.write(`
 --- diff left by the turn (${diffFile}) ---
 ${diff || "(no changes)\n"}`);
@@ -50606,18 +51210,18 @@ Artifacts in ${artifacts}:
   );
 }
 function createDemoRepos(root) {
-  const seed = path33.join(root, "seed");
+  const seed = path35.join(root, "seed");
   for (const [rel, content] of Object.entries(DEMO_FILES)) {
-    const file = path33.join(seed, rel);
-    mkdirSync3(path33.dirname(file), { recursive: true });
+    const file = path35.join(seed, rel);
+    mkdirSync4(path35.dirname(file), { recursive: true });
     writeFileSync3(file, content);
   }
   const git = (cwd, ...args) => execFileSync("git", args, { cwd, stdio: "ignore", env: { ...process.env, ...GIT_IDENTITY } });
   git(seed, "init", "-q", "-b", "main");
   git(seed, "add", "-A");
   git(seed, "commit", "-q", "-m", "demo: initial commit");
-  const remote = path33.join(root, "remote.git");
-  const checkout = path33.join(root, "repo");
+  const remote = path35.join(root, "remote.git");
+  const checkout = path35.join(root, "repo");
   git(root, "clone", "-q", "--bare", seed, remote);
   git(root, "clone", "-q", remote, checkout);
   return { checkout, remote };

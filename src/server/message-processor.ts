@@ -37,7 +37,100 @@ import {
   SANDBOX_MODES,
 } from './params.js';
 
-export const IMPLEMENTED_METHODS = ['initialize', 'thread/start', 'turn/start', 'turn/interrupt', 'thread/compact/start', 'review/start', 'thread/resume', 'thread/read', 'thread/list'] as const;
+/** What a method handler gets: the thread manager and the client's name (the originator). */
+interface MethodContext {
+  threads: ThreadManager;
+  originator: string;
+}
+type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
+
+const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions'];
+
+/**
+ * The protocol as data: every method the server implements (besides `initialize`,
+ * which gates the connection), each with its params check and its handler, in
+ * the reference server's order of listing. A new method is a new row.
+ */
+const METHODS = {
+  'thread/start': async ({ threads, originator }, rawParams) => {
+    const raw = objectParams(rawParams, true);
+    for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
+    optionalField(raw, 'ephemeral', 'boolean');
+    optionalField(raw, 'config', 'object');
+    optionalEnum(raw, 'sandbox', SANDBOX_MODES);
+    optionalApprovalPolicy(raw, 'approvalPolicy');
+    const result = await threads.startThread(raw as ThreadStartParams, originator);
+    return new ReplyThen(result, () => threads.announceThread(result.thread.id));
+  },
+  'turn/start': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    requireField(raw, 'input', 'array');
+    checkUserInput(raw.input as unknown[]);
+    optionalField(raw, 'model', 'string');
+    optionalApprovalPolicy(raw, 'approvalPolicy');
+    optionalSandboxPolicy(raw, 'sandboxPolicy');
+    const { turn, begin } = threads.prepareTurn(raw as unknown as TurnStartParams);
+    return new ReplyThen({ turn }, begin);
+  },
+  'turn/interrupt': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    requireField(raw, 'turnId', 'string');
+    threads.interruptTurn(raw.threadId as string, raw.turnId as string);
+    return {};
+  },
+  'thread/compact/start': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    const { begin } = threads.prepareCompaction((raw as unknown as ThreadCompactStartParams).threadId);
+    const result: ThreadCompactStartResponse = {};
+    return new ReplyThen(result, begin);
+  },
+  'review/start': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    checkReviewStart(raw);
+    const { result, begin } = threads.prepareReview(raw as unknown as ReviewStartParams);
+    return new ReplyThen(result, begin);
+  },
+  'thread/resume': async ({ threads, originator }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
+    optionalField(raw, 'config', 'object');
+    optionalField(raw, 'excludeTurns', 'boolean');
+    optionalEnum(raw, 'sandbox', SANDBOX_MODES);
+    optionalApprovalPolicy(raw, 'approvalPolicy');
+    const result = await threads.resumeThread(raw as unknown as ThreadResumeParams, originator);
+    return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
+  },
+  'thread/read': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    optionalField(raw, 'includeTurns', 'boolean');
+    return threads.readThread(raw.threadId as string, raw.includeTurns === true);
+  },
+  'thread/list': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, true);
+    optionalField(raw, 'cursor', 'string');
+    optionalField(raw, 'archived', 'boolean');
+    optionalField(raw, 'sourceKinds', 'array');
+    optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
+    optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
+    if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
+      throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
+    }
+    if (raw.cwd != null && typeof raw.cwd !== 'string' && !Array.isArray(raw.cwd)) {
+      throw invalid('Invalid request: invalid type for `cwd`, expected a string or a sequence');
+    }
+    return threads.listThreads(raw as ThreadListParams);
+  },
+} satisfies Record<string, MethodHandler>;
+
+type MethodName = keyof typeof METHODS;
+
+export const IMPLEMENTED_METHODS = ['initialize', ...(Object.keys(METHODS) as MethodName[])] as const;
 
 export interface ProcessorOptions {
   threads: ThreadManager;
@@ -56,96 +149,19 @@ export class MessageProcessor {
   constructor(private readonly o: ProcessorOptions) {}
 
   async handleRequest(req: JsonRpcRequest): Promise<unknown> {
-    if (!(IMPLEMENTED_METHODS as readonly string[]).includes(req.method)) {
+    // Own keys only: a method named `toString` or `__proto__` is unknown, not Object.prototype's.
+    const handler: MethodHandler | undefined = Object.hasOwn(METHODS, req.method) ? METHODS[req.method as MethodName] : undefined;
+    if (req.method === 'initialize') return this.initialize(req.params);
+    if (!handler) {
       const expected = IMPLEMENTED_METHODS.map((m) => `\`${m}\``).join(', ');
       throw invalid(`Invalid request: unknown variant \`${req.method}\`, expected one of ${expected}`);
     }
-    if (req.method === 'initialize') return this.initialize(req.params);
     if (!this.initialized) throw invalid('Not initialized');
     try {
-      switch (req.method) {
-        case 'thread/start': {
-          const raw = objectParams(req.params, true);
-          for (const f of ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions']) optionalField(raw, f, 'string');
-          optionalField(raw, 'ephemeral', 'boolean');
-          optionalField(raw, 'config', 'object');
-          optionalEnum(raw, 'sandbox', SANDBOX_MODES);
-          optionalApprovalPolicy(raw, 'approvalPolicy');
-          const params = raw as ThreadStartParams;
-          const result = await this.o.threads.startThread(params, this.originator);
-          return new ReplyThen(result, () => this.o.threads.announceThread(result.thread.id));
-        }
-        case 'turn/start': {
-          const raw = objectParams(req.params, false);
-          requireField(raw, 'threadId', 'string');
-          requireField(raw, 'input', 'array');
-          checkUserInput(raw.input as unknown[]);
-          optionalField(raw, 'model', 'string');
-          optionalApprovalPolicy(raw, 'approvalPolicy');
-          optionalSandboxPolicy(raw, 'sandboxPolicy');
-          const params = raw as unknown as TurnStartParams;
-          const { turn, begin } = this.o.threads.prepareTurn(params);
-          return new ReplyThen({ turn }, begin);
-        }
-        case 'turn/interrupt': {
-          const raw = objectParams(req.params, false);
-          requireField(raw, 'threadId', 'string');
-          requireField(raw, 'turnId', 'string');
-          this.o.threads.interruptTurn(raw.threadId as string, raw.turnId as string);
-          return {};
-        }
-        case 'thread/compact/start': {
-          const raw = objectParams(req.params, false);
-          requireField(raw, 'threadId', 'string');
-          const params = raw as unknown as ThreadCompactStartParams;
-          const { begin } = this.o.threads.prepareCompaction(params.threadId);
-          const result: ThreadCompactStartResponse = {};
-          return new ReplyThen(result, begin);
-        }
-        case 'thread/resume': {
-          const raw = objectParams(req.params, false);
-          requireField(raw, 'threadId', 'string');
-          for (const f of ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions']) optionalField(raw, f, 'string');
-          optionalField(raw, 'config', 'object');
-          optionalField(raw, 'excludeTurns', 'boolean');
-          optionalEnum(raw, 'sandbox', SANDBOX_MODES);
-          optionalApprovalPolicy(raw, 'approvalPolicy');
-          const result = await this.o.threads.resumeThread(raw as unknown as ThreadResumeParams, this.originator);
-          return new ReplyThen(result, () => this.o.threads.announceResumed(result.thread.id));
-        }
-        case 'thread/read': {
-          const raw = objectParams(req.params, false);
-          requireField(raw, 'threadId', 'string');
-          optionalField(raw, 'includeTurns', 'boolean');
-          return this.o.threads.readThread(raw.threadId as string, raw.includeTurns === true);
-        }
-        case 'thread/list': {
-          const raw = objectParams(req.params, true);
-          optionalField(raw, 'cursor', 'string');
-          optionalField(raw, 'archived', 'boolean');
-          optionalField(raw, 'sourceKinds', 'array');
-          optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
-          optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
-          if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
-            throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
-          }
-          if (raw.cwd != null && typeof raw.cwd !== 'string' && !Array.isArray(raw.cwd)) {
-            throw invalid('Invalid request: invalid type for `cwd`, expected a string or a sequence');
-          }
-          return this.o.threads.listThreads(raw as ThreadListParams);
-        }
-        case 'review/start': {
-          const raw = objectParams(req.params, false);
-          requireField(raw, 'threadId', 'string');
-          checkReviewStart(raw);
-          const { result, begin } = this.o.threads.prepareReview(raw as unknown as ReviewStartParams);
-          return new ReplyThen(result, begin);
-        }
-      }
+      return await handler({ threads: this.o.threads, originator: this.originator }, req.params);
     } catch (err) {
       throw toRpcError(err);
     }
-    throw invalid(`Invalid request: unknown variant \`${req.method}\``);
   }
 
   handleNotification(n: JsonRpcNotification): void {

@@ -234,6 +234,10 @@ describe('tern app-server: protocol errors', () => {
       code: -32600,
       message: expect.stringContaining('unknown variant `foo/bar`'),
     });
+    // The method table is a plain object: inherited keys are not methods.
+    for (const method of ['toString', '__proto__', 'constructor']) {
+      await expect(peer.request(method, {})).rejects.toMatchObject({ code: -32600, message: expect.stringContaining(`unknown variant \`${method}\``) });
+    }
     peer.sendRaw('this is not json');
     peer.sendRaw('{"no":"method"}');
     peer.sendRaw('[1,2,3]');

@@ -40737,7 +40737,84 @@ function describe2(v2) {
 }
 
 // src/server/message-processor.ts
-var IMPLEMENTED_METHODS = ["initialize", "thread/start", "turn/start", "turn/interrupt", "thread/compact/start", "review/start", "thread/resume", "thread/read", "thread/list"];
+var THREAD_SETTING_STRINGS = ["cwd", "model", "modelProvider", "baseInstructions", "developerInstructions"];
+var METHODS = {
+  "thread/start": async ({ threads, originator }, rawParams) => {
+    const raw = objectParams(rawParams, true);
+    for (const f3 of THREAD_SETTING_STRINGS) optionalField(raw, f3, "string");
+    optionalField(raw, "ephemeral", "boolean");
+    optionalField(raw, "config", "object");
+    optionalEnum(raw, "sandbox", SANDBOX_MODES2);
+    optionalApprovalPolicy(raw, "approvalPolicy");
+    const result = await threads.startThread(raw, originator);
+    return new ReplyThen(result, () => threads.announceThread(result.thread.id));
+  },
+  "turn/start": ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "threadId", "string");
+    requireField(raw, "input", "array");
+    checkUserInput(raw.input);
+    optionalField(raw, "model", "string");
+    optionalApprovalPolicy(raw, "approvalPolicy");
+    optionalSandboxPolicy(raw, "sandboxPolicy");
+    const { turn, begin } = threads.prepareTurn(raw);
+    return new ReplyThen({ turn }, begin);
+  },
+  "turn/interrupt": ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "threadId", "string");
+    requireField(raw, "turnId", "string");
+    threads.interruptTurn(raw.threadId, raw.turnId);
+    return {};
+  },
+  "thread/compact/start": ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "threadId", "string");
+    const { begin } = threads.prepareCompaction(raw.threadId);
+    const result = {};
+    return new ReplyThen(result, begin);
+  },
+  "review/start": ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "threadId", "string");
+    checkReviewStart(raw);
+    const { result, begin } = threads.prepareReview(raw);
+    return new ReplyThen(result, begin);
+  },
+  "thread/resume": async ({ threads, originator }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "threadId", "string");
+    for (const f3 of THREAD_SETTING_STRINGS) optionalField(raw, f3, "string");
+    optionalField(raw, "config", "object");
+    optionalField(raw, "excludeTurns", "boolean");
+    optionalEnum(raw, "sandbox", SANDBOX_MODES2);
+    optionalApprovalPolicy(raw, "approvalPolicy");
+    const result = await threads.resumeThread(raw, originator);
+    return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
+  },
+  "thread/read": ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, "threadId", "string");
+    optionalField(raw, "includeTurns", "boolean");
+    return threads.readThread(raw.threadId, raw.includeTurns === true);
+  },
+  "thread/list": ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, true);
+    optionalField(raw, "cursor", "string");
+    optionalField(raw, "archived", "boolean");
+    optionalField(raw, "sourceKinds", "array");
+    optionalEnum(raw, "sortKey", ["created_at", "updated_at"]);
+    optionalEnum(raw, "sortDirection", ["asc", "desc"]);
+    if (raw.limit != null && (typeof raw.limit !== "number" || !Number.isInteger(raw.limit) || raw.limit < 0)) {
+      throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
+    }
+    if (raw.cwd != null && typeof raw.cwd !== "string" && !Array.isArray(raw.cwd)) {
+      throw invalid("Invalid request: invalid type for `cwd`, expected a string or a sequence");
+    }
+    return threads.listThreads(raw);
+  }
+};
+var IMPLEMENTED_METHODS = ["initialize", ...Object.keys(METHODS)];
 var MessageProcessor = class {
   constructor(o3) {
     this.o = o3;
@@ -40746,96 +40823,18 @@ var MessageProcessor = class {
   initialized = false;
   originator = "tern";
   async handleRequest(req) {
-    if (!IMPLEMENTED_METHODS.includes(req.method)) {
+    const handler = Object.hasOwn(METHODS, req.method) ? METHODS[req.method] : void 0;
+    if (req.method === "initialize") return this.initialize(req.params);
+    if (!handler) {
       const expected = IMPLEMENTED_METHODS.map((m2) => `\`${m2}\``).join(", ");
       throw invalid(`Invalid request: unknown variant \`${req.method}\`, expected one of ${expected}`);
     }
-    if (req.method === "initialize") return this.initialize(req.params);
     if (!this.initialized) throw invalid("Not initialized");
     try {
-      switch (req.method) {
-        case "thread/start": {
-          const raw = objectParams(req.params, true);
-          for (const f3 of ["cwd", "model", "modelProvider", "baseInstructions", "developerInstructions"]) optionalField(raw, f3, "string");
-          optionalField(raw, "ephemeral", "boolean");
-          optionalField(raw, "config", "object");
-          optionalEnum(raw, "sandbox", SANDBOX_MODES2);
-          optionalApprovalPolicy(raw, "approvalPolicy");
-          const params = raw;
-          const result = await this.o.threads.startThread(params, this.originator);
-          return new ReplyThen(result, () => this.o.threads.announceThread(result.thread.id));
-        }
-        case "turn/start": {
-          const raw = objectParams(req.params, false);
-          requireField(raw, "threadId", "string");
-          requireField(raw, "input", "array");
-          checkUserInput(raw.input);
-          optionalField(raw, "model", "string");
-          optionalApprovalPolicy(raw, "approvalPolicy");
-          optionalSandboxPolicy(raw, "sandboxPolicy");
-          const params = raw;
-          const { turn, begin } = this.o.threads.prepareTurn(params);
-          return new ReplyThen({ turn }, begin);
-        }
-        case "turn/interrupt": {
-          const raw = objectParams(req.params, false);
-          requireField(raw, "threadId", "string");
-          requireField(raw, "turnId", "string");
-          this.o.threads.interruptTurn(raw.threadId, raw.turnId);
-          return {};
-        }
-        case "thread/compact/start": {
-          const raw = objectParams(req.params, false);
-          requireField(raw, "threadId", "string");
-          const params = raw;
-          const { begin } = this.o.threads.prepareCompaction(params.threadId);
-          const result = {};
-          return new ReplyThen(result, begin);
-        }
-        case "thread/resume": {
-          const raw = objectParams(req.params, false);
-          requireField(raw, "threadId", "string");
-          for (const f3 of ["cwd", "model", "modelProvider", "baseInstructions", "developerInstructions"]) optionalField(raw, f3, "string");
-          optionalField(raw, "config", "object");
-          optionalField(raw, "excludeTurns", "boolean");
-          optionalEnum(raw, "sandbox", SANDBOX_MODES2);
-          optionalApprovalPolicy(raw, "approvalPolicy");
-          const result = await this.o.threads.resumeThread(raw, this.originator);
-          return new ReplyThen(result, () => this.o.threads.announceResumed(result.thread.id));
-        }
-        case "thread/read": {
-          const raw = objectParams(req.params, false);
-          requireField(raw, "threadId", "string");
-          optionalField(raw, "includeTurns", "boolean");
-          return this.o.threads.readThread(raw.threadId, raw.includeTurns === true);
-        }
-        case "thread/list": {
-          const raw = objectParams(req.params, true);
-          optionalField(raw, "cursor", "string");
-          optionalField(raw, "archived", "boolean");
-          optionalField(raw, "sourceKinds", "array");
-          optionalEnum(raw, "sortKey", ["created_at", "updated_at"]);
-          optionalEnum(raw, "sortDirection", ["asc", "desc"]);
-          if (raw.limit != null && (typeof raw.limit !== "number" || !Number.isInteger(raw.limit) || raw.limit < 0)) {
-            throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
-          }
-          if (raw.cwd != null && typeof raw.cwd !== "string" && !Array.isArray(raw.cwd)) {
-            throw invalid("Invalid request: invalid type for `cwd`, expected a string or a sequence");
-          }
-          return this.o.threads.listThreads(raw);
-        }
-        case "review/start": {
-          const raw = objectParams(req.params, false);
-          requireField(raw, "threadId", "string");
-          checkReviewStart(raw);
-          const { result, begin } = this.o.threads.prepareReview(raw);
-          return new ReplyThen(result, begin);
-        }
-      }
+      return await handler({ threads: this.o.threads, originator: this.originator }, req.params);
     } catch (err) {
       throw toRpcError(err);
     }
-    throw invalid(`Invalid request: unknown variant \`${req.method}\``);
   }
   handleNotification(n2) {
     this.o.log.debug(`client notification: ${n2.method}`);

@@ -402,25 +402,9 @@ export class ThreadManager {
   /** Validates and registers a turn; `begin()` starts it (after the reply went out). */
   prepareTurn(params: TurnStartParams): { turn: Turn; begin: () => void } {
     const t = this.get(params.threadId);
-    if (t.activeTurn) {
-      throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
-    }
+    ensureIdle(t);
     if (params.input.length === 0) throw new TernError('invalid_params', 'turn/start needs at least one input item');
-    const turnId = newId();
-    const turn: Turn = {
-      id: turnId,
-      rootTurnId: turnId,
-      items: [],
-      itemsView: 'notLoaded',
-      status: 'inProgress',
-      error: null,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null,
-    };
-    const abort = new AbortController();
-    const active = { turn, abort, done: Promise.resolve() };
-    t.activeTurn = active;
+    const { turn, begin } = this.registerTurn(t, 'turn', params);
     if (t.thread.preview === '') {
       const first = params.input.find((i) => i.type === 'text');
       if (first && first.type === 'text') t.thread.preview = first.text;
@@ -431,29 +415,15 @@ export class ThreadManager {
       t.sandboxPolicy = params.sandboxPolicy;
       t.sandboxMode = sandboxModeOf(params.sandboxPolicy);
     }
-    return {
-      turn: { ...turn },
-      begin: () => {
-        active.done = this.executeTurn(t, params, active).catch((err: unknown) => {
-          // executeTurn reports turn failures itself; reaching here is a bug, but
-          // it must not take the server (and every other thread) down with it.
-          this.o.log.error(`turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          t.activeTurn = null;
-        });
-      },
-    };
+    return { turn: { ...turn }, begin };
   }
 
   /**
-   * `thread/compact/start`: registers a turn whose only work is a compaction;
-   * `begin()` runs it (after the `{}` reply went out). It reports like any
-   * turn: turn/started, one `contextCompaction` item, turn/completed.
+   * Registers a new turn as the thread's active one (there is at most one) and
+   * returns it with `begin`, which runs it once the reply has gone out.
    */
-  prepareCompaction(threadId: string): { begin: () => void } {
-    const t = this.get(threadId);
-    if (t.activeTurn) {
-      throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
-    }
+  private registerTurn(t: LoadedThread, kind: string, work: TurnWork): { turn: Turn; begin: () => void } {
+    ensureIdle(t);
     const turnId = newId();
     const turn: Turn = {
       id: turnId,
@@ -468,14 +438,25 @@ export class ThreadManager {
     };
     const active = { turn, abort: new AbortController(), done: Promise.resolve() };
     t.activeTurn = active;
-    return {
-      begin: () => {
-        active.done = this.executeTurn(t, null, active).catch((err: unknown) => {
-          this.o.log.error(`compaction turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          t.activeTurn = null;
-        });
-      },
+    const begin = () => {
+      active.done = this.executeTurn(t, work, active).catch((err: unknown) => {
+        // executeTurn reports turn failures itself; reaching here is a bug, but
+        // it must not take the server (and every other thread) down with it.
+        this.o.log.error(`${kind} ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        t.activeTurn = null;
+      });
     };
+    return { turn, begin };
+  }
+
+  /**
+   * `thread/compact/start`: registers a turn whose only work is a compaction;
+   * `begin()` runs it (after the `{}` reply went out). It reports like any
+   * turn: turn/started, one `contextCompaction` item, turn/completed.
+   */
+  prepareCompaction(threadId: string): { begin: () => void } {
+    const { begin } = this.registerTurn(this.get(threadId), 'compaction turn', null);
+    return { begin };
   }
 
   /**
@@ -485,23 +466,8 @@ export class ThreadManager {
    */
   prepareReview(params: ReviewStartParams): { result: ReviewStartResponse; begin: () => void } {
     const t = this.get(params.threadId);
-    if (t.activeTurn) {
-      throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
-    }
-    const turnId = newId();
-    const turn: Turn = {
-      id: turnId,
-      rootTurnId: turnId,
-      items: [],
-      itemsView: 'notLoaded',
-      status: 'inProgress',
-      error: null,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null,
-    };
-    const active = { turn, abort: new AbortController(), done: Promise.resolve() };
-    t.activeTurn = active;
+    const { turn, begin } = this.registerTurn(t, 'review turn', { review: params.target });
+    const turnId = turn.id;
     const label = reviewTargetLabel(params.target);
     const result: ReviewStartResponse = {
       turn: {
@@ -511,15 +477,7 @@ export class ThreadManager {
       },
       reviewThreadId: t.thread.id,
     };
-    return {
-      result,
-      begin: () => {
-        active.done = this.executeTurn(t, { review: params.target }, active).catch((err: unknown) => {
-          this.o.log.error(`review turn ${turnId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          t.activeTurn = null;
-        });
-      },
-    };
+    return { result, begin };
   }
 
   /**
@@ -568,8 +526,7 @@ export class ThreadManager {
 
   private async executeTurn(
     t: LoadedThread,
-    /** null: a `thread/compact/start` turn; `{review}`: a `review/start` turn. */
-    work: TurnStartParams | { review: ReviewTarget } | null,
+    work: TurnWork,
     active: { turn: Turn; abort: AbortController },
   ): Promise<void> {
     const threadId = t.thread.id;
@@ -857,4 +814,14 @@ function danglingToolOutputs(items: ResponseItem[]): ResponseItem[] {
     if (i.type === 'custom_tool_call' && !answered.has(i.call_id)) out.push({ type: 'custom_tool_call_output', call_id: i.call_id, output: 'aborted' });
   }
   return out;
+}
+
+/** What a turn does: a `turn/start` (its params), a `thread/compact/start` (null) or a `review/start` ({review}). */
+type TurnWork = TurnStartParams | { review: ReviewTarget } | null;
+
+/** A thread runs one turn at a time. */
+function ensureIdle(t: LoadedThread): void {
+  if (t.activeTurn) {
+    throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
+  }
 }

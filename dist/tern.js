@@ -40198,25 +40198,9 @@ var ThreadManager = class {
   /** Validates and registers a turn; `begin()` starts it (after the reply went out). */
   prepareTurn(params) {
     const t2 = this.get(params.threadId);
-    if (t2.activeTurn) {
-      throw new TernError("turn_active", `thread ${t2.thread.id} already has a turn in progress (${t2.activeTurn.turn.id})`);
-    }
+    ensureIdle(t2);
     if (params.input.length === 0) throw new TernError("invalid_params", "turn/start needs at least one input item");
-    const turnId = newId();
-    const turn = {
-      id: turnId,
-      rootTurnId: turnId,
-      items: [],
-      itemsView: "notLoaded",
-      status: "inProgress",
-      error: null,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null
-    };
-    const abort = new AbortController();
-    const active = { turn, abort, done: Promise.resolve() };
-    t2.activeTurn = active;
+    const { turn, begin } = this.registerTurn(t2, "turn", params);
     if (t2.thread.preview === "") {
       const first = params.input.find((i2) => i2.type === "text");
       if (first && first.type === "text") t2.thread.preview = first.text;
@@ -40227,26 +40211,14 @@ var ThreadManager = class {
       t2.sandboxPolicy = params.sandboxPolicy;
       t2.sandboxMode = sandboxModeOf(params.sandboxPolicy);
     }
-    return {
-      turn: { ...turn },
-      begin: () => {
-        active.done = this.executeTurn(t2, params, active).catch((err) => {
-          this.o.log.error(`turn ${turnId} crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-          t2.activeTurn = null;
-        });
-      }
-    };
+    return { turn: { ...turn }, begin };
   }
   /**
-   * `thread/compact/start`: registers a turn whose only work is a compaction;
-   * `begin()` runs it (after the `{}` reply went out). It reports like any
-   * turn: turn/started, one `contextCompaction` item, turn/completed.
+   * Registers a new turn as the thread's active one (there is at most one) and
+   * returns it with `begin`, which runs it once the reply has gone out.
    */
-  prepareCompaction(threadId) {
-    const t2 = this.get(threadId);
-    if (t2.activeTurn) {
-      throw new TernError("turn_active", `thread ${t2.thread.id} already has a turn in progress (${t2.activeTurn.turn.id})`);
-    }
+  registerTurn(t2, kind, work) {
+    ensureIdle(t2);
     const turnId = newId();
     const turn = {
       id: turnId,
@@ -40261,14 +40233,22 @@ var ThreadManager = class {
     };
     const active = { turn, abort: new AbortController(), done: Promise.resolve() };
     t2.activeTurn = active;
-    return {
-      begin: () => {
-        active.done = this.executeTurn(t2, null, active).catch((err) => {
-          this.o.log.error(`compaction turn ${turnId} crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-          t2.activeTurn = null;
-        });
-      }
+    const begin = () => {
+      active.done = this.executeTurn(t2, work, active).catch((err) => {
+        this.o.log.error(`${kind} ${turnId} crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        t2.activeTurn = null;
+      });
     };
+    return { turn, begin };
+  }
+  /**
+   * `thread/compact/start`: registers a turn whose only work is a compaction;
+   * `begin()` runs it (after the `{}` reply went out). It reports like any
+   * turn: turn/started, one `contextCompaction` item, turn/completed.
+   */
+  prepareCompaction(threadId) {
+    const { begin } = this.registerTurn(this.get(threadId), "compaction turn", null);
+    return { begin };
   }
   /**
    * `review/start` (inline delivery): registers a review turn on the thread;
@@ -40277,23 +40257,8 @@ var ThreadManager = class {
    */
   prepareReview(params) {
     const t2 = this.get(params.threadId);
-    if (t2.activeTurn) {
-      throw new TernError("turn_active", `thread ${t2.thread.id} already has a turn in progress (${t2.activeTurn.turn.id})`);
-    }
-    const turnId = newId();
-    const turn = {
-      id: turnId,
-      rootTurnId: turnId,
-      items: [],
-      itemsView: "notLoaded",
-      status: "inProgress",
-      error: null,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null
-    };
-    const active = { turn, abort: new AbortController(), done: Promise.resolve() };
-    t2.activeTurn = active;
+    const { turn, begin } = this.registerTurn(t2, "review turn", { review: params.target });
+    const turnId = turn.id;
     const label = reviewTargetLabel(params.target);
     const result = {
       turn: {
@@ -40303,15 +40268,7 @@ var ThreadManager = class {
       },
       reviewThreadId: t2.thread.id
     };
-    return {
-      result,
-      begin: () => {
-        active.done = this.executeTurn(t2, { review: params.target }, active).catch((err) => {
-          this.o.log.error(`review turn ${turnId} crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-          t2.activeTurn = null;
-        });
-      }
-    };
+    return { result, begin };
   }
   /**
    * Interrupts the running turn: its model request and tool processes are
@@ -40597,6 +40554,11 @@ function danglingToolOutputs(items) {
     if (i2.type === "custom_tool_call" && !answered.has(i2.call_id)) out.push({ type: "custom_tool_call_output", call_id: i2.call_id, output: "aborted" });
   }
   return out;
+}
+function ensureIdle(t2) {
+  if (t2.activeTurn) {
+    throw new TernError("turn_active", `thread ${t2.thread.id} already has a turn in progress (${t2.activeTurn.turn.id})`);
+  }
 }
 
 // src/util/log.ts

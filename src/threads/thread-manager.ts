@@ -174,12 +174,7 @@ export class ThreadManager {
       networkAccess: networkAccess(sandbox),
       shell: 'bash',
     };
-    const agentsMd = await discoverAgentsMd({
-      cwd,
-      globalDir: this.o.ternHome,
-      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
-      fallbackFilenames: config.projectDocFallbackFilenames,
-    });
+    const agentsMd = await this.agentsMdFor(cwd, config);
     const loaded: LoadedThread = {
       thread,
       config,
@@ -296,12 +291,7 @@ export class ThreadManager {
 
     const thread: Thread = { ...threadFromReplay(replay, file), model, cwd, status: { type: 'idle' }, originator: meta.originator ?? originator };
     const limits = contextLimits({ model, modelContextWindow: config.modelContextWindow, autoCompactTokenLimit: config.modelAutoCompactTokenLimit });
-    const agentsMd = await discoverAgentsMd({
-      cwd,
-      globalDir: this.o.ternHome,
-      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
-      fallbackFilenames: config.projectDocFallbackFilenames,
-    });
+    const agentsMd = await this.agentsMdFor(cwd, config);
     const loaded: LoadedThread = {
       thread,
       config,
@@ -320,6 +310,16 @@ export class ThreadManager {
     };
     this.threads.set(id, loaded);
     return this.resumeResponse(loaded, params.excludeTurns === true ? [] : replay.turns, agentsMd.files.map((f) => f.path));
+  }
+
+  /** The AGENTS.md files that apply in `cwd` (global file first, nearest last), within the configured budget. */
+  private agentsMdFor(cwd: string, config: LoadedThread['config']) {
+    return discoverAgentsMd({
+      cwd,
+      globalDir: this.o.ternHome,
+      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
+      fallbackFilenames: config.projectDocFallbackFilenames,
+    });
   }
 
   private resumeResponse(t: LoadedThread, turns: Turn[], instructionSources: string[]): ThreadResumeResponse {

@@ -24,7 +24,7 @@ import type {
 import type { CompletionUsage } from 'openai/resources/completions';
 import { newId } from '../util/ids.js';
 import { sdkClient, type AttemptClientOptions } from './responses-client.js';
-import { readSse } from './sse.js';
+import { parseSseJson, readSse } from './sse.js';
 import { requestError, streamError, streamFailure } from './sdk-errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, TokenUsage, ToolSpec } from './types.js';
 import { ModelError } from './types.js';
@@ -278,13 +278,7 @@ export function toMessages(request: ModelRequest): ChatCompletionMessageParam[] 
 }
 
 function parseChatMessage(data: string): ChatStreamMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  return isChatStreamMessage(value) ? value : null;
+  return parseSseJson(data, isChatStreamMessage);
 }
 
 function isChatStreamMessage(v: unknown): v is ChatStreamMessage {

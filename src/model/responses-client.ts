@@ -15,7 +15,7 @@ import type {
   Tool,
 } from 'openai/resources/responses/responses';
 import type { ReasoningEffort } from 'openai/resources/shared';
-import { readSse } from './sse.js';
+import { parseSseJson, readSse } from './sse.js';
 import { requestError, streamError, streamFailure } from './sdk-errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, ResponseItem, TokenUsage, ToolSpec } from './types.js';
 import { ModelError } from './types.js';
@@ -168,13 +168,7 @@ function toInputItem(item: ResponseItem): ResponseInputItem {
 
 /** JSON of one SSE message, if it is an event at all (an object with a string `type`). */
 function parseEvent(data: string): ResponseStreamEvent | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  return isStreamEvent(value) ? value : null;
+  return parseSseJson(data, isStreamEvent);
 }
 
 function isStreamEvent(v: unknown): v is ResponseStreamEvent {

@@ -108,3 +108,14 @@ function readWithIdleTimeout(
     );
   });
 }
+
+/** The JSON of one SSE message if it parses and passes `is`; null otherwise (a malformed event is skipped, not fatal). */
+export function parseSseJson<T>(data: string, is: (value: unknown) => value is T): T | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  return is(value) ? value : null;
+}

@@ -38825,6 +38825,15 @@ function readWithIdleTimeout(reader, idleMs) {
     );
   });
 }
+function parseSseJson(data, is2) {
+  let value;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  return is2(value) ? value : null;
+}
 
 // src/model/sdk-errors.ts
 function requestError(err, signal2) {
@@ -39009,13 +39018,7 @@ function toInputItem(item) {
   }
 }
 function parseEvent(data) {
-  let value;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  return isStreamEvent(value) ? value : null;
+  return parseSseJson(data, isStreamEvent);
 }
 function isStreamEvent(v2) {
   return typeof v2 === "object" && v2 !== null && "type" in v2 && typeof v2.type === "string";
@@ -39307,13 +39310,7 @@ function toMessages(request) {
   return messages;
 }
 function parseChatMessage(data) {
-  let value;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  return isChatStreamMessage(value) ? value : null;
+  return parseSseJson(data, isChatStreamMessage);
 }
 function isChatStreamMessage(v2) {
   if (typeof v2 !== "object" || v2 === null) return false;
@@ -39982,12 +39979,7 @@ var ThreadManager = class {
       networkAccess: networkAccess(sandbox),
       shell: "bash"
     };
-    const agentsMd = await discoverAgentsMd({
-      cwd,
-      globalDir: this.o.ternHome,
-      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
-      fallbackFilenames: config.projectDocFallbackFilenames
-    });
+    const agentsMd = await this.agentsMdFor(cwd, config);
     const loaded = {
       thread,
       config,
@@ -40098,12 +40090,7 @@ var ThreadManager = class {
     if (dangling.length > 0) history.append(...dangling);
     const thread = { ...threadFromReplay(replay, file), model, cwd, status: { type: "idle" }, originator: meta.originator ?? originator };
     const limits = contextLimits({ model, modelContextWindow: config.modelContextWindow, autoCompactTokenLimit: config.modelAutoCompactTokenLimit });
-    const agentsMd = await discoverAgentsMd({
-      cwd,
-      globalDir: this.o.ternHome,
-      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
-      fallbackFilenames: config.projectDocFallbackFilenames
-    });
+    const agentsMd = await this.agentsMdFor(cwd, config);
     const loaded = {
       thread,
       config,
@@ -40122,6 +40109,15 @@ var ThreadManager = class {
     };
     this.threads.set(id, loaded);
     return this.resumeResponse(loaded, params.excludeTurns === true ? [] : replay.turns, agentsMd.files.map((f3) => f3.path));
+  }
+  /** The AGENTS.md files that apply in `cwd` (global file first, nearest last), within the configured budget. */
+  agentsMdFor(cwd, config) {
+    return discoverAgentsMd({
+      cwd,
+      globalDir: this.o.ternHome,
+      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
+      fallbackFilenames: config.projectDocFallbackFilenames
+    });
   }
   resumeResponse(t2, turns, instructionSources) {
     return {

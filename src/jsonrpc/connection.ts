@@ -80,6 +80,8 @@ interface Pending {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
   cleanup: () => void;
+  /** The request as sent (for resendPending). */
+  message?: Record<string, unknown>;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -153,12 +155,20 @@ export class JsonRpcConnection {
         }
         opts.signal.addEventListener('abort', onAbort, { once: true });
       }
-      this.pending.set(id, entry);
       const msg: Record<string, unknown> = { id, method };
       if (params !== undefined) msg.params = params;
+      entry.message = msg;
+      this.pending.set(id, entry);
       this.write(msg);
       opts.onSent?.(id);
     });
+  }
+
+  /** Writes a still-pending outgoing request again, same id (its reply settles it once). */
+  resendPending(id: RequestId): boolean {
+    const msg = this.pending.get(id)?.message;
+    if (msg) this.write(msg);
+    return msg !== undefined;
   }
 
   /** Ids of outgoing requests still waiting for a reply. */

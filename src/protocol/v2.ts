@@ -262,7 +262,7 @@ export interface ThreadReadResponse {
   thread: Thread;
 }
 
-export type ThreadSortKey = 'created_at' | 'updated_at';
+export type ThreadSortKey = 'created_at' | 'updated_at' | 'recency_at' | 'section_position';
 
 export interface ThreadListParams {
   cursor?: string | null;
@@ -272,7 +272,50 @@ export interface ThreadListParams {
   archived?: boolean | null;
   cwd?: string | string[] | null;
   sourceKinds?: string[] | null;
+  modelProviders?: string[] | null;
+  /** Substring (case-sensitive) of the thread's name or preview. */
+  searchTerm?: string | null;
 }
+
+export interface ThreadForkParams {
+  threadId: string;
+  /** Fork through this turn, inclusive (default: every turn). It must not be in progress. */
+  lastTurnId?: string | null;
+  ephemeral?: boolean | null;
+  excludeTurns?: boolean | null;
+  model?: string | null;
+  modelProvider?: string | null;
+  cwd?: string | null;
+  approvalPolicy?: AskForApproval | null;
+  sandbox?: SandboxMode | null;
+  config?: Record<string, unknown> | null;
+  baseInstructions?: string | null;
+  developerInstructions?: string | null;
+}
+
+/** Same as thread/start's; `thread.forkedFromId` set, `thread.turns` filled (unless `excludeTurns`). */
+export type ThreadForkResponse = ThreadStartResponse;
+
+export interface ThreadArchiveParams {
+  threadId: string;
+}
+
+export type ThreadArchiveResponse = Record<string, never>;
+
+export interface ThreadUnarchiveParams {
+  threadId: string;
+}
+
+export interface ThreadUnarchiveResponse {
+  thread: Thread;
+}
+
+export interface ThreadSetNameParams {
+  threadId: string;
+  name: string;
+}
+
+export type ThreadSetNameResponse = Record<string, never>;
 
 export interface ThreadListResponse {
   data: Thread[];
@@ -345,6 +388,9 @@ export interface ReviewStartResponse {
 export interface ServerNotificationParams {
   'thread/started': { thread: Thread };
   'thread/status/changed': { threadId: string; status: ThreadStatus };
+  'thread/archived': { threadId: string };
+  'thread/unarchived': { threadId: string };
+  'thread/name/updated': { threadId: string; threadName: string | null };
   'thread/tokenUsage/updated': { threadId: string; turnId: string; tokenUsage: ThreadTokenUsage };
   'turn/started': { threadId: string; turn: Turn };
   'turn/completed': { threadId: string; turn: Turn };

@@ -74,6 +74,7 @@ export async function runAppServer(argv: string[], io: AppServerIo): Promise<num
     userAgent: () => userAgent(client.name, client.version),
     notify: (method, params) => outgoing.notify(method, params),
     requestFromClient: (method, params, opts) => outgoing.request(method, params, opts),
+    resendToClient: (id) => outgoing.resend(id),
     log,
   });
   const processor = new MessageProcessor({

@@ -14,6 +14,7 @@ import type {
   ReviewStartParams,
   ThreadCompactStartParams,
   ThreadCompactStartResponse,
+  ThreadForkParams,
   ThreadListParams,
   ThreadResumeParams,
   ThreadStartParams,
@@ -33,8 +34,11 @@ import {
   optionalEnum,
   optionalField,
   optionalSandboxPolicy,
+  optionalStringList,
   requireField,
   SANDBOX_MODES,
+  THREAD_SOURCE_KINDS,
+  threadIdParam,
 } from './params.js';
 
 /** What a method handler gets: the thread manager and the client's name (the originator). */
@@ -111,12 +115,44 @@ const METHODS = {
     optionalField(raw, 'includeTurns', 'boolean');
     return threads.readThread(raw.threadId as string, raw.includeTurns === true);
   },
+  'thread/fork': async ({ threads, originator }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    for (const f of [...THREAD_SETTING_STRINGS, 'lastTurnId']) optionalField(raw, f, 'string');
+    for (const f of ['ephemeral', 'excludeTurns']) optionalField(raw, f, 'boolean');
+    optionalField(raw, 'config', 'object');
+    optionalEnum(raw, 'sandbox', SANDBOX_MODES);
+    optionalApprovalPolicy(raw, 'approvalPolicy');
+    const result = await threads.forkThread(raw as unknown as ThreadForkParams, originator);
+    return new ReplyThen(result, () => threads.announceThread(result.thread.id));
+  },
+  'thread/archive': async ({ threads }, rawParams) => {
+    const threadId = threadIdParam(rawParams);
+    await threads.archiveThread(threadId);
+    return new ReplyThen({}, () => threads.notifyThreadEvent('thread/archived', { threadId }));
+  },
+  'thread/unarchive': ({ threads }, rawParams) => {
+    const threadId = threadIdParam(rawParams);
+    const result = threads.unarchiveThread(threadId);
+    return new ReplyThen(result, () => threads.notifyThreadEvent('thread/unarchived', { threadId }));
+  },
+  'thread/name/set': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    requireField(raw, 'name', 'string');
+    const threadId = raw.threadId as string;
+    const name = raw.name as string;
+    threads.setThreadName(threadId, name);
+    return new ReplyThen({}, () => threads.notifyThreadEvent('thread/name/updated', { threadId, threadName: name }));
+  },
   'thread/list': ({ threads }, rawParams) => {
     const raw = objectParams(rawParams, true);
     optionalField(raw, 'cursor', 'string');
     optionalField(raw, 'archived', 'boolean');
-    optionalField(raw, 'sourceKinds', 'array');
-    optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
+    optionalField(raw, 'searchTerm', 'string');
+    optionalStringList(raw, 'sourceKinds', THREAD_SOURCE_KINDS);
+    optionalStringList(raw, 'modelProviders');
+    optionalEnum(raw, 'sortKey', ['created_at', 'updated_at', 'recency_at', 'section_position']);
     optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
     if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
       throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);

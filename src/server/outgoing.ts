@@ -23,6 +23,11 @@ export class Outgoing {
     this.conn.sendNotification(method, params, { emittedAtMs: Date.now() });
   }
 
+  /** Sends a pending request again (a resumed thread's approval), under its id. */
+  resend(id: string | number): void {
+    this.conn.resendPending(id);
+  }
+
   request(method: string, params: unknown, opts: { signal: AbortSignal; onSent: (id: string | number) => void }): Promise<unknown> {
     return this.conn.sendRequest(method, params, { ...opts, timeoutMs: this.approvalTimeoutMs });
   }

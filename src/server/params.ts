@@ -53,6 +53,36 @@ export function optionalEnum(obj: Record<string, unknown>, field: string, varian
   }
 }
 
+/** `params` of a method that takes only `{threadId}`: the id. */
+export function threadIdParam(params: unknown): string {
+  const raw = objectParams(params, false);
+  requireField(raw, 'threadId', 'string');
+  return raw.threadId as string;
+}
+
+/** An optional list of strings (each one of `variants`, when given). */
+export function optionalStringList(obj: Record<string, unknown>, field: string, variants?: readonly string[]): void {
+  optionalField(obj, field, 'array');
+  for (const v of (obj[field] as unknown[] | null | undefined) ?? []) {
+    if (typeof v !== 'string') throw invalid(`Invalid request: invalid type: ${describe(v)}, expected a string for \`${field}\``);
+    if (variants) optionalEnum({ [field]: v }, field, variants);
+  }
+}
+
+/** ThreadSourceKind (thread/list `sourceKinds`). */
+export const THREAD_SOURCE_KINDS = [
+  'cli',
+  'vscode',
+  'exec',
+  'appServer',
+  'subAgent',
+  'subAgentReview',
+  'subAgentCompact',
+  'subAgentThreadSpawn',
+  'subAgentOther',
+  'unknown',
+] as const;
+
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
 

@@ -11,7 +11,7 @@
 // stands on a line of its own, and loading skips it as it skips any line that
 // is not a JSON record).
 
-import { fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -35,6 +35,8 @@ export interface ThreadLog {
 }
 
 export const SESSIONS_DIR = 'sessions';
+/** Archived threads' logs, flat (as Codex keeps `archived_sessions/`). */
+export const ARCHIVED_DIR = 'archived_sessions';
 
 /** Where a thread's log lives: `$TERN_HOME/sessions/YYYY/MM/DD/thread-<stamp>-<id>.jsonl`. */
 export function threadLogPath(ternHome: string, threadId: string, created: Date): string {
@@ -44,6 +46,13 @@ export function threadLogPath(ternHome: string, threadId: string, created: Date)
   const d = pad(created.getDate());
   const stamp = `${y}-${m}-${d}T${pad(created.getHours())}-${pad(created.getMinutes())}-${pad(created.getSeconds())}`;
   return path.join(ternHome, SESSIONS_DIR, String(y), m, d, `thread-${stamp}-${threadId}.jsonl`);
+}
+
+/** The `sessions/YYYY/MM/DD` directory a log file name's stamp (`thread-YYYY-MM-DDT…`) belongs in. */
+function datedDirOf(ternHome: string, file: string): string {
+  const m = /^thread-(\d{4})-(\d{2})-(\d{2})T/.exec(path.basename(file));
+  if (!m) throw new Error(`not a thread log name: ${path.basename(file)}`);
+  return path.join(ternHome, SESSIONS_DIR, m[1]!, m[2]!, m[3]!);
 }
 
 /** mkdir -p with 0700 for every directory it creates, and the leaf forced to 0700. */
@@ -133,8 +142,8 @@ export function readThreadLog(file: string): ThreadLogRecord[] {
   return out;
 }
 
-/** Every thread log under `$TERN_HOME/sessions` (any depth). */
-export function listThreadLogFiles(ternHome: string): string[] {
+/** Every thread log under `$TERN_HOME/sessions` (any depth), or the archived ones. */
+export function listThreadLogFiles(ternHome: string, archived = false): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     let entries;
@@ -149,12 +158,36 @@ export function listThreadLogFiles(ternHome: string): string[] {
       else if (e.isFile() && e.name.startsWith('thread-') && e.name.endsWith('.jsonl')) out.push(p);
     }
   };
-  walk(path.join(ternHome, SESSIONS_DIR));
+  walk(path.join(ternHome, archived ? ARCHIVED_DIR : SESSIONS_DIR));
   return out;
 }
 
-/** The log of a thread id, or null. The id is only compared with file names, never joined into a path. */
-export function findThreadLog(ternHome: string, threadId: string): string | null {
+/**
+ * The log of a thread id (a live one, or with `archived` an archived one), or null. The id is
+ * only compared with file names, never joined into a path.
+ */
+export function findThreadLog(ternHome: string, threadId: string, archived = false): string | null {
   const suffix = `-${threadId}.jsonl`;
-  return listThreadLogFiles(ternHome).find((f) => path.basename(f).endsWith(suffix)) ?? null;
+  return listThreadLogFiles(ternHome, archived).find((f) => path.basename(f).endsWith(suffix)) ?? null;
+}
+
+/**
+ * Archives a thread's log: renamed (never copied or rewritten) into `archived_sessions/`.
+ * Returns the new path.
+ */
+export function archiveThreadLog(ternHome: string, file: string): string {
+  const dir = path.join(ternHome, ARCHIVED_DIR);
+  privateDir(dir);
+  const to = path.join(dir, path.basename(file));
+  renameSync(file, to);
+  return to;
+}
+
+/** Moves an archived log back to the `sessions/YYYY/MM/DD` directory of its creation date. */
+export function unarchiveThreadLog(ternHome: string, file: string): string {
+  const dir = datedDirOf(ternHome, file);
+  privateDir(dir);
+  const to = path.join(dir, path.basename(file));
+  renameSync(file, to);
+  return to;
 }

@@ -1,23 +1,19 @@
-// Owns the loaded threads: creates them, resolves their settings from config
-// and thread/start params, runs one turn at a time per thread, and routes every
-// event of a thread through one place (`publish`) that both records it in the
-// thread's log and notifies the client.
+// Owns the loaded threads: the thread methods (creation and loading live in
+// thread-lifecycle.ts, forks in thread-fork.ts, listing in thread-listing.ts),
+// one turn at a time per thread, and one place (`publish`) through which every
+// event of a thread is both recorded in its log and sent to the client.
 
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { agentsMdText, discoverAgentsMd, PROJECT_DOC_MAX_BYTES_DEFAULT } from '../agent/agents-md.js';
-import { BASE_INSTRUCTIONS } from '../agent/base-instructions.js';
 import { Compactor, contextLimits, runCompactionTurn, type CompactionContext } from '../agent/compaction.js';
 import { ConversationHistory } from '../agent/history.js';
-import { contextUpdateItems, initialContextItems, type PromptSettings } from '../agent/prompt.js';
+import { contextUpdateItems, type PromptSettings } from '../agent/prompt.js';
 import { TokenUsageTracker } from '../agent/token-usage.js';
 import { reviewHistoryItems, reviewTargetLabel, runReviewTurn } from '../agent/review.js';
 import { runTurn, type ApprovalGateway, type TurnEmitter, type TurnOutcome, type TurnSettings } from '../agent/turn-runner.js';
-import { loadConfig, type ConfigOverride, type TernConfig } from '../config/index.js';
+import type { TernConfig } from '../config/index.js';
 import { createModelClient, type ModelClient } from '../model/index.js';
 import { SandboxHost } from '../sandbox/host.js';
 import { terminateAllToolProcesses } from '../sandbox/launcher.js';
-import { protocolSandboxPolicy, resolveToolPolicy, sandboxModeOf } from '../sandbox/policy.js';
+import { resolveToolPolicy, sandboxModeOf } from '../sandbox/policy.js';
 import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import type {
   AskForApproval,
@@ -32,6 +28,8 @@ import type {
   ServerRequestParams,
   ServerRequestResults,
   Thread,
+  ThreadForkParams,
+  ThreadForkResponse,
   ThreadListParams,
   ThreadListResponse,
   ThreadReadResponse,
@@ -39,16 +37,20 @@ import type {
   ThreadResumeResponse,
   ThreadStartParams,
   ThreadStartResponse,
+  ThreadUnarchiveResponse,
   Turn,
   TurnStartParams,
 } from '../protocol/v2.js';
-import { findThreadLog, listThreadLogFiles, nullThreadLog, openThreadLog, readThreadLog, threadLogPath, type ThreadLog } from '../store/thread-log.js';
-import { replayThread, threadFromReplay, type ReplayedThread } from './thread-replay.js';
-import type { ResponseItem } from '../model/types.js';
+import { archiveThreadLog, findThreadLog, readThreadLog, unarchiveThreadLog, type ThreadLog, type ThreadLogRecordType } from '../store/thread-log.js';
+import { appendThreadName, readThreadNames } from '../store/thread-names.js';
 import { TernError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
 import { nowSeconds } from '../util/time.js';
+import { forkLogPath, forkMeta, forkRecords, recordsThrough } from './thread-fork.js';
+import { createThread, loadThread, networkAccess, openLog, threadResponse } from './thread-lifecycle.js';
+import { findStoredThread, listThreads, readStoredThread, type StoredThread } from './thread-listing.js';
+import { replayThread } from './thread-replay.js';
 
 /** Sends a request to the client; `onSent` learns its JSON-RPC id. Rejects on an error reply. */
 export type ClientRequester = (
@@ -66,12 +68,15 @@ export interface ThreadManagerOptions {
   userAgent: () => string;
   notify: (method: string, params: unknown) => void;
   requestFromClient: ClientRequester;
+  /** Sends a still-pending request to the client again, under its id (a resumed thread's approvals). */
+  resendToClient?: (id: string | number, method: string, params: unknown) => void;
   log: Logger;
   /** Longest a single tool command may run. */
   commandTimeoutMs?: number;
 }
 
-interface LoadedThread {
+/** A thread this process has loaded (started, resumed or forked). */
+export interface LoadedThread {
   thread: Thread;
   config: TernConfig;
   model: string;
@@ -87,6 +92,8 @@ interface LoadedThread {
   announced: PromptSettings;
   log: ThreadLog;
   activeTurn: { turn: Turn; abort: AbortController; done: Promise<void> } | null;
+  /** Requests sent to the client and not answered yet, by JSON-RPC id (re-sent on resume). */
+  pendingRequests: Map<string | number, { method: string; params: unknown }>;
 }
 
 export class ThreadManager {
@@ -99,248 +106,122 @@ export class ThreadManager {
   }
 
   async startThread(params: ThreadStartParams, originator: string): Promise<ThreadStartResponse> {
-    const extra: ConfigOverride[] = Object.entries(params.config ?? {}).map(([key, value]) => ({
-      path: key.split('.'),
-      value,
-    }));
-    let config: TernConfig;
-    try {
-      config = loadConfig({ ternHome: this.o.ternHome, overrides: this.o.overrides, extraOverrides: extra, env: this.o.env }).config;
-    } catch (err) {
-      throw new TernError('invalid_config', (err as Error).message, { cause: err });
-    }
-    const providerId = params.modelProvider ?? config.modelProvider.id;
-    const provider = config.modelProviders[providerId];
-    if (!provider) throw new TernError('invalid_params', `unknown model provider: ${providerId}`);
-    config = { ...config, modelProvider: provider };
-
-    const cwd = path.resolve(params.cwd ?? process.cwd());
-    const st = await stat(cwd).catch(() => null);
-    if (!st?.isDirectory()) throw new TernError('invalid_params', `cwd is not a directory: ${cwd}`);
-
-    const id = newId();
-    const created = new Date();
-    const ephemeral = params.ephemeral === true;
-    const log = ephemeral
-      ? nullThreadLog
-      : openThreadLog(threadLogPath(this.o.ternHome, id, created), (err) =>
-          this.o.log.error(`thread ${id}: could not write the thread log: ${err.message}`),
-        );
-    const model = params.model ?? config.model;
-    const approvalPolicy = (params.approvalPolicy ?? config.approvalPolicy) as AskForApproval;
-    const sandboxMode = params.sandbox ?? config.sandboxMode;
-    const sandbox = protocolSandboxPolicy(sandboxMode, config.sandboxWorkspaceWrite);
-    const createdAt = Math.floor(created.getTime() / 1000);
-    const thread: Thread = {
-      id,
-      sessionId: id,
-      forkedFromId: null,
-      parentThreadId: null,
-      preview: '',
-      ephemeral,
-      projectId: null,
-      modelProvider: provider.id,
-      model,
-      reasoningEffort: config.modelReasoningEffort,
-      createdAt,
-      updatedAt: createdAt,
-      recencyAt: createdAt,
-      status: { type: 'idle' },
-      path: log.path,
-      cwd,
-      cliVersion: this.o.cliVersion,
-      originator,
-      source: 'appServer',
-      threadSource: null,
-      agentNickname: null,
-      agentRole: null,
-      gitInfo: null,
-      name: null,
-      turns: [],
-    };
-    const history = new ConversationHistory({
-      append: (item) => log.append('response_item', item),
-      replace: (record) => log.append('compacted', record),
-    });
-    const limits = contextLimits({
-      model,
-      modelContextWindow: config.modelContextWindow,
-      autoCompactTokenLimit: config.modelAutoCompactTokenLimit,
-    });
-    const settings: PromptSettings = {
-      cwd,
-      approvalPolicy,
-      sandboxMode,
-      networkAccess: networkAccess(sandbox),
-      shell: 'bash',
-    };
-    const agentsMd = await this.agentsMdFor(cwd, config);
-    const loaded: LoadedThread = {
-      thread,
-      config,
-      model,
-      approvalPolicy,
-      sandboxMode,
-      sandboxPolicy: sandbox,
-      instructions: params.baseInstructions ?? config.baseInstructions ?? BASE_INSTRUCTIONS,
-      history,
-      usage: new TokenUsageTracker(limits.effectiveContextWindow),
-      compactor: new Compactor({ limits, prompt: config.compactPrompt }),
-      announced: settings,
-      log,
-      activeTurn: null,
-    };
-    log.append('session_meta', {
-      id,
-      cwd,
-      originator,
-      cli_version: this.o.cliVersion,
-      model_provider: provider.id,
-      model,
-      approval_policy: approvalPolicy,
-      sandbox_mode: sandboxMode,
-      base_instructions: loaded.instructions,
-      created_at: createdAt,
-      reasoning_effort: config.modelReasoningEffort,
-    });
-    history.append(
-      ...initialContextItems({
-        ...settings,
-        developerInstructions: params.developerInstructions ?? config.developerInstructions,
-        agentsMd: agentsMdText(cwd, agentsMd),
-        now: created,
-      }),
-    );
-    this.threads.set(id, loaded);
-
-    return {
-      thread: { ...thread },
-      model,
-      modelProvider: provider.id,
-      serviceTier: null,
-      cwd,
-      instructionSources: agentsMd.files.map((f) => f.path),
-      approvalPolicy,
-      approvalsReviewer: 'user',
-      sandbox,
-      reasoningEffort: config.modelReasoningEffort,
-    };
+    const { loaded, response } = await createThread(this.o, params, originator);
+    this.threads.set(loaded.thread.id, loaded);
+    return response;
   }
 
-  /** Announces a new thread (after the thread/start reply went out). */
+  /** Announces a new (or forked) thread, after the thread/start or thread/fork reply went out. */
   announceThread(threadId: string): void {
     const t = this.get(threadId);
     this.publish(t, 'thread/started', { thread: { ...t.thread } });
   }
 
   /**
-   * `thread/resume`: a loaded thread is rejoined; otherwise its log is read
-   * back (store/thread-replay.ts): turns and items for the client, the model
-   * history verbatim (so the next request extends the last one byte for byte),
-   * the last turn's settings unless overridden. New records go to the same file.
+   * `thread/resume`: a loaded thread is rejoined; otherwise its log is read back
+   * (thread-lifecycle.ts `loadThread`) and new records go to the same file.
    */
   async resumeThread(params: ThreadResumeParams, originator: string): Promise<ThreadResumeResponse> {
     const loadedAlready = this.threads.get(params.threadId);
-    if (loadedAlready) return this.resumeResponse(loadedAlready, params.excludeTurns === true ? [] : this.turnsOf(loadedAlready), []);
-    const file = findThreadLog(this.o.ternHome, params.threadId);
-    const replay = file ? replayThread(readThreadLog(file)) : null;
-    if (!file || !replay) throw new TernError('thread_not_found', `no rollout found for thread id ${params.threadId}`);
-    const meta = replay.meta;
-    const ctx = replay.lastTurnContext;
-    const extra: ConfigOverride[] = Object.entries(params.config ?? {}).map(([key, value]) => ({ path: key.split('.'), value }));
-    let config: TernConfig;
-    try {
-      config = loadConfig({ ternHome: this.o.ternHome, overrides: this.o.overrides, extraOverrides: extra, env: this.o.env }).config;
-    } catch (err) {
-      throw new TernError('invalid_config', (err as Error).message, { cause: err });
-    }
-    const providerId = params.modelProvider ?? meta.model_provider;
-    const provider = config.modelProviders[providerId];
-    if (!provider) throw new TernError('invalid_params', `unknown model provider: ${providerId}`);
-    config = { ...config, modelProvider: provider };
-    const lastCwd = ctx?.cwd ?? meta.cwd;
-    const cwd = path.resolve(params.cwd ?? lastCwd);
-    const st = await stat(cwd).catch(() => null);
-    if (!st?.isDirectory()) throw new TernError('invalid_params', `cwd is not a directory: ${cwd}`);
-    const lastMode = (ctx?.sandbox_mode ?? meta.sandbox_mode) as SandboxMode;
-    const lastPolicy = ctx?.sandbox_policy ?? protocolSandboxPolicy(lastMode, config.sandboxWorkspaceWrite);
-    const lastApproval = (ctx?.approval_policy ?? meta.approval_policy) as AskForApproval;
-    const model = params.model ?? ctx?.model ?? meta.model;
-    const approvalPolicy = (params.approvalPolicy ?? lastApproval) as AskForApproval;
-    const sandboxMode = params.sandbox ?? lastMode;
-    const sandbox = params.sandbox ? protocolSandboxPolicy(params.sandbox, config.sandboxWorkspaceWrite) : lastPolicy;
-
-    const id = meta.id;
-    const log = openThreadLog(file, (err) => this.o.log.error(`thread ${id}: could not write the thread log: ${err.message}`));
-    if (replay.unfinishedTurnId !== null) {
-      // The process died mid-turn: the log says so once, so later loads agree.
-      const turn = replay.turns.find((x) => x.id === replay.unfinishedTurnId)!;
-      log.append('event', { method: 'turn/completed', params: { threadId: id, turn: { ...turn, items: [], itemsView: 'notLoaded' } } });
-    }
-    let seeding = true;
-    const history = new ConversationHistory({
-      append: (item) => {
-        if (!seeding) log.append('response_item', item);
-      },
-      replace: (record) => log.append('compacted', record),
-    });
-    history.append(...replay.history);
-    seeding = false;
-    const dangling = danglingToolOutputs(replay.history);
-    if (dangling.length > 0) history.append(...dangling);
-
-    const thread: Thread = { ...threadFromReplay(replay, file), model, cwd, status: { type: 'idle' }, originator: meta.originator ?? originator };
-    const limits = contextLimits({ model, modelContextWindow: config.modelContextWindow, autoCompactTokenLimit: config.modelAutoCompactTokenLimit });
-    const agentsMd = await this.agentsMdFor(cwd, config);
-    const loaded: LoadedThread = {
-      thread,
-      config,
-      model,
-      approvalPolicy,
-      sandboxMode,
-      sandboxPolicy: sandbox,
-      instructions: params.baseInstructions ?? meta.base_instructions ?? config.baseInstructions ?? BASE_INSTRUCTIONS,
-      history,
-      usage: new TokenUsageTracker(limits.effectiveContextWindow),
-      compactor: new Compactor({ limits, prompt: config.compactPrompt }),
-      // What the model was last told: the last turn's settings (or the session's).
-      announced: { cwd: lastCwd, approvalPolicy: lastApproval, sandboxMode: lastMode, networkAccess: networkAccess(lastPolicy), shell: 'bash' },
-      log,
-      activeTurn: null,
-    };
-    this.threads.set(id, loaded);
-    return this.resumeResponse(loaded, params.excludeTurns === true ? [] : replay.turns, agentsMd.files.map((f) => f.path));
+    if (loadedAlready) return threadResponse(loadedAlready, params.excludeTurns === true ? [] : this.turnsOf(loadedAlready), []);
+    const stored = this.storedForLoad(params.threadId);
+    const name = readThreadNames(this.o.ternHome).get(params.threadId) ?? null;
+    const { loaded, instructionSources } = await loadThread(this.o, { replay: stored.replay, file: stored.file, name }, params, originator);
+    this.threads.set(loaded.thread.id, loaded);
+    return threadResponse(loaded, params.excludeTurns === true ? [] : stored.replay.turns, instructionSources);
   }
 
-  /** The AGENTS.md files that apply in `cwd` (global file first, nearest last), within the configured budget. */
-  private agentsMdFor(cwd: string, config: LoadedThread['config']) {
-    return discoverAgentsMd({
-      cwd,
-      globalDir: this.o.ternHome,
-      maxBytes: config.projectDocMaxBytes ?? PROJECT_DOC_MAX_BYTES_DEFAULT,
-      fallbackFilenames: config.projectDocFallbackFilenames,
-    });
+  /** A live (not archived) stored thread, for resume and fork; the reference's errors otherwise. */
+  private storedForLoad(threadId: string): StoredThread {
+    const stored = findStoredThread(this.o.ternHome, threadId);
+    if (!stored) throw new TernError('thread_not_found', `no rollout found for thread id ${threadId}`);
+    if (stored.archived) throw new TernError('thread_archived', `session ${threadId} is archived. Unarchive it (thread/unarchive) first.`);
+    return stored;
   }
 
-  private resumeResponse(t: LoadedThread, turns: Turn[], instructionSources: string[]): ThreadResumeResponse {
-    return {
-      thread: { ...t.thread, turns },
-      model: t.model,
-      modelProvider: t.config.modelProvider.id,
-      serviceTier: null,
-      cwd: t.thread.cwd,
-      instructionSources,
-      approvalPolicy: t.approvalPolicy,
-      approvalsReviewer: 'user',
-      sandbox: t.sandboxPolicy,
-      reasoningEffort: t.config.modelReasoningEffort,
-    };
-  }
-
-  /** After a resume's reply: the thread's status, as the reference sends it. */
+  /**
+   * After a resume's reply: the thread's status as the reference sends it (not
+   * for a running thread), then every approval request still waiting, again,
+   * under its original id (the client may have lost it with its connection).
+   */
   announceResumed(threadId: string): void {
     const t = this.get(threadId);
-    this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
+    if (!t.activeTurn) this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
+    for (const [id, req] of t.pendingRequests) this.o.resendToClient?.(id, req.method, req.params);
+  }
+
+  /**
+   * `thread/fork`: a new thread from a copy of the source's records through
+   * `lastTurnId` (thread-fork.ts), loaded like a resumed one. Its name is the
+   * source's. `thread/started` follows the reply (`announceThread`).
+   */
+  async forkThread(params: ThreadForkParams, originator: string): Promise<ThreadForkResponse> {
+    const ephemeral = params.ephemeral === true;
+    if (ephemeral && params.excludeTurns !== true) throw new TernError('invalid_params', 'ephemeral thread/fork requires `excludeTurns: true`');
+    const source = this.threads.get(params.threadId);
+    const file = source ? source.log.path : this.storedForLoad(params.threadId).file;
+    if (file === null) throw new TernError('invalid_params', `ephemeral thread ${params.threadId} cannot be forked`);
+    const copied = recordsThrough(readThreadLog(file), params.lastTurnId ?? null, source?.activeTurn?.turn.id ?? null);
+    const sourceName = source ? source.thread.name : (readThreadNames(this.o.ternHome).get(params.threadId) ?? null);
+    const created = new Date();
+    const forkId = newId();
+    const meta = forkMeta(replayThread(readThreadLog(file))!.meta, forkId, created);
+    const records = forkRecords(meta, copied, created);
+    const forkFile = ephemeral ? null : forkLogPath(this.o.ternHome, forkId, created);
+    if (forkFile !== null) {
+      const log = openLog(this.o, forkId, forkFile);
+      for (const r of records) log.append(r.type as ThreadLogRecordType, r.payload);
+      if (sourceName !== null) appendThreadName(this.o.ternHome, forkId, sourceName);
+    }
+    const replay = replayThread(records)!;
+    const { loaded, instructionSources } = await loadThread(this.o, { replay, file: forkFile, name: sourceName }, params, originator);
+    this.threads.set(forkId, loaded);
+    return threadResponse(loaded, params.excludeTurns === true ? [] : replay.turns, instructionSources);
+  }
+
+  /**
+   * `thread/archive`: a loaded thread is unloaded first (its running turn
+   * interrupted; `thread/status/changed` notLoaded), then its log is moved to
+   * `archived_sessions/`. `thread/archived` follows the reply.
+   */
+  async archiveThread(threadId: string): Promise<void> {
+    const t = this.threads.get(threadId);
+    if (t) await this.unload(t);
+    const file = findThreadLog(this.o.ternHome, threadId);
+    if (!file) throw new TernError('thread_not_found', `no rollout found for thread id ${threadId}`);
+    archiveThreadLog(this.o.ternHome, file);
+  }
+
+  private async unload(t: LoadedThread): Promise<void> {
+    const active = t.activeTurn;
+    active?.abort.abort();
+    await active?.done;
+    t.thread.status = { type: 'notLoaded' };
+    this.publish(t, 'thread/status/changed', { threadId: t.thread.id, status: t.thread.status });
+    await t.log.flush();
+    this.threads.delete(t.thread.id);
+  }
+
+  /** `thread/unarchive`: the log moves back to `sessions/`; the thread stays unloaded. */
+  unarchiveThread(threadId: string): ThreadUnarchiveResponse {
+    const file = findThreadLog(this.o.ternHome, threadId, true);
+    if (!file) throw new TernError('thread_not_found', `no archived rollout found for thread id ${threadId}`);
+    unarchiveThreadLog(this.o.ternHome, file);
+    return readStoredThread(this.o.ternHome, threadId, false);
+  }
+
+  /** `thread/name/set`: recorded in the name index (thread-names.ts), loaded or not. */
+  setThreadName(threadId: string, name: string): void {
+    if (name.trim() === '') throw new TernError('invalid_params', 'thread name must not be empty');
+    const t = this.threads.get(threadId);
+    if (!t && !findThreadLog(this.o.ternHome, threadId)) throw new TernError('thread_not_found', `no rollout found for thread id ${threadId}`);
+    if (t) t.thread.name = name;
+    if (!t?.thread.ephemeral) appendThreadName(this.o.ternHome, threadId, name);
+  }
+
+  /** Sends a notification about a thread that may not be loaded (archive, unarchive, name). */
+  notifyThreadEvent<M extends 'thread/archived' | 'thread/unarchived' | 'thread/name/updated'>(method: M, params: ServerNotificationParams[M]): void {
+    this.o.notify(method, params);
   }
 
   /** A loaded thread's turns, from its log (the running turn stays inProgress). */
@@ -353,50 +234,17 @@ export class ThreadManager {
     return turns;
   }
 
-  /** `thread/read`: a loaded thread as it is, or an unloaded one from its log (`notLoaded`). */
+  /** `thread/read`: a loaded thread as it is, or a stored one from its log (`notLoaded`). */
   readThread(threadId: string, includeTurns: boolean): ThreadReadResponse {
-    if (typeof threadId !== 'string') throw new TernError('invalid_params', 'threadId must be a string');
     const t = this.threads.get(threadId);
-    if (t) {
-      if (includeTurns && t.thread.ephemeral) throw new TernError('invalid_params', 'ephemeral threads do not support includeTurns');
-      return { thread: { ...t.thread, turns: includeTurns ? this.turnsOf(t) : [] } };
-    }
-    const file = findThreadLog(this.o.ternHome, threadId);
-    const replay = file ? replayThread(readThreadLog(file)) : null;
-    if (!file || !replay) throw new TernError('thread_not_found', `thread not found: ${threadId}`);
-    return { thread: { ...threadFromReplay(replay, file), turns: includeTurns ? replay.turns : [] } };
+    if (!t) return readStoredThread(this.o.ternHome, threadId, includeTurns);
+    if (includeTurns && t.thread.ephemeral) throw new TernError('invalid_params', 'ephemeral threads do not support includeTurns');
+    return { thread: { ...t.thread, turns: includeTurns ? this.turnsOf(t) : [] } };
   }
 
-  /** `thread/list`: threads with a log, newest first by default, pages behind an opaque cursor. */
+  /** `thread/list` (thread-listing.ts), loaded threads with their live status. */
   listThreads(params: ThreadListParams): ThreadListResponse {
-    if (params.archived === true) return { data: [], nextCursor: null, backwardsCursor: null };
-    const cwds = params.cwd == null ? null : Array.isArray(params.cwd) ? params.cwd : [params.cwd];
-    const kinds = params.sourceKinds ?? null;
-    const all: Thread[] = [];
-    for (const file of listThreadLogFiles(this.o.ternHome)) {
-      let replay: ReplayedThread | null = null;
-      try {
-        replay = replayThread(readThreadLog(file));
-      } catch {
-        continue;
-      }
-      if (!replay) continue;
-      const thread = threadFromReplay(replay, file);
-      const loaded = this.threads.get(thread.id);
-      if (loaded) thread.status = loaded.thread.status;
-      if (cwds && !cwds.includes(thread.cwd)) continue;
-      if (kinds && !(typeof thread.source === 'string' && kinds.includes(thread.source))) continue;
-      all.push(thread);
-    }
-    const key = params.sortKey === 'updated_at' ? 'updatedAt' : 'createdAt';
-    const dir = params.sortDirection === 'asc' ? 1 : -1;
-    all.sort((a, b) => dir * (a[key] - b[key]) || dir * a.id.localeCompare(b.id));
-    const offset = decodeCursor(params.cursor);
-    const limit = Math.max(1, Math.min(params.limit ?? 25, 100));
-    const data = all.slice(offset, offset + limit);
-    const next = offset + limit < all.length ? encodeCursor(offset + limit) : null;
-    const back = offset > 0 ? encodeCursor(Math.max(0, offset - limit)) : null;
-    return { data, nextCursor: next, backwardsCursor: back };
+    return listThreads(this.o.ternHome, params, (id) => this.threads.get(id)?.thread.status ?? null);
   }
 
   /** Validates and registers a turn; `begin()` starts it (after the reply went out). */
@@ -700,7 +548,10 @@ export class ThreadManager {
         try {
           const result = (await this.o.requestFromClient(method, params, {
             signal,
-            onSent: (id) => (requestId = id),
+            onSent: (id) => {
+              requestId = id;
+              t.pendingRequests.set(id, { method, params });
+            },
           })) as { decision?: unknown } | null;
           const decision = validApprovalDecision(method, result);
           if (decision === 'acceptForSession' && key !== null) memory.commands.add(key);
@@ -715,6 +566,7 @@ export class ThreadManager {
           this.o.log.warn(`approval request ${method} failed (${(err as Error).message}); treating it as decline`);
           return 'decline';
         } finally {
+          if (requestId !== null) t.pendingRequests.delete(requestId);
           if (requestId !== null) this.publish(t, 'serverRequest/resolved', { threadId, requestId });
           setFlags([]);
         }
@@ -771,49 +623,6 @@ export function validApprovalDecision(method: ServerRequestMethod, result: unkno
       : null;
   }
   return null;
-}
-
-/** Whether tool commands may use the network under `policy`. */
-export function networkAccess(policy: SandboxPolicy): boolean {
-  switch (policy.type) {
-    case 'dangerFullAccess':
-      return true;
-    case 'externalSandbox':
-      return policy.networkAccess === 'enabled';
-    default:
-      return policy.networkAccess;
-  }
-}
-
-/** Opaque thread/list cursors. */
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-function decodeCursor(cursor: string | null | undefined): number {
-  if (cursor == null) return 0;
-  try {
-    const o = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
-  } catch {
-    // falls through
-  }
-  throw new TernError('invalid_params', `invalid cursor: ${cursor}`);
-}
-
-/**
- * Outputs for tool calls a killed process never answered: the model must see
- * an output for every call. Appended after the history, never inserted.
- */
-function danglingToolOutputs(items: ResponseItem[]): ResponseItem[] {
-  const answered = new Set<string>();
-  for (const i of items) if (i.type === 'function_call_output' || i.type === 'custom_tool_call_output') answered.add(i.call_id);
-  const out: ResponseItem[] = [];
-  for (const i of items) {
-    if (i.type === 'function_call' && !answered.has(i.call_id)) out.push({ type: 'function_call_output', call_id: i.call_id, output: 'aborted' });
-    if (i.type === 'custom_tool_call' && !answered.has(i.call_id)) out.push({ type: 'custom_tool_call_output', call_id: i.call_id, output: 'aborted' });
-  }
-  return out;
 }
 
 /** What a turn does: a `turn/start` (its params), a `thread/compact/start` (null) or a `review/start` ({review}). */

@@ -21,6 +21,8 @@ export interface SessionMeta {
   base_instructions: string;
   created_at?: number;
   reasoning_effort?: string | null;
+  /** Set on a fork: the thread it was forked from. */
+  forked_from_id?: string | null;
 }
 
 export interface TurnContextRecord {
@@ -108,13 +110,13 @@ export function replayThread(records: ThreadLogRecord[]): ReplayedThread | null 
   };
 }
 
-/** The wire thread a log describes (status `notLoaded`, no turns). */
-export function threadFromReplay(r: ReplayedThread, file: string): Thread {
+/** The wire thread a log describes (status `notLoaded`, no turns); `name` comes from the name index. */
+export function threadFromReplay(r: ReplayedThread, file: string | null, name: string | null): Thread {
   const s = r.startedThread;
   return {
     id: r.meta.id,
     sessionId: s?.sessionId ?? r.meta.id,
-    forkedFromId: s?.forkedFromId ?? null,
+    forkedFromId: r.meta.forked_from_id ?? s?.forkedFromId ?? null,
     parentThreadId: s?.parentThreadId ?? null,
     preview: r.preview,
     ephemeral: false,
@@ -135,7 +137,7 @@ export function threadFromReplay(r: ReplayedThread, file: string): Thread {
     agentNickname: null,
     agentRole: null,
     gitInfo: s?.gitInfo ?? null,
-    name: s?.name ?? null,
+    name,
     turns: [],
   };
 }

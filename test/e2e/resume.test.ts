@@ -1,15 +1,17 @@
 // Durable threads: thread/resume in a fresh server process (turns, items, the model history byte
-// for byte), thread/read, thread/list, and SIGKILL in the middle of a turn.
+// for byte), thread/read, thread/list, and SIGKILL in the middle of a turn at 20 points.
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ScriptStep } from '../../src/demo/model-server/types.js';
 import { HELLO_REPO, TEXT_REPLY, TEXT_SCRIPT, toolsScript } from '../fixtures/scenarios.js';
 import { createTempRepo } from '../support/git-repo.js';
-import type { JsonlPeer } from '../support/jsonl-peer.js';
-import { useTernAppServers } from '../support/tern-session.js';
+import type { JsonlPeer, ServerMessage } from '../support/jsonl-peer.js';
+import { notifications, useTernAppServers, type StartedTernServer } from '../support/tern-session.js';
 
 const tern = useTernAppServers('tern-e2e-resume-');
 
-/** How many points of the tools turn the SIGKILL test kills the server at (after the k-th item/completed). */
-const KILL_POINTS = 5;
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 const waitTurnCompleted = (peer: JsonlPeer, turnId: string) =>
@@ -101,43 +103,154 @@ describe('tern app-server: durable threads', () => {
     tern.expectConforms(second.peer);
   });
 
-  it(`SIGKILL mid-turn at ${KILL_POINTS} points: no completed item lost, the turn comes back interrupted, a new turn completes`, async () => {
-    for (let k = 1; k <= KILL_POINTS; k++) {
-      const repo = createTempRepo(HELLO_REPO, tern.workRoot);
-      const first = await tern.start(toolsScript());
-      const started = await first.peer.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'danger-full-access' });
-      const threadId: string = started.thread.id;
-      let seen = 0;
-      const killed = first.peer.waitFor((m) => m.method === 'item/completed' && ++seen === k, 30_000);
-      const { turn } = await first.peer.request('turn/start', { threadId, input: text('do the thing') });
-      await killed;
-      process.kill(first.peer.pid!, 'SIGKILL');
-      const completedIds = first.peer.transcript
-        .map((e) => e.msg as Record<string, any>)
-        .filter((m) => m?.method === 'item/completed')
-        .map((m) => m.params.item.id as string);
-      await first.peer.close();
-
-      const second = await tern.start(TEXT_SCRIPT, sameHome(first.cmd.ternHome));
-      const resumed = await second.peer.request('thread/resume', { threadId });
-      const t0 = resumed.thread.turns[0];
-      expect(t0.id).toBe(turn.id);
-      const resumedIds = t0.items.map((i: any) => i.id);
-      for (const id of completedIds) expect(resumedIds, `kill point ${k}`).toContain(id);
-      if (t0.status !== 'completed') expect(t0.status).toBe('interrupted');
-
-      const next = await second.peer.request('turn/start', { threadId, input: text('carry on') });
-      expect((await waitTurnCompleted(second.peer, next.turn.id)).params.turn.status).toBe('completed');
-      // The model saw a coherent history: every tool call answered, the new message last.
-      const input = inputs(second.model)[0]!;
-      const calls = input.filter((i) => i.type === 'function_call' || i.type === 'custom_tool_call').map((i) => i.call_id);
-      const outputs = new Set(input.filter((i) => i.type === 'function_call_output' || i.type === 'custom_tool_call_output').map((i) => i.call_id));
-      for (const c of calls) expect(outputs.has(c), `kill point ${k}: output for ${c}`).toBe(true);
-      expect(JSON.stringify(input.at(-1))).toContain('carry on');
-      const again = await second.peer.request('thread/read', { threadId, includeTurns: true });
-      expect(again.thread.turns.map((t: any) => t.status)).toEqual([t0.status, 'completed']);
-      tern.expectConforms(second.peer);
-      await second.peer.close();
+  it(`SIGKILL mid-turn at ${KILL_POINTS.length} points: no completed item lost, coherent history, a new turn completes`, async () => {
+    // One TERN_HOME for the chain: server k resumes the thread server k-1 was killed in (and runs a
+    // turn on it), then starts the next kill point's turn and is killed in it.
+    const ternHome = await mkdtemp(path.join(tern.workRoot, 'kill-chain-'));
+    let killed: KilledTurn | null = null;
+    for (const point of [...KILL_POINTS, null]) {
+      const script = [...(killed ? TEXT_SCRIPT : []), ...(point ? point.script() : [])];
+      const server = await tern.start(script, sameHome(ternHome));
+      if (killed) await expectCoherentResume(server, killed);
+      killed = point ? await killMidTurn(server, point) : null;
     }
-  }, 120_000);
+  }, 600_000);
 });
+
+/** Where a kill point kills: a scenario (script, policy) and the server message after which SIGKILL goes. */
+interface KillPoint {
+  name: string;
+  script: () => ScriptStep[];
+  approvalPolicy: 'never' | 'untrusted';
+  /** The command the scenario must never have run when killed (its side-effect file). */
+  sideEffect?: string;
+  /** The status the resumed turn must have, where the kill point decides it. */
+  status?: 'completed' | 'interrupted';
+  at: (msg: ServerMessage, seen: (method: string) => number) => boolean;
+}
+
+interface KilledTurn {
+  point: KillPoint;
+  repo: string;
+  threadId: string;
+  turnId: string;
+  /** Whether the client saw `turn/started` before the kill (the reply alone does not make a turn durable). */
+  sawTurnStarted: boolean;
+  completedIds: string[];
+}
+
+/** A command that runs long enough to be killed in, writing output as it goes. */
+const SLOW_COMMAND = 'for i in 1 2 3; do echo tick $i; sleep 0.2; done; sleep 5';
+const SLOW_STREAM_DELAY_MS = 150;
+const slowCommandScript = (): ScriptStep[] => [
+  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: SLOW_COMMAND, yield_time_ms: 10_000 } }] },
+  { output: [{ type: 'message', text: 'slow done' }] },
+];
+const slowMessageScript = (): ScriptStep[] => [{ output: [{ type: 'message', text: 'a long, slowly streamed answer', chunks: 6 }], delayMs: SLOW_STREAM_DELAY_MS }];
+const sideEffectScript = (): ScriptStep[] => [
+  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo ran > side.txt' } }] },
+  { output: [{ type: 'message', text: 'wrote it' }] },
+];
+const patchScript = (): ScriptStep[] => [
+  { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** Add File: side.txt\n+patched\n*** End Patch\n' }] },
+  { output: [{ type: 'message', text: 'patched' }] },
+];
+
+const method = (name: string) => (m: ServerMessage) => m.method === name;
+const nth = (name: string, n: number) => (m: ServerMessage, seen: (method: string) => number) => m.method === name && seen(name) === n;
+const itemStarted = (type: string) => (m: ServerMessage) => m.method === 'item/started' && m.params?.item?.type === type;
+const tools = (name: string, at: KillPoint['at']): KillPoint => ({ name, script: () => toolsScript(), approvalPolicy: 'never', at });
+
+const KILL_POINTS: KillPoint[] = [
+  tools('thread active', method('thread/status/changed')),
+  tools('turn/started', method('turn/started')),
+  ...[1, 2, 3, 4, 5].map((k) => tools(`after item/completed #${k}`, nth('item/completed', k))),
+  tools('streaming the reasoning summary', method('item/reasoning/summaryTextDelta')),
+  tools('command started', itemStarted('commandExecution')),
+  tools('apply_patch started', itemStarted('fileChange')),
+  tools('after the first token usage', nth('thread/tokenUsage/updated', 1)),
+  tools('after the third token usage', nth('thread/tokenUsage/updated', 3)),
+  tools('after 11 notifications', (_m, seen) => seen('*') === 11),
+  tools('answer started', itemStarted('agentMessage')),
+  { ...tools('turn/completed', method('turn/completed')), status: 'completed' },
+  { name: 'during a running command', script: slowCommandScript, approvalPolicy: 'never', status: 'interrupted', at: itemStarted('commandExecution') },
+  { name: 'while a command streams output', script: slowCommandScript, approvalPolicy: 'never', status: 'interrupted', at: method('item/commandExecution/outputDelta') },
+  { name: 'while the answer streams', script: slowMessageScript, approvalPolicy: 'never', at: nth('item/agentMessage/delta', 2) },
+  {
+    name: 'waiting on a command approval',
+    script: sideEffectScript,
+    approvalPolicy: 'untrusted',
+    sideEffect: 'side.txt',
+    status: 'interrupted',
+    at: method('item/commandExecution/requestApproval'),
+  },
+  {
+    name: 'waiting on a patch approval',
+    script: patchScript,
+    approvalPolicy: 'untrusted',
+    sideEffect: 'side.txt',
+    status: 'interrupted',
+    at: method('item/fileChange/requestApproval'),
+  },
+];
+
+/** Starts the point's turn on a new thread and SIGKILLs the server at the point. */
+async function killMidTurn(server: StartedTernServer, point: KillPoint): Promise<KilledTurn> {
+  const { peer } = server;
+  peer.onServerRequest(() => new Promise(() => undefined)); // approvals stay pending
+  const repo = createTempRepo(HELLO_REPO, tern.workRoot);
+  const started = await peer.request('thread/start', { cwd: repo, approvalPolicy: point.approvalPolicy, sandbox: 'danger-full-access' });
+  const threadId: string = started.thread.id;
+  const counts = new Map<string, number>();
+  const seen = (m: string) => counts.get(m) ?? 0;
+  const from = peer.mark();
+  const reached = peer.waitFor(
+    (m) => {
+      if (typeof m.method !== 'string') return false;
+      counts.set(m.method, seen(m.method) + 1);
+      counts.set('*', seen('*') + 1);
+      return point.at(m, seen);
+    },
+    30_000,
+    { from },
+  );
+  const { turn } = await peer.request('turn/start', { threadId, input: text('do the thing') });
+  await reached;
+  process.kill(peer.pid!, 'SIGKILL');
+  await peer.close();
+  const seenByClient = notifications(peer).filter((m) => m.params?.threadId === threadId);
+  const completedIds = seenByClient.filter((m) => m.method === 'item/completed').map((m) => m.params.item.id as string);
+  const sawTurnStarted = seenByClient.some((m) => m.method === 'turn/started');
+  tern.expectConforms(peer);
+  return { point, repo, threadId, turnId: turn.id, sawTurnStarted, completedIds };
+}
+
+/** A new server resumes the killed thread: every completed item there, the turn closed, a new turn completes on a coherent history. */
+async function expectCoherentResume(server: StartedTernServer, k: KilledTurn): Promise<void> {
+  const { peer, model } = server;
+  const where = `kill point "${k.point.name}"`;
+  const resumed = await peer.request('thread/resume', { threadId: k.threadId });
+  expect(resumed.thread.turns.length, where).toBe(k.sawTurnStarted ? 1 : resumed.thread.turns.length);
+  expect(resumed.thread.turns.length, where).toBeLessThanOrEqual(1);
+  const t0 = resumed.thread.turns[0] ?? { id: k.turnId, status: 'interrupted', items: [] };
+  expect(t0.id, where).toBe(k.turnId);
+  const resumedIds = t0.items.map((i: any) => i.id);
+  for (const id of k.completedIds) expect(resumedIds, where).toContain(id);
+  expect(new Set(resumedIds).size, `${where}: no item twice`).toBe(resumedIds.length);
+  expect(['completed', 'interrupted'], where).toContain(t0.status);
+  if (k.point.status) expect(t0.status, where).toBe(k.point.status);
+  if (k.point.sideEffect) expect(existsSync(path.join(k.repo, k.point.sideEffect)), `${where}: the unapproved tool never ran`).toBe(false);
+
+  const before = inputs(model).length;
+  const next = await peer.request('turn/start', { threadId: k.threadId, input: text('carry on') });
+  expect((await waitTurnCompleted(peer, next.turn.id)).params.turn.status, where).toBe('completed');
+  // The model saw a coherent history: every tool call answered once, the new message last.
+  const input = inputs(model)[before]!;
+  const calls = input.filter((i) => i.type === 'function_call' || i.type === 'custom_tool_call').map((i) => i.call_id);
+  const outputs = input.filter((i) => i.type === 'function_call_output' || i.type === 'custom_tool_call_output').map((i) => i.call_id);
+  expect([...outputs].sort(), `${where}: one output per call`).toEqual([...calls].sort());
+  expect(JSON.stringify(input.at(-1)), where).toContain('carry on');
+  const again = await peer.request('thread/read', { threadId: k.threadId, includeTurns: true });
+  const earlier = resumed.thread.turns.length === 1 ? [t0.status] : [];
+  expect(again.thread.turns.map((t: any) => t.status), where).toEqual([...earlier, 'completed']);
+}

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findThreadLog, listThreadLogFiles, openThreadLog, readThreadLog, threadLogPath } from '../../src/store/thread-log.js';
+import { archiveThreadLog, findThreadLog, listThreadLogFiles, openThreadLog, readThreadLog, threadLogPath, unarchiveThreadLog } from '../../src/store/thread-log.js';
 import { replayThread } from '../../src/threads/thread-replay.js';
 
 const dirs: string[] = [];
@@ -75,5 +75,33 @@ describe('thread log', () => {
       ['b', 'interrupted', ['u2'], 'full'],
     ]);
     expect(r.unfinishedTurnId).toBe('b');
+  });
+
+  it('archives by moving the file (same inode, same bytes) into archived_sessions/, and back into its dated directory', () => {
+    const h = home();
+    const created = new Date(2024, 1, 29, 13, 5, 7);
+    const file = threadLogPath(h, 't1', created);
+    openThreadLog(file, (e) => {
+      throw e;
+    }).append('session_meta', meta);
+    const bytes = readFileSync(file);
+    const inode = statSync(file).ino;
+
+    const archived = archiveThreadLog(h, file);
+    expect(archived).toBe(path.join(h, 'archived_sessions', path.basename(file)));
+    expect(statSync(archived).ino).toBe(inode);
+    expect(readFileSync(archived).equals(bytes)).toBe(true);
+    expect(statSync(path.dirname(archived)).mode & 0o777).toBe(0o700);
+    expect(findThreadLog(h, 't1')).toBeNull();
+    expect(findThreadLog(h, 't1', true)).toBe(archived);
+    expect(listThreadLogFiles(h)).toEqual([]);
+    expect(listThreadLogFiles(h, true)).toEqual([archived]);
+
+    const back = unarchiveThreadLog(h, archived);
+    expect(back).toBe(file);
+    expect(path.dirname(back)).toBe(path.join(h, 'sessions', '2024', '02', '29'));
+    expect(statSync(back).ino).toBe(inode);
+    expect(findThreadLog(h, 't1', true)).toBeNull();
+    expect(findThreadLog(h, 't1')).toBe(file);
   });
 });

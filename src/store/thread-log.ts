@@ -11,7 +11,7 @@
 // stands on a line of its own, and loading skips it as it skips any line that
 // is not a JSON record).
 
-import { fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -114,6 +114,22 @@ export function openThreadLog(file: string, onError: (err: Error) => void): Thre
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Creates a new log holding `records` (a fork's copy), in one synchronous write
+ * to a file that must not exist yet (`wx`): nothing is ever overwritten.
+ */
+export function writeNewThreadLog(file: string, records: { type: string; payload: unknown }[]): void {
+  privateDir(path.dirname(file));
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    const stamp = new Date().toISOString();
+    writeSync(fd, records.map((r) => JSON.stringify({ timestamp: stamp, type: r.type, payload: r.payload }) + '\n').join(''));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Ephemeral threads never touch disk. */

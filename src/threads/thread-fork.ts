@@ -6,9 +6,12 @@
 // fork is loaded (thread-lifecycle.ts `loadThread`), so the fork's history is
 // the source's, byte for byte, up to that point.
 
-import { threadLogPath, type ThreadLogRecord } from '../store/thread-log.js';
+import { readThreadLog, threadLogPath, writeNewThreadLog, type ThreadLogRecord } from '../store/thread-log.js';
+import { appendThreadName } from '../store/thread-names.js';
 import { TernError } from '../util/errors.js';
-import type { SessionMeta } from './thread-replay.js';
+import { newId } from '../util/ids.js';
+import type { LifecycleDeps, LoadSource } from './thread-lifecycle.js';
+import { replayThread, type SessionMeta } from './thread-replay.js';
 
 const isEvent = (r: ThreadLogRecord, method: string) => r.type === 'event' && (r.payload as { method?: string } | null)?.method === method;
 const startedTurnId = (r: ThreadLogRecord): string | undefined =>
@@ -39,7 +42,31 @@ export function forkRecords(meta: SessionMeta, copied: ThreadLogRecord[], create
   return [{ timestamp: created.toISOString(), type: 'session_meta', payload: meta }, ...copied];
 }
 
-/** Where a (non-ephemeral) fork's log goes. */
-export function forkLogPath(ternHome: string, forkId: string, created: Date): string {
-  return threadLogPath(ternHome, forkId, created);
+/** What to fork: the source's log, where to stop, its running turn, its name. */
+export interface ForkRequest {
+  file: string;
+  lastTurnId: string | null;
+  activeTurnId: string | null;
+  name: string | null;
+  ephemeral: boolean;
+}
+
+/**
+ * Creates a fork: its records (written to a new log, with the source's name in
+ * the name index, unless ephemeral) and what `loadThread` needs to load it.
+ */
+export function createFork(d: LifecycleDeps, req: ForkRequest): LoadSource {
+  const sourceRecords = readThreadLog(req.file);
+  const copied = recordsThrough(sourceRecords, req.lastTurnId, req.activeTurnId);
+  const sourceMeta = replayThread(sourceRecords)?.meta;
+  if (!sourceMeta) throw new TernError('thread_not_found', `no rollout found for ${req.file}`);
+  const created = new Date();
+  const forkId = newId();
+  const records = forkRecords(forkMeta(sourceMeta, forkId, created), copied, created);
+  const file = req.ephemeral ? null : threadLogPath(d.ternHome, forkId, created);
+  if (file !== null) {
+    writeNewThreadLog(file, records);
+    if (req.name !== null) appendThreadName(d.ternHome, forkId, req.name);
+  }
+  return { replay: replayThread(records)!, file, name: req.name };
 }

@@ -41,14 +41,14 @@ import type {
   Turn,
   TurnStartParams,
 } from '../protocol/v2.js';
-import { archiveThreadLog, findThreadLog, readThreadLog, unarchiveThreadLog, type ThreadLog, type ThreadLogRecordType } from '../store/thread-log.js';
+import { archiveThreadLog, findThreadLog, readThreadLog, unarchiveThreadLog, type ThreadLog } from '../store/thread-log.js';
 import { appendThreadName, readThreadNames } from '../store/thread-names.js';
 import { TernError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
 import { nowSeconds } from '../util/time.js';
-import { forkLogPath, forkMeta, forkRecords, recordsThrough } from './thread-fork.js';
-import { createThread, loadThread, networkAccess, openLog, threadResponse } from './thread-lifecycle.js';
+import { createFork } from './thread-fork.js';
+import { createThread, loadThread, networkAccess, threadResponse } from './thread-lifecycle.js';
 import { findStoredThread, listThreads, readStoredThread, type StoredThread } from './thread-listing.js';
 import { replayThread } from './thread-replay.js';
 
@@ -161,22 +161,11 @@ export class ThreadManager {
     const source = this.threads.get(params.threadId);
     const file = source ? source.log.path : this.storedForLoad(params.threadId).file;
     if (file === null) throw new TernError('invalid_params', `ephemeral thread ${params.threadId} cannot be forked`);
-    const copied = recordsThrough(readThreadLog(file), params.lastTurnId ?? null, source?.activeTurn?.turn.id ?? null);
     const sourceName = source ? source.thread.name : (readThreadNames(this.o.ternHome).get(params.threadId) ?? null);
-    const created = new Date();
-    const forkId = newId();
-    const meta = forkMeta(replayThread(readThreadLog(file))!.meta, forkId, created);
-    const records = forkRecords(meta, copied, created);
-    const forkFile = ephemeral ? null : forkLogPath(this.o.ternHome, forkId, created);
-    if (forkFile !== null) {
-      const log = openLog(this.o, forkId, forkFile);
-      for (const r of records) log.append(r.type as ThreadLogRecordType, r.payload);
-      if (sourceName !== null) appendThreadName(this.o.ternHome, forkId, sourceName);
-    }
-    const replay = replayThread(records)!;
-    const { loaded, instructionSources } = await loadThread(this.o, { replay, file: forkFile, name: sourceName }, params, originator);
-    this.threads.set(forkId, loaded);
-    return threadResponse(loaded, params.excludeTurns === true ? [] : replay.turns, instructionSources);
+    const fork = createFork(this.o, { file, lastTurnId: params.lastTurnId ?? null, activeTurnId: source?.activeTurn?.turn.id ?? null, name: sourceName, ephemeral });
+    const { loaded, instructionSources } = await loadThread(this.o, fork, params, originator);
+    this.threads.set(loaded.thread.id, loaded);
+    return threadResponse(loaded, params.excludeTurns === true ? [] : fork.replay.turns, instructionSources);
   }
 
   /**

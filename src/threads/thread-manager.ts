@@ -160,7 +160,7 @@ export class ThreadManager {
     if (ephemeral && params.excludeTurns !== true) throw new TernError('invalid_params', 'ephemeral thread/fork requires `excludeTurns: true`');
     const source = this.threads.get(params.threadId);
     const file = source ? source.log.path : this.storedForLoad(params.threadId).file;
-    if (file === null) throw new TernError('invalid_params', `ephemeral thread ${params.threadId} cannot be forked`);
+    if (file === null) throw new TernError('thread_not_found', `no rollout found for thread id ${params.threadId}`);
     const sourceName = source ? source.thread.name : (readThreadNames(this.o.ternHome).get(params.threadId) ?? null);
     const fork = createFork(this.o, { file, lastTurnId: params.lastTurnId ?? null, activeTurnId: source?.activeTurn?.turn.id ?? null, name: sourceName, ephemeral });
     const { loaded, instructionSources } = await loadThread(this.o, fork, params, originator);
@@ -175,9 +175,9 @@ export class ThreadManager {
    */
   async archiveThread(threadId: string): Promise<void> {
     const t = this.threads.get(threadId);
-    if (t) await this.unload(t);
-    const file = findThreadLog(this.o.ternHome, threadId);
+    const file = t ? t.log.path : findThreadLog(this.o.ternHome, threadId);
     if (!file) throw new TernError('thread_not_found', `no rollout found for thread id ${threadId}`);
+    if (t) await this.unload(t);
     archiveThreadLog(this.o.ternHome, file);
   }
 
@@ -204,8 +204,9 @@ export class ThreadManager {
     if (name.trim() === '') throw new TernError('invalid_params', 'thread name must not be empty');
     const t = this.threads.get(threadId);
     if (!t && !findThreadLog(this.o.ternHome, threadId)) throw new TernError('thread_not_found', `no rollout found for thread id ${threadId}`);
+    if (t?.thread.ephemeral) throw new TernError('invalid_params', `ephemeral thread does not support metadata updates: ${threadId}`);
     if (t) t.thread.name = name;
-    if (!t?.thread.ephemeral) appendThreadName(this.o.ternHome, threadId, name);
+    appendThreadName(this.o.ternHome, threadId, name);
   }
 
   /** Sends a notification about a thread that may not be loaded (archive, unarchive, name). */

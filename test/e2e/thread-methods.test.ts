@@ -83,6 +83,15 @@ describe('tern app-server: thread methods', () => {
     await expect(peer.request('thread/fork', {})).rejects.toEqual({ code: -32600, message: 'Invalid request: missing field `threadId`' });
     const eph = await peer.request('thread/fork', { threadId: thread.id, ephemeral: true, excludeTurns: true });
     expect(eph.thread).toMatchObject({ ephemeral: true, path: null, turns: [], forkedFromId: thread.id });
+    // An ephemeral thread has no log: no fork, no archive, no name (the reference's messages).
+    const noRollout = { code: -32600, message: `no rollout found for thread id ${eph.thread.id}` };
+    await expect(peer.request('thread/fork', { threadId: eph.thread.id })).rejects.toEqual(noRollout);
+    await expect(peer.request('thread/archive', { threadId: eph.thread.id })).rejects.toEqual(noRollout);
+    await expect(peer.request('thread/name/set', { threadId: eph.thread.id, name: 'x' })).rejects.toEqual({
+      code: -32600,
+      message: `ephemeral thread does not support metadata updates: ${eph.thread.id}`,
+    });
+    expect((await peer.request('thread/read', { threadId: eph.thread.id })).thread.status).toEqual({ type: 'idle' });
     tern.expectConforms(peer);
   });
 
@@ -220,6 +229,29 @@ describe('tern app-server: thread methods', () => {
     expect(existsSync(path.join(repo, 'side.txt'))).toBe(true);
     const resolved = peer.transcript.map((e) => e.msg as Record<string, any>).filter((m) => m?.method === 'serverRequest/resolved');
     expect(resolved.map((m) => m.params.requestId)).toEqual([asked[0].id]);
+    tern.expectConforms(peer);
+  });
+
+  it('thread/archive of a running thread interrupts its turn (a pending approval resolved, the command never run) first', async () => {
+    const repo = createTempRepo(HELLO_REPO, tern.workRoot);
+    const { peer } = await tern.launch([{ output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo ran > side.txt' } }] }]);
+    peer.onServerRequest(() => new Promise(() => undefined));
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'untrusted', sandbox: 'danger-full-access' });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: text('write it') });
+    const asked = await peer.waitFor((m) => m.method === 'item/commandExecution/requestApproval', 30_000);
+    const mark = peer.mark();
+    await peer.request('thread/archive', { threadId: thread.id });
+    await peer.waitFor((m) => m.method === 'thread/archived', 10_000, { from: mark });
+    const after = peer.transcript.slice(mark).filter((e) => e.dir === 's2c').map((e) => e.msg as Record<string, any>);
+    const completed = after.find((m) => m.method === 'turn/completed');
+    expect(completed?.params.turn).toMatchObject({ id: turn.id, status: 'interrupted' });
+    expect(after.filter((m) => m.method === 'serverRequest/resolved').map((m) => m.params.requestId)).toEqual([asked.id]);
+    expect(sequence(peer, mark).slice(-3)).toEqual(['thread/status/changed', expect.stringMatching(/^reply:/), 'thread/archived']);
+    expect(after.filter((m) => m.method === 'thread/status/changed').at(-1)!.params.status).toEqual({ type: 'notLoaded' });
+    expect(existsSync(path.join(repo, 'side.txt'))).toBe(false);
+    const read = await peer.request('thread/read', { threadId: thread.id, includeTurns: true });
+    expect(read.thread.turns.map((t: any) => t.status)).toEqual(['interrupted']);
     tern.expectConforms(peer);
   });
 

@@ -128,6 +128,8 @@ export class ThreadManager {
     const name = readThreadNames(this.o.ternHome).get(params.threadId) ?? null;
     const { loaded, instructionSources } = await loadThread(this.o, { replay: stored.replay, file: stored.file, name }, params, originator);
     this.threads.set(loaded.thread.id, loaded);
+    // Loaded: the reference announces the status before its reply.
+    this.publish(loaded, 'thread/status/changed', { threadId: loaded.thread.id, status: loaded.thread.status });
     return threadResponse(loaded, params.excludeTurns === true ? [] : stored.replay.turns, instructionSources);
   }
 
@@ -140,13 +142,11 @@ export class ThreadManager {
   }
 
   /**
-   * After a resume's reply: the thread's status as the reference sends it (not
-   * for a running thread), then every approval request still waiting, again,
-   * under its original id (the client may have lost it with its connection).
+   * After a resume's reply: every approval request of the thread still waiting,
+   * again, under its original id (the client may have lost it with its connection).
    */
   announceResumed(threadId: string): void {
     const t = this.get(threadId);
-    if (!t.activeTurn) this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
     for (const [id, req] of t.pendingRequests) this.o.resendToClient?.(id, req.method, req.params);
   }
 

@@ -108,14 +108,46 @@ async function scenario(peer: JsonlPeer, repo: string): Promise<Recorder> {
   return r;
 }
 
-async function runAgainst(server: 'codex' | 'tern'): Promise<Recorder> {
-  const model: ModelServer = await startModelServer({ script: SCRIPT });
+/** A turn waiting on a command approval: fork it (with and without lastTurnId), resume it, answer once. */
+async function pendingApprovalScenario(peer: JsonlPeer, repo: string): Promise<Recorder> {
+  const r: Recorder = { peer, steps: {}, results: {} };
+  const asked: { id: unknown }[] = [];
+  let answer: (v: unknown) => void = () => undefined;
+  peer.onServerRequest((req) => {
+    asked.push(req);
+    return new Promise((resolve) => (answer = resolve));
+  });
+  await initialize(peer);
+  const { thread } = await step(r, 'thread/start', 'thread/start', { cwd: repo, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+  const id: string = thread.id;
+  const { turn } = await step(r, 'turn/start', 'turn/start', { threadId: id, input: text('write it') }, (m) => m.method === 'item/commandExecution/requestApproval');
+  await step(r, 'fork running turn', 'thread/fork', { threadId: id, lastTurnId: turn.id });
+  const fork = await step(r, 'fork', 'thread/fork', { threadId: id }, (m) => m.method === 'thread/started');
+  r.results.forkShape = fork.thread.turns.map((t: any) => [t.status, t.items.map((i: any) => i.type)]);
+  const resumed = await step(r, 'resume', 'thread/resume', { threadId: id });
+  r.results.resumeShape = [resumed.thread.status, resumed.thread.turns.map((t: any) => t.status)];
+  r.results.askedAgain = asked.length === 2 && asked[0]!.id === asked[1]!.id;
+  const from = peer.mark();
+  answer({ decision: 'accept' });
+  await peer.waitFor(turnDone, 30_000, { from });
+  const resolved = peer.transcript.slice(from).map((e) => e.msg as ServerMessage).filter((m) => m.method === 'serverRequest/resolved');
+  r.results.resolvedOnce = resolved.length;
+  return r;
+}
+
+const APPROVAL_SCRIPT: ScriptStep[] = [
+  { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo ran > side.txt', yield_time_ms: 1000 } }] },
+  { output: [{ type: 'message', text: 'done' }] },
+];
+
+async function runAgainst(server: 'codex' | 'tern', scenarioOf = scenario, script = SCRIPT): Promise<Recorder> {
+  const model: ModelServer = await startModelServer({ script });
   cleanup.push(() => model.close());
   const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
   const cmd = server === 'codex' ? await codexPeerCommand({ modelBaseUrl: model.url, workRoot }) : await ternServerCommand({ modelBaseUrl: model.url, workRoot });
   const peer = spawnPeer(cmd.command, cmd.args, { env: cmd.env });
   cleanup.push(() => peer.close());
-  const r = await scenario(peer, repo);
+  const r = await scenarioOf(peer, repo);
   checker.reset();
   checker.assertConforms(peer.transcript.map((e) => ({ dir: e.dir, msg: e.msg })));
   return r;
@@ -129,5 +161,15 @@ describe('thread methods: tern app-server against codex app-server 0.169.0', () 
     for (const key of ['forkShape', 'listShape', 'archivedShape', 'readShape', 'resumeShape']) {
       expect(tern.results[key], key).toEqual(codex.results[key]);
     }
+  }, 180_000);
+
+  it('a turn waiting on an approval: fork errors and snapshot, the request sent again on resume, one answer resolves it', async () => {
+    const codex = await runAgainst('codex', pendingApprovalScenario, APPROVAL_SCRIPT);
+    const tern = await runAgainst('tern', pendingApprovalScenario, APPROVAL_SCRIPT);
+    // The thread-method steps. (Within turn/start, tern sends item/started before the
+    // waitingOnApproval status, codex the other way round: a turn-loop difference, not compared here.)
+    for (const name of ['fork running turn', 'fork', 'resume']) expect(tern.steps[name], `step ${name}`).toEqual(codex.steps[name]);
+    expect(codex.results.askedAgain).toBe(true);
+    for (const key of ['forkShape', 'resumeShape', 'askedAgain', 'resolvedOnce']) expect(tern.results[key], key).toEqual(codex.results[key]);
   }, 180_000);
 });

@@ -11,7 +11,7 @@
 // stands on a line of its own, and loading skips it as it skips any line that
 // is not a JSON record).
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, chmodSync, fstatSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -194,8 +194,13 @@ export function findThreadLog(ternHome: string, threadId: string, archived = fal
 export function archiveThreadLog(ternHome: string, file: string): string {
   const dir = path.join(ternHome, ARCHIVED_DIR);
   privateDir(dir);
-  const to = path.join(dir, path.basename(file));
-  renameSync(file, to);
+  return moveWithoutClobbering(file, path.join(dir, path.basename(file)));
+}
+
+/** rename(2), refusing to replace a file already at the destination. */
+function moveWithoutClobbering(from: string, to: string): string {
+  if (existsSync(to)) throw new Error(`${to} already exists; not replacing it`);
+  renameSync(from, to);
   return to;
 }
 
@@ -203,7 +208,5 @@ export function archiveThreadLog(ternHome: string, file: string): string {
 export function unarchiveThreadLog(ternHome: string, file: string): string {
   const dir = datedDirOf(ternHome, file);
   privateDir(dir);
-  const to = path.join(dir, path.basename(file));
-  renameSync(file, to);
-  return to;
+  return moveWithoutClobbering(file, path.join(dir, path.basename(file)));
 }

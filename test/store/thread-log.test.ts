@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -103,5 +103,19 @@ describe('thread log', () => {
     expect(statSync(back).ino).toBe(inode);
     expect(findThreadLog(h, 't1', true)).toBeNull();
     expect(findThreadLog(h, 't1')).toBe(file);
+  });
+
+  it('never replaces a file when moving a log: a clash leaves both files as they were', () => {
+    const h = home();
+    const file = threadLogPath(h, 't1', new Date());
+    openThreadLog(file, (e) => {
+      throw e;
+    }).append('session_meta', meta);
+    const clash = path.join(h, 'archived_sessions', path.basename(file));
+    mkdirSync(path.dirname(clash), { recursive: true });
+    writeFileSync(clash, 'someone else\n');
+    expect(() => archiveThreadLog(h, file)).toThrow('already exists');
+    expect(readThreadLog(file)).toHaveLength(1);
+    expect(readFileSync(clash, 'utf8')).toBe('someone else\n');
   });
 });

@@ -275,6 +275,8 @@ export interface ThreadListParams {
   modelProviders?: string[] | null;
   /** Substring (case-sensitive) of the thread's name or preview. */
   searchTerm?: string | null;
+  /** Left out before the page is cut (at most 100 ids). */
+  excludedThreadIds?: string[] | null;
 }
 
 export interface ThreadForkParams {

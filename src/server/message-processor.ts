@@ -48,6 +48,9 @@ interface MethodContext {
 }
 type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
 
+/** thread/list `excludedThreadIds`: longer lists are refused, never truncated (as the reference documents). */
+const MAX_EXCLUDED_THREAD_IDS = 100;
+
 const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions'];
 
 /**
@@ -152,6 +155,10 @@ const METHODS = {
     optionalField(raw, 'searchTerm', 'string');
     optionalStringList(raw, 'sourceKinds', THREAD_SOURCE_KINDS);
     optionalStringList(raw, 'modelProviders');
+    optionalStringList(raw, 'excludedThreadIds');
+    if (((raw.excludedThreadIds as unknown[] | null | undefined) ?? []).length > MAX_EXCLUDED_THREAD_IDS) {
+      throw invalid(`excludedThreadIds accepts at most ${MAX_EXCLUDED_THREAD_IDS} ids`);
+    }
     optionalEnum(raw, 'sortKey', ['created_at', 'updated_at', 'recency_at', 'section_position']);
     optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
     if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {

@@ -67,7 +67,9 @@ function filterOf(params: ThreadListParams): (t: Thread) => boolean {
   const kinds = params.sourceKinds && params.sourceKinds.length > 0 ? params.sourceKinds : DEFAULT_SOURCE_KINDS;
   const providers = params.modelProviders && params.modelProviders.length > 0 ? params.modelProviders : null;
   const term = params.searchTerm ?? null;
+  const excluded = new Set(params.excludedThreadIds ?? []);
   return (t) =>
+    !excluded.has(t.id) &&
     (cwds === null || cwds.includes(t.cwd)) &&
     kinds.includes(sourceKind(t.source)) &&
     (providers === null || providers.includes(t.modelProvider)) &&

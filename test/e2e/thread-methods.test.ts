@@ -171,6 +171,8 @@ describe('tern app-server: thread methods', () => {
     expect((await ids_({ cwd: [repoA, repoB] })).length).toBe(3);
     await expect(peer.request('thread/list', { sourceKinds: ['nope'] })).rejects.toMatchObject({ code: -32600 });
     await expect(peer.request('thread/list', { searchTerm: 5 })).rejects.toMatchObject({ code: -32600 });
+    expect(await ids_({ excludedThreadIds: [b, c] })).toEqual([a]);
+    await expect(peer.request('thread/list', { excludedThreadIds: Array.from({ length: 101 }, (_, i) => `id-${i}`) })).rejects.toMatchObject({ code: -32600 });
 
     // Pages: one thread each, newest first; a thread created between pages neither repeats nor hides one.
     const all = await ids_({ sortKey: 'created_at' });

@@ -64,6 +64,7 @@ describe('thread/list', () => {
     expect(ids(listThreads(home, { searchTerm: 'Release' }, notLoaded))).toEqual(['t3']);
     expect(ids(listThreads(home, { searchTerm: 'release' }, notLoaded))).toEqual([]);
     expect(ids(listThreads(home, { searchTerm: 'prompt 1' }, notLoaded))).toEqual(['t1']);
+    expect(ids(listThreads(home, { excludedThreadIds: ['t3', 't1'], limit: 1 }, notLoaded))).toEqual(['t2']);
     const listed = listThreads(home, {}, (id) => (id === 't2' ? { type: 'idle' } : null)).data;
     expect(listed.map((t) => [t.id, t.status.type, t.name])).toEqual([
       ['t3', 'notLoaded', 'Release Notes'],

@@ -127,10 +127,11 @@ export class JsonRpcConnection {
   sendRequest<R = unknown>(
     method: string,
     params?: unknown,
-    opts: { timeoutMs?: number; signal?: AbortSignal; onSent?: (id: RequestId) => void } = {},
+    opts: { timeoutMs?: number; signal?: AbortSignal; onSent?: (id: RequestId) => void; id?: RequestId } = {},
   ): Promise<R> {
     if (this.closed) return Promise.reject(new RequestFailedError('closed', `connection closed before ${method}`));
-    const id = this.nextId++;
+    // A caller-chosen id: the server numbers its requests once for all connections.
+    const id = opts.id ?? this.nextId++;
     return new Promise<R>((resolve, reject) => {
       const onAbort = () => this.settle(id, new RequestFailedError('aborted', `${method} was aborted`));
       const entry: Pending = {

@@ -37,10 +37,18 @@ import {
   SANDBOX_MODES,
 } from './params.js';
 
-/** What a method handler gets: the thread manager and the client's name (the originator). */
+/** What a method handler gets: the thread manager, the client's name (the originator) and its subscriptions. */
 interface MethodContext {
   threads: ThreadManager;
   originator: string;
+  session: ConnectionSession;
+}
+
+/** This connection's subscriptions to threads (server/router.ts). */
+export interface ConnectionSession {
+  /** From now on this connection receives the thread's events and server requests. */
+  subscribe(threadId: string): void;
+  unsubscribe(threadId: string): 'unsubscribed' | 'notSubscribed';
 }
 type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
 
@@ -52,7 +60,7 @@ const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructio
  * the reference server's order of listing. A new method is a new row.
  */
 const METHODS = {
-  'thread/start': async ({ threads, originator }, rawParams) => {
+  'thread/start': async ({ threads, originator, session }, rawParams) => {
     const raw = objectParams(rawParams, true);
     for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
     optionalField(raw, 'ephemeral', 'boolean');
@@ -60,6 +68,7 @@ const METHODS = {
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
     optionalApprovalPolicy(raw, 'approvalPolicy');
     const result = await threads.startThread(raw as ThreadStartParams, originator);
+    session.subscribe(result.thread.id);
     return new ReplyThen(result, () => threads.announceThread(result.thread.id));
   },
   'turn/start': ({ threads }, rawParams) => {
@@ -94,7 +103,7 @@ const METHODS = {
     const { result, begin } = threads.prepareReview(raw as unknown as ReviewStartParams);
     return new ReplyThen(result, begin);
   },
-  'thread/resume': async ({ threads, originator }, rawParams) => {
+  'thread/resume': async ({ threads, originator, session }, rawParams) => {
     const raw = objectParams(rawParams, false);
     requireField(raw, 'threadId', 'string');
     for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
@@ -103,6 +112,7 @@ const METHODS = {
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
     optionalApprovalPolicy(raw, 'approvalPolicy');
     const result = await threads.resumeThread(raw as unknown as ThreadResumeParams, originator);
+    session.subscribe(result.thread.id);
     return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
   },
   'thread/read': ({ threads }, rawParams) => {
@@ -126,6 +136,20 @@ const METHODS = {
     }
     return threads.listThreads(raw as ThreadListParams);
   },
+  'thread/loaded/list': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, true);
+    optionalField(raw, 'cursor', 'string');
+    if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
+      throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
+    }
+    return loadedListPage(threads.loadedThreadIds(), (raw.cursor as string | null | undefined) ?? null, (raw.limit as number | null | undefined) ?? null);
+  },
+  'thread/unsubscribe': ({ threads, session }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    const threadId = raw.threadId as string;
+    return { status: threads.isLoaded(threadId) ? session.unsubscribe(threadId) : 'notLoaded' };
+  },
 } satisfies Record<string, MethodHandler>;
 
 type MethodName = keyof typeof METHODS;
@@ -134,6 +158,7 @@ export const IMPLEMENTED_METHODS = ['initialize', ...(Object.keys(METHODS) as Me
 
 export interface ProcessorOptions {
   threads: ThreadManager;
+  session: ConnectionSession;
   outgoing: Outgoing;
   ternHome: string;
   log: Logger;
@@ -158,7 +183,7 @@ export class MessageProcessor {
     }
     if (!this.initialized) throw invalid('Not initialized');
     try {
-      return await handler({ threads: this.o.threads, originator: this.originator }, req.params);
+      return await handler({ threads: this.o.threads, originator: this.originator, session: this.o.session }, req.params);
     } catch (err) {
       throw toRpcError(err);
     }
@@ -195,6 +220,22 @@ export class MessageProcessor {
       for (const w of this.o.configWarnings) this.o.outgoing.notify('configWarning', w);
     });
   }
+}
+
+/**
+ * One page of loaded thread ids. The cursor is the last id of the previous page
+ * (opaque to clients); without a limit every id comes back in one page.
+ */
+function loadedListPage(ids: string[], cursor: string | null, limit: number | null): { data: string[]; nextCursor: string | null } {
+  let start = 0;
+  if (cursor !== null) {
+    const at = ids.indexOf(Buffer.from(cursor, 'base64url').toString('utf8'));
+    start = at === -1 ? ids.length : at + 1;
+  }
+  const end = limit === null ? ids.length : Math.min(ids.length, start + limit);
+  const data = ids.slice(start, end);
+  const nextCursor = end < ids.length && data.length > 0 ? Buffer.from(data[data.length - 1]!, 'utf8').toString('base64url') : null;
+  return { data, nextCursor };
 }
 
 export function userAgent(clientName: string, clientVersion: string): string {

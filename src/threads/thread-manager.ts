@@ -50,11 +50,14 @@ import { newId } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
 import { nowSeconds } from '../util/time.js';
 
-/** Sends a request to the client; `onSent` learns its JSON-RPC id. Rejects on an error reply. */
+/**
+ * Sends a request to the clients subscribed to `threadId` (server/router.ts);
+ * `onSent` learns its JSON-RPC id. Settles with the first answer; rejects on an error reply.
+ */
 export type ClientRequester = (
   method: string,
   params: unknown,
-  opts: { signal: AbortSignal; onSent: (id: string | number) => void },
+  opts: { signal: AbortSignal; onSent: (id: string | number) => void; threadId: string },
 ) => Promise<unknown>;
 
 export interface ThreadManagerOptions {
@@ -64,7 +67,8 @@ export interface ThreadManagerOptions {
   env: NodeJS.ProcessEnv;
   cliVersion: string;
   userAgent: () => string;
-  notify: (method: string, params: unknown) => void;
+  /** Routes a notification: to the subscribers of `threadId`, or to every client (server/router.ts). */
+  notify: (method: string, params: unknown, threadId?: string) => void;
   requestFromClient: ClientRequester;
   log: Logger;
   /** Longest a single tool command may run. */
@@ -509,6 +513,34 @@ export class ThreadManager {
     await this.sandboxHost.dispose();
   }
 
+  /** Ids of the threads loaded in memory, in load order (`thread/loaded/list`). */
+  loadedThreadIds(): string[] {
+    return [...this.threads.keys()];
+  }
+
+  isLoaded(threadId: string): boolean {
+    return this.threads.has(threadId);
+  }
+
+  isTurnActive(threadId: string): boolean {
+    return this.threads.get(threadId)?.activeTurn != null;
+  }
+
+  /**
+   * Drops an idle loaded thread from memory (no client uses it any more), as the
+   * reference does: `thread/status/changed(notLoaded)`, then `thread/closed`.
+   * Its log stays on disk; `thread/resume` loads it again. Not logged: status only.
+   */
+  unloadThread(threadId: string): boolean {
+    const t = this.threads.get(threadId);
+    if (!t || t.activeTurn) return false;
+    this.threads.delete(threadId);
+    void t.log.flush();
+    this.o.notify('thread/status/changed', { threadId, status: { type: 'notLoaded' } }, threadId);
+    this.o.notify('thread/closed', { threadId }, threadId);
+    return true;
+  }
+
   private get(threadId: string): LoadedThread {
     if (typeof threadId !== 'string') throw new TernError('invalid_params', 'threadId must be a string');
     const t = this.threads.get(threadId);
@@ -521,7 +553,7 @@ export class ThreadManager {
     if (!method.endsWith('/delta') && !method.endsWith('Delta') && method !== 'item/reasoning/summaryPartAdded') {
       t.log.append('event', { method, params });
     }
-    this.o.notify(method, params);
+    this.o.notify(method, params, t.thread.id);
   }
 
   private async executeTurn(
@@ -701,6 +733,7 @@ export class ThreadManager {
           const result = (await this.o.requestFromClient(method, params, {
             signal,
             onSent: (id) => (requestId = id),
+            threadId,
           })) as { decision?: unknown } | null;
           const decision = validApprovalDecision(method, result);
           if (decision === 'acceptForSession' && key !== null) memory.commands.add(key);

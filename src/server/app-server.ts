@@ -43,6 +43,8 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIG
 const SIGNAL_EXIT_BASE = 128;
 /** The shutdown is bounded: after this long the server kills what is left and exits. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
+/** Period of the timer that keeps an otherwise idle server process alive (its value is irrelevant). */
+const KEEP_ALIVE_INTERVAL_MS = 60 * 60_000;
 /** How long an approval waits for any subscribed client before it counts as declined. */
 const APPROVAL_TIMEOUT_MS = 30 * 60_000;
 /** A thread nobody is subscribed to is unloaded after this long, as the reference does (30 minutes). */
@@ -191,7 +193,10 @@ async function startTransport(
   serve: (s: ClientStreams) => void,
 ): Promise<Listener | null> {
   const t = flags.target;
-  if (t.kind === 'off') return null;
+  if (t.kind === 'off') {
+    log.info('--listen off: no transport; serving until SIGTERM/SIGINT');
+    return null;
+  }
   if (t.kind === 'stdio') {
     serve({ origin: 'stdio', input: io.stdin, output: io.stdout, label: 'stdio' });
     return null;
@@ -252,6 +257,8 @@ class StopSignal {
   private resolve: (sig: NodeJS.Signals | null) => void = () => undefined;
   private readonly stoppedPromise = new Promise<NodeJS.Signals | null>((r) => (this.resolve = r));
   private readonly onSignal = (sig: NodeJS.Signals) => this.received(sig);
+  /** Keeps the process up while nothing else does (`--listen off`) until a stop arrives. */
+  private readonly keepAlive = setInterval(() => undefined, KEEP_ALIVE_INTERVAL_MS);
 
   constructor(private readonly log: { info(m: string): void; warn(m: string): void }) {
     for (const sig of SHUTDOWN_SIGNALS) process.on(sig, this.onSignal);
@@ -266,6 +273,7 @@ class StopSignal {
   }
 
   dispose(): void {
+    clearInterval(this.keepAlive);
     for (const sig of SHUTDOWN_SIGNALS) process.off(sig, this.onSignal);
   }
 

@@ -19,10 +19,12 @@ import type {
   ThreadStartParams,
   TurnStartParams,
 } from '../protocol/v2.js';
+import type { TernConfig } from '../config/index.js';
 import type { ThreadManager } from '../threads/thread-manager.js';
 import { TernError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { VERSION } from '../util/version.js';
+import { CLIENT_METHODS } from './client-methods.js';
 import type { Outgoing } from './outgoing.js';
 import {
   checkReviewStart,
@@ -42,6 +44,8 @@ interface MethodContext {
   threads: ThreadManager;
   originator: string;
   session: ConnectionSession;
+  /** The server's configuration (config.toml + `-c`), as loaded at start-up. */
+  config: TernConfig;
 }
 
 /** This connection's subscriptions to threads (server/router.ts). */
@@ -126,7 +130,7 @@ const METHODS = {
     optionalField(raw, 'cursor', 'string');
     optionalField(raw, 'archived', 'boolean');
     optionalField(raw, 'sourceKinds', 'array');
-    optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
+    optionalEnum(raw, 'sortKey', ['created_at', 'updated_at', 'recency_at', 'section_position']);
     optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
     if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
       throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
@@ -150,6 +154,8 @@ const METHODS = {
     const threadId = raw.threadId as string;
     return { status: threads.isLoaded(threadId) ? session.unsubscribe(threadId) : 'notLoaded' };
   },
+  // What the Codex terminal client asks besides threads and turns (client-methods.ts).
+  ...CLIENT_METHODS,
 } satisfies Record<string, MethodHandler>;
 
 type MethodName = keyof typeof METHODS;
@@ -158,6 +164,7 @@ export const IMPLEMENTED_METHODS = ['initialize', ...(Object.keys(METHODS) as Me
 
 export interface ProcessorOptions {
   threads: ThreadManager;
+  config: TernConfig;
   session: ConnectionSession;
   outgoing: Outgoing;
   ternHome: string;
@@ -176,6 +183,7 @@ export class MessageProcessor {
   async handleRequest(req: JsonRpcRequest): Promise<unknown> {
     // Own keys only: a method named `toString` or `__proto__` is unknown, not Object.prototype's.
     const handler: MethodHandler | undefined = Object.hasOwn(METHODS, req.method) ? METHODS[req.method as MethodName] : undefined;
+    this.o.log.debug(`client request: ${req.method}${handler || req.method === 'initialize' ? '' : ' (not implemented)'}`);
     if (req.method === 'initialize') return this.initialize(req.params);
     if (!handler) {
       const expected = IMPLEMENTED_METHODS.map((m) => `\`${m}\``).join(', ');
@@ -183,7 +191,7 @@ export class MessageProcessor {
     }
     if (!this.initialized) throw invalid('Not initialized');
     try {
-      return await handler({ threads: this.o.threads, originator: this.originator, session: this.o.session }, req.params);
+      return await handler({ threads: this.o.threads, originator: this.originator, session: this.o.session, config: this.o.config }, req.params);
     } catch (err) {
       throw toRpcError(err);
     }

@@ -24,7 +24,7 @@ export function webSocketStreams(ws: WebSocket, origin: ConnectionOrigin, label:
       return;
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-    input.write(text.replace(/[\r\n]/g, ' ') + '\n');
+    if (!input.writableEnded) input.write(text.replace(/[\r\n]/g, ' ') + '\n');
   });
   ws.on('close', () => input.end());
   ws.on('error', (err) => {

@@ -61,7 +61,9 @@ export async function startWebSocketListener(o: WebSocketListenerOptions): Promi
     url,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections(); // idle keep-alive probes too, or close() waits for their timeout
+      await closed;
       if ('socketPath' in o.address) removeQuietly(o.address.socketPath);
     },
   };

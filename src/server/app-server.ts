@@ -10,7 +10,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, resolveTernHome } from '../config/index.js';
+import { ConfigError, loadConfig, resolveTernHome, type TernConfig } from '../config/index.js';
 import { JsonRpcConnection } from '../jsonrpc/connection.js';
 import { killAllToolProcessesNow } from '../sandbox/launcher.js';
 import { ThreadManager } from '../threads/thread-manager.js';
@@ -126,8 +126,9 @@ export async function runAppServer(argv: string[], io: AppServerIo): Promise<num
   const log = createLogger(io.stderr, io.env.TERN_LOG, 'tern app-server');
   const ternHome = resolveTernHome(io.env);
   let warnings;
+  let config: TernConfig;
   try {
-    warnings = loadConfig({ ternHome, overrides: flags.overrides, env: io.env }).warnings;
+    ({ warnings, config } = loadConfig({ ternHome, overrides: flags.overrides, env: io.env }));
     mkdirSync(ternHome, { recursive: true });
   } catch (err) {
     const msg = err instanceof ConfigError ? err.message : `cannot prepare ${ternHome}: ${(err as Error).message}`;
@@ -156,7 +157,7 @@ export async function runAppServer(argv: string[], io: AppServerIo): Promise<num
 
   const stop = new StopSignal(log);
   const serve = (streams: ClientStreams) =>
-    serveConnection(streams, { threads, router, ternHome, log, configWarnings: warnings, onClientInfo: (info) => (client = info) }, () => {
+    serveConnection(streams, { threads, router, config, ternHome, log, configWarnings: warnings, onClientInfo: (info) => (client = info) }, () => {
       if (streams.origin === 'stdio') stop.inputClosed();
     });
   let listener: Listener | null;
@@ -212,6 +213,7 @@ async function startTransport(
 
 interface ConnectionDeps {
   threads: ThreadManager;
+  config: TernConfig;
   router: ThreadRouter;
   ternHome: string;
   log: Logger;
@@ -231,6 +233,7 @@ function serveConnection(streams: ClientStreams, d: ConnectionDeps, onClosed: ()
   d.router.attach(link);
   const processor = new MessageProcessor({
     threads: d.threads,
+    config: d.config,
     outgoing,
     session: { subscribe: (id) => d.router.subscribe(link, id), unsubscribe: (id) => d.router.unsubscribe(link, id) },
     ternHome: d.ternHome,

@@ -48,9 +48,10 @@ const KEEP_ALIVE_INTERVAL_MS = 60 * 60_000;
 /** How long an approval waits for any subscribed client before it counts as declined. */
 const APPROVAL_TIMEOUT_MS = 30 * 60_000;
 /** A thread nobody is subscribed to is unloaded after this long, as the reference does (30 minutes). */
-const IDLE_THREAD_UNLOAD_MS = 30 * 60_000;
-/** Overrides IDLE_THREAD_UNLOAD_MS (milliseconds); for tests and operators who need memory back sooner. */
-const UNLOAD_DELAY_ENV = 'TERN_IDLE_THREAD_UNLOAD_MS';
+const IDLE_THREAD_UNLOAD_SECS = 30 * 60;
+/** The reference's config key overriding that delay, in seconds. */
+const UNLOAD_DELAY_KEY = 'thread_unload_delay_secs';
+const MS_PER_SECOND = 1000;
 
 interface ServerFlags {
   overrides: string[];
@@ -138,7 +139,7 @@ export async function runAppServer(argv: string[], io: AppServerIo): Promise<num
 
   let client = { name: 'tern', version: VERSION };
   const router: ThreadRouter = new ThreadRouter({
-    unloadAfterMs: unloadDelayMs(io.env),
+    unloadAfterMs: unloadDelayMs(config, log),
     requestTimeoutMs: APPROVAL_TIMEOUT_MS,
     isTurnActive: (id) => threads.isTurnActive(id),
     unload: (id) => void threads.unloadThread(id),
@@ -180,9 +181,13 @@ export async function runAppServer(argv: string[], io: AppServerIo): Promise<num
   return signal === null ? 0 : SIGNAL_EXIT_BASE + (SIGNAL_NUMBERS[signal] ?? 0);
 }
 
-function unloadDelayMs(env: NodeJS.ProcessEnv): number {
-  const v = Number(env[UNLOAD_DELAY_ENV]);
-  return env[UNLOAD_DELAY_ENV] !== undefined && Number.isFinite(v) && v >= 0 ? v : IDLE_THREAD_UNLOAD_MS;
+/** `thread_unload_delay_secs` (a non-negative integer), else the reference's 30 minutes. */
+function unloadDelayMs(config: TernConfig, log: Logger): number {
+  const v = config.raw[UNLOAD_DELAY_KEY];
+  if (v === undefined || v === null) return IDLE_THREAD_UNLOAD_SECS * MS_PER_SECOND;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v * MS_PER_SECOND;
+  log.warn(`${UNLOAD_DELAY_KEY} must be a non-negative integer (seconds); using ${IDLE_THREAD_UNLOAD_SECS}`);
+  return IDLE_THREAD_UNLOAD_SECS * MS_PER_SECOND;
 }
 
 /** Starts the `--listen` transport; stdio serves its one connection at once (no listener). */

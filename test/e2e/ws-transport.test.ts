@@ -35,13 +35,13 @@ afterAll(async () => {
   await rm(workRoot, { recursive: true, force: true });
 });
 
-async function launch(script: ScriptStep[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ server: ListeningServer; model: ModelServer }> {
+async function launch(script: ScriptStep[], extraArgs: string[] = []): Promise<{ server: ListeningServer; model: ModelServer }> {
   const model = await startModelServer({ script });
   cleanups.push(() => model.close());
   const home = await mkdtemp(path.join(workRoot, 'home-'));
   const server = await startListeningServer(
-    ['--listen', 'ws://127.0.0.1:0', ...mockProviderFlags(model.url, MOCK_ENV_KEY)],
-    ternTestEnv(home, extraEnv),
+    ['--listen', 'ws://127.0.0.1:0', ...mockProviderFlags(model.url, MOCK_ENV_KEY), ...extraArgs],
+    ternTestEnv(home),
   );
   cleanups.push(() => server.stop());
   return { server, model };
@@ -140,7 +140,8 @@ describe('tern app-server --listen ws://: many clients on one core', () => {
   });
 
   it('thread/unsubscribe: the last subscriber leaving unloads the thread with thread/closed', async () => {
-    const { server } = await launch([], { TERN_IDLE_THREAD_UNLOAD_MS: '300' });
+    // The reference's key; 1 s instead of 30 min.
+    const { server } = await launch([], ['-c', 'thread_unload_delay_secs=1']);
     const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
     const a = await client(server);
     const b = await client(server);
@@ -148,6 +149,7 @@ describe('tern app-server --listen ws://: many clients on one core', () => {
     expect(await b.call('thread/unsubscribe', { threadId: thread.id })).toEqual({ status: 'notSubscribed' });
     expect(await a.call('thread/loaded/list', {})).toEqual({ data: [thread.id], nextCursor: null });
     expect(await a.call('thread/unsubscribe', { threadId: thread.id })).toEqual({ status: 'unsubscribed' });
+    expect(a.received('thread/closed')).toEqual([]); // not at once: after the delay
     // Broadcast, so B (never subscribed) hears it too.
     await b.waitFor((m) => m.method === 'thread/closed' && m.params.threadId === thread.id);
     const closedA = await a.waitFor((m) => m.method === 'thread/closed');

@@ -240,7 +240,11 @@ function serveConnection(streams: ClientStreams, d: ConnectionDeps, onClosed: ()
     threads: d.threads,
     config: d.config,
     outgoing,
-    session: { subscribe: (id) => d.router.subscribe(link, id), unsubscribe: (id) => d.router.unsubscribe(link, id) },
+    session: {
+      subscribe: (id) => d.router.subscribe(link, id),
+      sendPending: (id) => d.router.sendPending(link, id),
+      unsubscribe: (id) => d.router.unsubscribe(link, id),
+    },
     ternHome: d.ternHome,
     log: d.log,
     configWarnings: d.configWarnings,

@@ -52,6 +52,8 @@ interface MethodContext {
 export interface ConnectionSession {
   /** From now on this connection receives the thread's events and server requests. */
   subscribe(threadId: string): void;
+  /** Sends this connection the thread's server requests still waiting for an answer. */
+  sendPending(threadId: string): void;
   unsubscribe(threadId: string): 'unsubscribed' | 'notSubscribed';
 }
 type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
@@ -117,7 +119,10 @@ const METHODS = {
     optionalApprovalPolicy(raw, 'approvalPolicy');
     const result = await threads.resumeThread(raw as unknown as ThreadResumeParams, originator);
     session.subscribe(result.thread.id);
-    return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
+    return new ReplyThen(result, () => {
+      threads.announceResumed(result.thread.id);
+      session.sendPending(result.thread.id);
+    });
   },
   'thread/read': ({ threads }, rawParams) => {
     const raw = objectParams(rawParams, false);

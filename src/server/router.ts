@@ -3,9 +3,10 @@
 //   - Thread lifecycle notifications (started, status, closed, ...) go to every
 //     initialized connection; every other thread event goes to its subscribers.
 //   - A server request (an approval) goes to every subscriber with one id; the
-//     first answer from any of them resolves it, once. A subscriber that joins
-//     while it is pending gets it too. A subscriber that goes away does not
-//     answer for the others; the request waits for a remaining or a new one.
+//     first answer from any of them resolves it, once. A client that resumes
+//     the thread while it is pending gets it too, after the resume reply. One
+//     that goes away does not answer for the others: the request waits for a
+//     remaining subscriber or a new one, even when none is left.
 //   - A thread left without subscribers is unloaded after an idle delay, unless
 //     a turn is running (then after that turn), with `thread/closed`.
 // This is what the reference server does (observed on codex 0.169.0).
@@ -82,6 +83,11 @@ export class ThreadRouter {
     if (!subs) this.subscribers.set(threadId, (subs = new Set()));
     subs.add(link);
     this.cancelUnload(threadId);
+  }
+
+  /** Sends a subscriber the thread's still-pending requests it has not got (after its resume reply, as the reference does). */
+  sendPending(link: ClientLink, threadId: string): void {
+    if (!this.subscribers.get(threadId)?.has(link)) return;
     for (const [id, p] of this.pending) if (p.threadId === threadId && !p.targets.has(link)) this.sendTo(id, p, link);
   }
 

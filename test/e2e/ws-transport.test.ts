@@ -139,6 +139,34 @@ describe('tern app-server --listen ws://: many clients on one core', () => {
     expect(b.violations(checker)).toEqual([]);
   });
 
+  it('an approval outlives its only client: a client that resumes gets it after the reply, answers, and the command runs', async () => {
+    const { server } = await launch([
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo ran > side.txt' } }] },
+      { output: [{ type: 'message', text: 'done' }] },
+    ]);
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
+    const a = await client(server);
+    a.onServerRequest = () => undefined; // A leaves without answering.
+    const { thread } = await a.call('thread/start', { cwd: repo, approvalPolicy: 'untrusted' });
+    const { turn } = await a.call('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    const asked = await a.waitFor((m) => m.method === 'item/commandExecution/requestApproval');
+    await a.close();
+    const b = await client(server);
+    b.onServerRequest = (req) => (req.method === 'item/commandExecution/requestApproval' ? { decision: 'accept' } : undefined);
+    const resumed = await b.request('thread/resume', { threadId: thread.id });
+    expect(resumed.result.thread.status).toEqual({ type: 'active', activeFlags: ['waitingOnApproval'] });
+    const done = await b.waitFor(turnCompleted(turn.id));
+    expect(done.params.turn.status).toBe('completed');
+    const again = b.received('item/commandExecution/requestApproval');
+    expect(again.map((m) => m.id)).toEqual([asked.id]); // the same request, once
+    const order = b.transcript.map((e) => e.msg);
+    expect(order.indexOf(resumed)).toBeLessThan(order.indexOf(again[0]!)); // after the resume reply
+    expect(b.received('serverRequest/resolved').map((m) => m.params.requestId)).toEqual([asked.id]);
+    expect(existsSync(path.join(repo, 'side.txt'))).toBe(true);
+    expect(a.violations(checker)).toEqual([]);
+    expect(b.violations(checker)).toEqual([]);
+  });
+
   it('thread/unsubscribe: the last subscriber leaving unloads the thread with thread/closed', async () => {
     // The reference's key; 1 s instead of 30 min.
     const { server } = await launch([], ['-c', 'thread_unload_delay_secs=1']);

@@ -99,7 +99,7 @@ describe('ThreadRouter', () => {
     expect(await second).toEqual({ ok: true });
   });
 
-  it('a subscriber leaving does not answer for the others; a newcomer gets the pending request', async () => {
+  it('a subscriber leaving does not answer for the others; a newcomer gets the pending request once, when asked', async () => {
     const r = makeRouter();
     const a = client('a');
     r.attach(a.link);
@@ -113,6 +113,11 @@ describe('ThreadRouter', () => {
     r.attach(b.link);
     r.subscribe(b.link, 't1');
     await tick();
+    expect(b.seen).toEqual([]); // not before its resume reply
+    r.sendPending(b.link, 't1');
+    r.sendPending(b.link, 't1'); // once
+    await tick();
+    expect(b.seen.filter((m) => m.method === 'approve')).toHaveLength(1);
     const req = b.seen.find((m) => m.method === 'approve')!;
     b.answer(req.id, { decision: 'accept' });
     expect(await answer).toEqual({ decision: 'accept' });

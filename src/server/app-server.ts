@@ -16,7 +16,6 @@ import { killAllToolProcessesNow } from '../sandbox/launcher.js';
 import { ThreadManager } from '../threads/thread-manager.js';
 import { defaultControlSocketPath, isLoopbackAddress, parseListenUrl, DEFAULT_LISTEN_URL, type ListenTarget } from '../transport/listen-url.js';
 import type { ClientStreams, Listener } from '../transport/types.js';
-import { startWebSocketListener } from '../transport/websocket.js';
 import { wsAuthPolicy, type WsAuthPolicy } from '../transport/ws-auth.js';
 import { TernError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -208,6 +207,8 @@ async function startTransport(
     return null;
   }
   const address = t.kind === 'websocket' ? { host: t.host, port: t.port } : { socketPath: t.socketPath ?? defaultControlSocketPath(ternHome) };
+  // Loaded only when listening on a socket: stdio servers never pay for the WebSocket library.
+  const { startWebSocketListener } = await import('../transport/websocket.js');
   const listener = await startWebSocketListener({ address, auth: flags.auth, log, onConnection: serve });
   // The reference's banner, on stderr (stdout carries nothing in this mode); tests read the port from it.
   const http = listener.url.startsWith('ws://') ? listener.url.replace('ws://', 'http://') : null;

@@ -46,8 +46,8 @@ const SHUTDOWN_DEADLINE_MS = 20_000;
 const KEEP_ALIVE_INTERVAL_MS = 60 * 60_000;
 /** How long an approval waits for any subscribed client before it counts as declined. */
 const APPROVAL_TIMEOUT_MS = 30 * 60_000;
-/** A thread nobody is subscribed to is unloaded after this long, as the reference does (30 minutes). */
-const IDLE_THREAD_UNLOAD_SECS = 30 * 60;
+/** A thread nobody is subscribed to is unloaded after this long: the reference's default (60 s, observed on 0.169.0). */
+const IDLE_THREAD_UNLOAD_SECS = 60;
 /** The reference's config key overriding that delay, in seconds. */
 const UNLOAD_DELAY_KEY = 'thread_unload_delay_secs';
 const MS_PER_SECOND = 1000;
@@ -180,7 +180,7 @@ export async function runAppServer(argv: string[], io: AppServerIo): Promise<num
   return signal === null ? 0 : SIGNAL_EXIT_BASE + (SIGNAL_NUMBERS[signal] ?? 0);
 }
 
-/** `thread_unload_delay_secs` (a non-negative integer), else the reference's 30 minutes. */
+/** `thread_unload_delay_secs` (a non-negative integer), else the reference's default. */
 function unloadDelayMs(config: TernConfig, log: Logger): number {
   const v = config.raw[UNLOAD_DELAY_KEY];
   if (v === undefined || v === null) return IDLE_THREAD_UNLOAD_SECS * MS_PER_SECOND;

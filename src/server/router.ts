@@ -25,7 +25,7 @@ export interface ClientLink {
 }
 
 export interface RouterOptions {
-  /** How long a thread without subscribers stays loaded (the reference: 30 minutes). */
+  /** How long a thread without subscribers stays loaded (the reference: 60 s by default). */
   unloadAfterMs: number;
   /** How long a server request waits for any answer before it fails as a timeout (a decline). */
   requestTimeoutMs: number;

@@ -168,7 +168,7 @@ describe('tern app-server --listen ws://: many clients on one core', () => {
   });
 
   it('thread/unsubscribe: the last subscriber leaving unloads the thread with thread/closed', async () => {
-    // The reference's key; 1 s instead of 30 min.
+    // The reference's key; 1 s instead of its default 60 s.
     const { server } = await launch([], ['-c', 'thread_unload_delay_secs=1']);
     const repo = createTempRepo({ 'a.txt': 'a\n' }, workRoot);
     const a = await client(server);

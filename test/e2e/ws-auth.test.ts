@@ -183,6 +183,20 @@ describe('binding', () => {
   });
 });
 
+describe('hostile frames', () => {
+  it('a message over 16 MiB closes only its own connection (1009); the other client goes on', async () => {
+    const server = await serve(['--listen', 'ws://127.0.0.1:0']);
+    const big = await WsClient.connect(server.url);
+    const other = await WsClient.connect(server.url);
+    cleanups.push(() => other.close());
+    const code = new Promise<number>((resolve) => big.ws.once('close', (c) => resolve(c)));
+    big.ws.send('x'.repeat(16 * 1024 * 1024 + 1));
+    expect(await code).toBe(1009);
+    await other.initialize();
+    expect(other.violations(checker)).toEqual([]);
+  });
+});
+
 describe('--listen unix://', () => {
   it('serves the WebSocket protocol on a 0600 socket at the given path', async () => {
     const sock = path.join(await mkdtemp(path.join(workRoot, 'sock-')), 'tern.sock');

@@ -9,7 +9,7 @@ const USAGE = `tern ${VERSION}
 usage:
   tern demo                       run one turn on a bundled demo repo with a scripted model (no API key)
   tern run --prompt TEXT [...]    run one turn against a repo and record artifacts (tern run --help)
-  tern app-server [-c k=v]...     serve the Codex App Server protocol (v2) over stdio
+  tern app-server [--listen URL]  serve the Codex App Server protocol (v2): stdio://, ws://IP:PORT, unix://[PATH]
   tern --version
 `;
 

@@ -22,6 +22,8 @@ export const HANDLED_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
   'project_doc_fallback_filenames',
   'model_reasoning_effort',
   'openai_base_url',
+  // Read by server/app-server.ts: seconds a thread without subscribers stays loaded.
+  'thread_unload_delay_secs',
 ]);
 
 /** Top-level keys Codex understands that tern accepts without effect (no warning). */

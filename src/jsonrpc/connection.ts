@@ -80,8 +80,6 @@ interface Pending {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
   cleanup: () => void;
-  /** The request as sent (for resendPending). */
-  message?: Record<string, unknown>;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -129,10 +127,11 @@ export class JsonRpcConnection {
   sendRequest<R = unknown>(
     method: string,
     params?: unknown,
-    opts: { timeoutMs?: number; signal?: AbortSignal; onSent?: (id: RequestId) => void } = {},
+    opts: { timeoutMs?: number; signal?: AbortSignal; onSent?: (id: RequestId) => void; id?: RequestId } = {},
   ): Promise<R> {
     if (this.closed) return Promise.reject(new RequestFailedError('closed', `connection closed before ${method}`));
-    const id = this.nextId++;
+    // A caller-chosen id: the server numbers its requests once for all connections.
+    const id = opts.id ?? this.nextId++;
     return new Promise<R>((resolve, reject) => {
       const onAbort = () => this.settle(id, new RequestFailedError('aborted', `${method} was aborted`));
       const entry: Pending = {
@@ -157,18 +156,10 @@ export class JsonRpcConnection {
       }
       const msg: Record<string, unknown> = { id, method };
       if (params !== undefined) msg.params = params;
-      entry.message = msg;
       this.pending.set(id, entry);
       this.write(msg);
       opts.onSent?.(id);
     });
-  }
-
-  /** Writes a still-pending outgoing request again, same id (its reply settles it once). */
-  resendPending(id: RequestId): boolean {
-    const msg = this.pending.get(id)?.message;
-    if (msg) this.write(msg);
-    return msg !== undefined;
   }
 
   /** Ids of outgoing requests still waiting for a reply. */

@@ -20,10 +20,12 @@ import type {
   ThreadStartParams,
   TurnStartParams,
 } from '../protocol/v2.js';
+import type { TernConfig } from '../config/index.js';
 import type { ThreadManager } from '../threads/thread-manager.js';
 import { TernError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { VERSION } from '../util/version.js';
+import { CLIENT_METHODS } from './client-methods.js';
 import type { Outgoing } from './outgoing.js';
 import {
   checkReviewStart,
@@ -41,10 +43,22 @@ import {
   threadIdParam,
 } from './params.js';
 
-/** What a method handler gets: the thread manager and the client's name (the originator). */
+/** What a method handler gets: the thread manager, the client's name (the originator) and its subscriptions. */
 interface MethodContext {
   threads: ThreadManager;
   originator: string;
+  session: ConnectionSession;
+  /** The server's configuration (config.toml + `-c`), as loaded at start-up. */
+  config: TernConfig;
+}
+
+/** This connection's subscriptions to threads (server/router.ts). */
+export interface ConnectionSession {
+  /** From now on this connection receives the thread's events and server requests. */
+  subscribe(threadId: string): void;
+  /** Sends this connection the thread's server requests still waiting for an answer. */
+  sendPending(threadId: string): void;
+  unsubscribe(threadId: string): 'unsubscribed' | 'notSubscribed';
 }
 type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
 
@@ -59,7 +73,7 @@ const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructio
  * the reference server's order of listing. A new method is a new row.
  */
 const METHODS = {
-  'thread/start': async ({ threads, originator }, rawParams) => {
+  'thread/start': async ({ threads, originator, session }, rawParams) => {
     const raw = objectParams(rawParams, true);
     for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
     optionalField(raw, 'ephemeral', 'boolean');
@@ -67,6 +81,7 @@ const METHODS = {
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
     optionalApprovalPolicy(raw, 'approvalPolicy');
     const result = await threads.startThread(raw as ThreadStartParams, originator);
+    session.subscribe(result.thread.id);
     return new ReplyThen(result, () => threads.announceThread(result.thread.id));
   },
   'turn/start': ({ threads }, rawParams) => {
@@ -101,7 +116,7 @@ const METHODS = {
     const { result, begin } = threads.prepareReview(raw as unknown as ReviewStartParams);
     return new ReplyThen(result, begin);
   },
-  'thread/resume': async ({ threads, originator }, rawParams) => {
+  'thread/resume': async ({ threads, originator, session }, rawParams) => {
     const raw = objectParams(rawParams, false);
     requireField(raw, 'threadId', 'string');
     for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
@@ -110,7 +125,8 @@ const METHODS = {
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
     optionalApprovalPolicy(raw, 'approvalPolicy');
     const result = await threads.resumeThread(raw as unknown as ThreadResumeParams, originator);
-    return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
+    session.subscribe(result.thread.id);
+    return new ReplyThen(result, () => session.sendPending(result.thread.id));
   },
   'thread/read': ({ threads }, rawParams) => {
     const raw = objectParams(rawParams, false);
@@ -118,7 +134,7 @@ const METHODS = {
     optionalField(raw, 'includeTurns', 'boolean');
     return threads.readThread(raw.threadId as string, raw.includeTurns === true);
   },
-  'thread/fork': async ({ threads, originator }, rawParams) => {
+  'thread/fork': async ({ threads, originator, session }, rawParams) => {
     const raw = objectParams(rawParams, false);
     requireField(raw, 'threadId', 'string');
     for (const f of [...THREAD_SETTING_STRINGS, 'lastTurnId']) optionalField(raw, f, 'string');
@@ -127,6 +143,7 @@ const METHODS = {
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
     optionalApprovalPolicy(raw, 'approvalPolicy');
     const result = await threads.forkThread(raw as unknown as ThreadForkParams, originator);
+    session.subscribe(result.thread.id);
     return new ReplyThen(result, () => threads.announceThread(result.thread.id));
   },
   'thread/archive': async ({ threads }, rawParams) => {
@@ -169,6 +186,22 @@ const METHODS = {
     }
     return threads.listThreads(raw as ThreadListParams);
   },
+  'thread/loaded/list': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, true);
+    optionalField(raw, 'cursor', 'string');
+    if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
+      throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
+    }
+    return loadedListPage(threads.loadedThreadIds(), (raw.cursor as string | null | undefined) ?? null, (raw.limit as number | null | undefined) ?? null);
+  },
+  'thread/unsubscribe': ({ threads, session }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    const threadId = raw.threadId as string;
+    return { status: threads.isLoaded(threadId) ? session.unsubscribe(threadId) : 'notLoaded' };
+  },
+  // What the Codex terminal client asks besides threads and turns (client-methods.ts).
+  ...CLIENT_METHODS,
 } satisfies Record<string, MethodHandler>;
 
 type MethodName = keyof typeof METHODS;
@@ -177,6 +210,8 @@ export const IMPLEMENTED_METHODS = ['initialize', ...(Object.keys(METHODS) as Me
 
 export interface ProcessorOptions {
   threads: ThreadManager;
+  config: TernConfig;
+  session: ConnectionSession;
   outgoing: Outgoing;
   ternHome: string;
   log: Logger;
@@ -194,6 +229,7 @@ export class MessageProcessor {
   async handleRequest(req: JsonRpcRequest): Promise<unknown> {
     // Own keys only: a method named `toString` or `__proto__` is unknown, not Object.prototype's.
     const handler: MethodHandler | undefined = Object.hasOwn(METHODS, req.method) ? METHODS[req.method as MethodName] : undefined;
+    this.o.log.debug(`client request: ${req.method}${handler || req.method === 'initialize' ? '' : ' (not implemented)'}`);
     if (req.method === 'initialize') return this.initialize(req.params);
     if (!handler) {
       const expected = IMPLEMENTED_METHODS.map((m) => `\`${m}\``).join(', ');
@@ -201,7 +237,7 @@ export class MessageProcessor {
     }
     if (!this.initialized) throw invalid('Not initialized');
     try {
-      return await handler({ threads: this.o.threads, originator: this.originator }, req.params);
+      return await handler({ threads: this.o.threads, originator: this.originator, session: this.o.session, config: this.o.config }, req.params);
     } catch (err) {
       throw toRpcError(err);
     }
@@ -238,6 +274,22 @@ export class MessageProcessor {
       for (const w of this.o.configWarnings) this.o.outgoing.notify('configWarning', w);
     });
   }
+}
+
+/**
+ * One page of loaded thread ids. The cursor is the last id of the previous page
+ * (opaque to clients); without a limit every id comes back in one page.
+ */
+function loadedListPage(ids: string[], cursor: string | null, limit: number | null): { data: string[]; nextCursor: string | null } {
+  let start = 0;
+  if (cursor !== null) {
+    const at = ids.indexOf(Buffer.from(cursor, 'base64url').toString('utf8'));
+    start = at === -1 ? ids.length : at + 1;
+  }
+  const end = limit === null ? ids.length : Math.min(ids.length, start + limit);
+  const data = ids.slice(start, end);
+  const nextCursor = end < ids.length && data.length > 0 ? Buffer.from(data[data.length - 1]!, 'utf8').toString('base64url') : null;
+  return { data, nextCursor };
 }
 
 export function userAgent(clientName: string, clientVersion: string): string {

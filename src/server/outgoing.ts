@@ -1,17 +1,20 @@
-// What the server sends on its own initiative: notifications (gated on the
-// connection being initialized, filtered by the client's opt-outs, stamped with
-// `emittedAtMs` like the reference server's) and requests to the client.
+// What the server sends to one connection on its own initiative: notifications
+// (gated on the connection being initialized, filtered by the client's opt-outs,
+// stamped with `emittedAtMs` like the reference server's) and requests to the
+// client (with the id the router chose for every connection).
 
 import type { JsonRpcConnection } from '../jsonrpc/connection.js';
+import type { RequestId } from '../protocol/jsonrpc.js';
 
 export class Outgoing {
   private initialized = false;
   private optOut = new Set<string>();
 
-  constructor(
-    private readonly conn: JsonRpcConnection,
-    private readonly approvalTimeoutMs: number,
-  ) {}
+  constructor(private readonly conn: JsonRpcConnection) {}
+
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
 
   markInitialized(optOutNotificationMethods: readonly string[]): void {
     this.initialized = true;
@@ -23,12 +26,7 @@ export class Outgoing {
     this.conn.sendNotification(method, params, { emittedAtMs: Date.now() });
   }
 
-  /** Sends a pending request again (a resumed thread's approval), under its id. */
-  resend(id: string | number): void {
-    this.conn.resendPending(id);
-  }
-
-  request(method: string, params: unknown, opts: { signal: AbortSignal; onSent: (id: string | number) => void }): Promise<unknown> {
-    return this.conn.sendRequest(method, params, { ...opts, timeoutMs: this.approvalTimeoutMs });
+  request(method: string, params: unknown, opts: { id: RequestId; signal: AbortSignal }): Promise<unknown> {
+    return this.conn.sendRequest(method, params, opts);
   }
 }

@@ -135,7 +135,6 @@ export async function createThread(
     announced: settings,
     log,
     activeTurn: null,
-    pendingRequests: new Map(),
   };
   log.append('session_meta', {
     id,
@@ -271,7 +270,6 @@ export async function loadThread(
     announced: { cwd: lastCwd, approvalPolicy: lastApproval, sandboxMode: lastMode, networkAccess: networkAccess(lastPolicy), shell: 'bash' },
     log,
     activeTurn: null,
-    pendingRequests: new Map(),
   };
   const agentsMd = await agentsMdFor(d, cwd, config);
   return { loaded, instructionSources: agentsMd.files.map((f) => f.path) };

@@ -53,11 +53,14 @@ import { createThread, loadThread, networkAccess, threadResponse } from './threa
 import { findStoredThread, listThreads, readStoredThread, type StoredThread } from './thread-listing.js';
 import { replayThread } from './thread-replay.js';
 
-/** Sends a request to the client; `onSent` learns its JSON-RPC id. Rejects on an error reply. */
+/**
+ * Sends a request to the clients subscribed to `threadId` (server/router.ts);
+ * `onSent` learns its JSON-RPC id. Settles with the first answer; rejects on an error reply.
+ */
 export type ClientRequester = (
   method: string,
   params: unknown,
-  opts: { signal: AbortSignal; onSent: (id: string | number) => void },
+  opts: { signal: AbortSignal; onSent: (id: string | number) => void; threadId: string },
 ) => Promise<unknown>;
 
 export interface ThreadManagerOptions {
@@ -67,10 +70,9 @@ export interface ThreadManagerOptions {
   env: NodeJS.ProcessEnv;
   cliVersion: string;
   userAgent: () => string;
-  notify: (method: string, params: unknown) => void;
+  /** Routes a notification: to the subscribers of `threadId`, or to every client (server/router.ts). */
+  notify: (method: string, params: unknown, threadId?: string) => void;
   requestFromClient: ClientRequester;
-  /** Sends a still-pending request to the client again, under its id (a resumed thread's approvals). */
-  resendToClient?: (id: string | number, method: string, params: unknown) => void;
   log: Logger;
   /** Longest a single tool command may run. */
   commandTimeoutMs?: number;
@@ -94,7 +96,6 @@ export interface LoadedThread {
   log: ThreadLog;
   activeTurn: { turn: Turn; abort: AbortController; done: Promise<void> } | null;
   /** Requests sent to the client and not answered yet, by JSON-RPC id (re-sent on resume). */
-  pendingRequests: Map<string | number, { method: string; params: unknown }>;
 }
 
 export class ThreadManager {
@@ -140,15 +141,6 @@ export class ThreadManager {
     if (!stored) throw new TernError('thread_not_found', `no rollout found for thread id ${threadId}`);
     if (stored.archived) throw new TernError('thread_archived', `session ${threadId} is archived. Unarchive it (thread/unarchive) first.`);
     return stored;
-  }
-
-  /**
-   * After a resume's reply: every approval request of the thread still waiting,
-   * again, under its original id (the client may have lost it with its connection).
-   */
-  announceResumed(threadId: string): void {
-    const t = this.get(threadId);
-    for (const [id, req] of t.pendingRequests) this.o.resendToClient?.(id, req.method, req.params);
   }
 
   /**
@@ -348,6 +340,34 @@ export class ThreadManager {
     await this.sandboxHost.dispose();
   }
 
+  /** Ids of the threads loaded in memory, in load order (`thread/loaded/list`). */
+  loadedThreadIds(): string[] {
+    return [...this.threads.keys()];
+  }
+
+  isLoaded(threadId: string): boolean {
+    return this.threads.has(threadId);
+  }
+
+  isTurnActive(threadId: string): boolean {
+    return this.threads.get(threadId)?.activeTurn != null;
+  }
+
+  /**
+   * Drops an idle loaded thread from memory (no client uses it any more), as the
+   * reference does: `thread/status/changed(notLoaded)`, then `thread/closed`.
+   * Its log stays on disk; `thread/resume` loads it again. Not logged: status only.
+   */
+  unloadThread(threadId: string): boolean {
+    const t = this.threads.get(threadId);
+    if (!t || t.activeTurn) return false;
+    this.threads.delete(threadId);
+    void t.log.flush();
+    this.o.notify('thread/status/changed', { threadId, status: { type: 'notLoaded' } }, threadId);
+    this.o.notify('thread/closed', { threadId }, threadId);
+    return true;
+  }
+
   private get(threadId: string): LoadedThread {
     if (typeof threadId !== 'string') throw new TernError('invalid_params', 'threadId must be a string');
     const t = this.threads.get(threadId);
@@ -360,7 +380,7 @@ export class ThreadManager {
     if (!method.endsWith('/delta') && !method.endsWith('Delta') && method !== 'item/reasoning/summaryPartAdded') {
       t.log.append('event', { method, params });
     }
-    this.o.notify(method, params);
+    this.o.notify(method, params, t.thread.id);
   }
 
   private async executeTurn(
@@ -539,10 +559,8 @@ export class ThreadManager {
         try {
           const result = (await this.o.requestFromClient(method, params, {
             signal,
-            onSent: (id) => {
-              requestId = id;
-              t.pendingRequests.set(id, { method, params });
-            },
+            onSent: (id) => (requestId = id),
+            threadId,
           })) as { decision?: unknown } | null;
           const decision = validApprovalDecision(method, result);
           if (decision === 'acceptForSession' && key !== null) memory.commands.add(key);
@@ -557,7 +575,6 @@ export class ThreadManager {
           this.o.log.warn(`approval request ${method} failed (${(err as Error).message}); treating it as decline`);
           return 'decline';
         } finally {
-          if (requestId !== null) t.pendingRequests.delete(requestId);
           if (requestId !== null) this.publish(t, 'serverRequest/resolved', { threadId, requestId });
           setFlags([]);
         }

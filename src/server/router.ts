@@ -85,10 +85,14 @@ export class ThreadRouter {
     this.cancelUnload(threadId);
   }
 
-  /** Sends a subscriber the thread's still-pending requests it has not got (after its resume reply, as the reference does). */
+  /**
+   * After a resume's reply: the thread's still-pending requests to the resuming
+   * client, under their original ids, even if it got them before (the reference
+   * sends them again: the client may have lost them with its connection state).
+   */
   sendPending(link: ClientLink, threadId: string): void {
     if (!this.subscribers.get(threadId)?.has(link)) return;
-    for (const [id, p] of this.pending) if (p.threadId === threadId && !p.targets.has(link)) this.sendTo(id, p, link);
+    for (const [id, p] of this.pending) if (p.threadId === threadId) this.sendTo(id, p, link);
   }
 
   unsubscribe(link: ClientLink, threadId: string): UnsubscribeStatus {

@@ -57,6 +57,7 @@ export interface CloseOptions {
 
 /** The server process ended while the client still needed it. */
 export class ServerExitedError extends TernError {
+  static override defaultCategory = 'server' as const;
   override name = 'ServerExitedError';
   constructor(
     readonly exit: ProcessExit,

@@ -3,6 +3,7 @@
 // (over a child's stdio). It owns framing, classification, request ids and the
 // pending map for outgoing requests; it knows nothing about methods.
 
+import { ServerFailure } from '../util/errors.js';
 import type { Readable, Writable } from 'node:stream';
 import {
   ErrorCode,
@@ -45,7 +46,7 @@ export class ReplyThen {
 }
 
 /** Rejection of a pending outgoing request. */
-export class RequestFailedError extends Error {
+export class RequestFailedError extends ServerFailure {
   override name = 'RequestFailedError';
   constructor(
     readonly reason: 'error-reply' | 'timeout' | 'closed' | 'aborted',

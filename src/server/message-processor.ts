@@ -2,12 +2,16 @@
 // "Already initialized"), per-method params checks, and the mapping of errors
 // to JSON-RPC error replies. Domain work is delegated to the ThreadManager.
 //
-// Quirk matched on purpose: the reference server answers unknown methods and
-// malformed params with -32600 (invalid request), not -32601/-32602.
+// Quirks matched on purpose: the reference server answers unknown methods and
+// malformed params with -32600 (invalid request), not -32601/-32602; it parses a
+// request whole (method, then params) before its initialize gate; and it names a
+// bad thread id with its uuid crate's diagnosis. Error-to-wire mapping: wire-errors.ts.
 
 import os from 'node:os';
-import { ReplyThen, RpcError } from '../jsonrpc/connection.js';
-import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js';
+import { ReplyThen } from '../jsonrpc/connection.js';
+import { REFERENCE_CLIENT_METHODS } from '../protocol/client-methods.js';
+import type { JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.js';
+import { parseUuid } from '../protocol/thread-id.js';
 import type {
   InitializeParams,
   InitializeResponse,
@@ -20,15 +24,16 @@ import type {
   TurnStartParams,
 } from '../protocol/v2.js';
 import type { ThreadManager } from '../threads/thread-manager.js';
-import { TernError } from '../util/errors.js';
+import { UnsupportedFailure } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { VERSION } from '../util/version.js';
 import type { Outgoing } from './outgoing.js';
+import { toRpcError } from './wire-errors.js';
 import {
   checkReviewStart,
   checkUserInput,
+  describe,
   invalid,
-  objectParams,
   optionalApprovalPolicy,
   optionalEnum,
   optionalField,
@@ -42,9 +47,34 @@ interface MethodContext {
   threads: ThreadManager;
   originator: string;
 }
+/** A one-function row: it checks its params and works, after the initialize gate. */
 type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
 
+/**
+ * A row in two phases, in the reference server's order: `check` runs before the
+ * initialize gate (it parses a request whole, params included, before asking whether
+ * the connection is initialized), `run` after it.
+ */
+interface MethodRow<P> {
+  /** The reference's params struct as serde names it, and its number of fields in 0.169. */
+  struct: readonly [name: string, fields: number];
+  check: (params: Record<string, unknown>) => P;
+  run: (ctx: MethodContext, params: P) => unknown;
+}
+
+/** A two-phase row; its params type is checked here and erased in the table (check feeds run). */
+function row<P>(struct: readonly [string, number], check: (params: Record<string, unknown>) => P, run: (ctx: MethodContext, params: P) => unknown): MethodRow<unknown> {
+  return { struct, check, run } as unknown as MethodRow<unknown>;
+}
+
 const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructions', 'developerInstructions'];
+
+function checkThreadSettings(raw: Record<string, unknown>): void {
+  for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
+  optionalField(raw, 'config', 'object');
+  optionalEnum(raw, 'sandbox', SANDBOX_MODES);
+  optionalApprovalPolicy(raw, 'approvalPolicy');
+}
 
 /**
  * The protocol as data: every method the server implements (besides `initialize`,
@@ -52,85 +82,166 @@ const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructio
  * the reference server's order of listing. A new method is a new row.
  */
 const METHODS = {
-  'thread/start': async ({ threads, originator }, rawParams) => {
-    const raw = objectParams(rawParams, true);
-    for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
-    optionalField(raw, 'ephemeral', 'boolean');
-    optionalField(raw, 'config', 'object');
-    optionalEnum(raw, 'sandbox', SANDBOX_MODES);
-    optionalApprovalPolicy(raw, 'approvalPolicy');
-    const result = await threads.startThread(raw as ThreadStartParams, originator);
-    return new ReplyThen(result, () => threads.announceThread(result.thread.id));
-  },
-  'turn/start': ({ threads }, rawParams) => {
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'threadId', 'string');
-    requireField(raw, 'input', 'array');
-    checkUserInput(raw.input as unknown[]);
-    optionalField(raw, 'model', 'string');
-    optionalApprovalPolicy(raw, 'approvalPolicy');
-    optionalSandboxPolicy(raw, 'sandboxPolicy');
-    const { turn, begin } = threads.prepareTurn(raw as unknown as TurnStartParams);
-    return new ReplyThen({ turn }, begin);
-  },
-  'turn/interrupt': ({ threads }, rawParams) => {
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'threadId', 'string');
-    requireField(raw, 'turnId', 'string');
-    threads.interruptTurn(raw.threadId as string, raw.turnId as string);
-    return {};
-  },
-  'thread/compact/start': ({ threads }, rawParams) => {
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'threadId', 'string');
-    const { begin } = threads.prepareCompaction((raw as unknown as ThreadCompactStartParams).threadId);
-    const result: ThreadCompactStartResponse = {};
-    return new ReplyThen(result, begin);
-  },
-  'review/start': ({ threads }, rawParams) => {
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'threadId', 'string');
-    checkReviewStart(raw);
-    const { result, begin } = threads.prepareReview(raw as unknown as ReviewStartParams);
-    return new ReplyThen(result, begin);
-  },
-  'thread/resume': async ({ threads, originator }, rawParams) => {
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'threadId', 'string');
-    for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
-    optionalField(raw, 'config', 'object');
-    optionalField(raw, 'excludeTurns', 'boolean');
-    optionalEnum(raw, 'sandbox', SANDBOX_MODES);
-    optionalApprovalPolicy(raw, 'approvalPolicy');
-    const result = await threads.resumeThread(raw as unknown as ThreadResumeParams, originator);
-    return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
-  },
-  'thread/read': ({ threads }, rawParams) => {
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'threadId', 'string');
-    optionalField(raw, 'includeTurns', 'boolean');
-    return threads.readThread(raw.threadId as string, raw.includeTurns === true);
-  },
-  'thread/list': ({ threads }, rawParams) => {
-    const raw = objectParams(rawParams, true);
-    optionalField(raw, 'cursor', 'string');
-    optionalField(raw, 'archived', 'boolean');
-    optionalField(raw, 'sourceKinds', 'array');
-    optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
-    optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
-    if (raw.limit != null && (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)) {
-      throw invalid(`Invalid request: invalid type: ${JSON.stringify(raw.limit)}, expected u32 for \`limit\``);
-    }
-    if (raw.cwd != null && typeof raw.cwd !== 'string' && !Array.isArray(raw.cwd)) {
-      throw invalid('Invalid request: invalid type for `cwd`, expected a string or a sequence');
-    }
-    return threads.listThreads(raw as ThreadListParams);
-  },
-} satisfies Record<string, MethodHandler>;
+  'thread/start': row(
+    ['ThreadStartParams', 27],
+    (raw) => {
+      checkThreadSettings(raw);
+      optionalField(raw, 'ephemeral', 'boolean');
+      return raw as ThreadStartParams;
+    },
+    async ({ threads, originator }, params) => {
+      const result = await threads.startThread(params, originator);
+      return new ReplyThen(result, () => threads.announceThread(result.thread.id));
+    },
+  ),
+  'turn/start': row(
+    ['TurnStartParams', 28],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      requireField(raw, 'input', 'array');
+      checkUserInput(raw.input as unknown[]);
+      optionalField(raw, 'model', 'string');
+      optionalApprovalPolicy(raw, 'approvalPolicy');
+      optionalSandboxPolicy(raw, 'sandboxPolicy');
+      return raw as unknown as TurnStartParams;
+    },
+    ({ threads }, params) => {
+      const { turn, begin } = threads.prepareTurn({ ...params, threadId: threadIdParam(params.threadId) });
+      return new ReplyThen({ turn }, begin);
+    },
+  ),
+  'turn/interrupt': row(
+    ['TurnInterruptParams', 2],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      requireField(raw, 'turnId', 'string');
+      return raw as { threadId: string; turnId: string };
+    },
+    ({ threads }, params) => {
+      threads.interruptTurn(threadIdParam(params.threadId), params.turnId);
+      return {};
+    },
+  ),
+  'thread/compact/start': row(
+    ['ThreadCompactStartParams', 1],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      return raw as unknown as ThreadCompactStartParams;
+    },
+    ({ threads }, params) => {
+      const { begin } = threads.prepareCompaction(threadIdParam(params.threadId));
+      const result: ThreadCompactStartResponse = {};
+      return new ReplyThen(result, begin);
+    },
+  ),
+  'review/start': row(
+    ['ReviewStartParams', 3],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      checkReviewStart(raw);
+      return raw as unknown as ReviewStartParams;
+    },
+    ({ threads }, params) => {
+      const { result, begin } = threads.prepareReview({ ...params, threadId: threadIdParam(params.threadId) });
+      return new ReplyThen(result, begin);
+    },
+  ),
+  'thread/resume': row(
+    ['ThreadResumeParams', 18],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      checkThreadSettings(raw);
+      optionalField(raw, 'excludeTurns', 'boolean');
+      return raw as unknown as ThreadResumeParams;
+    },
+    async ({ threads, originator }, params) => {
+      // The reference reads this id as a session id, and says so when it is not a UUID.
+      const result = await threads.resumeThread({ ...params, threadId: threadIdParam(params.threadId, 'session id') }, originator);
+      return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
+    },
+  ),
+  'thread/read': row(
+    ['ThreadReadParams', 2],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      optionalField(raw, 'includeTurns', 'boolean');
+      return raw as { threadId: string; includeTurns?: boolean | null };
+    },
+    ({ threads }, params) => threads.readThread(threadIdParam(params.threadId), params.includeTurns === true),
+  ),
+  'thread/list': row(
+    ['ThreadListParams', 19],
+    (raw) => {
+      optionalField(raw, 'cursor', 'string');
+      optionalField(raw, 'archived', 'boolean');
+      optionalField(raw, 'sourceKinds', 'array');
+      optionalEnum(raw, 'sortKey', ['created_at', 'updated_at']);
+      optionalEnum(raw, 'sortDirection', ['asc', 'desc']);
+      checkU32(raw.limit);
+      if (raw.cwd != null && typeof raw.cwd !== 'string' && !Array.isArray(raw.cwd)) {
+        throw invalid('Invalid request: data did not match any variant of untagged enum ThreadListCwdFilter');
+      }
+      return raw as ThreadListParams;
+    },
+    ({ threads }, params) => threads.listThreads(params),
+  ),
+} satisfies Record<string, MethodHandler | MethodRow<unknown>>;
 
 type MethodName = keyof typeof METHODS;
+type MethodEntry = MethodHandler | MethodRow<unknown>;
 
 export const IMPLEMENTED_METHODS = ['initialize', ...(Object.keys(METHODS) as MethodName[])] as const;
+
+/** The reference's answer to a method it does not know, listing every method it does. */
+const UNKNOWN_METHOD_TAIL = `expected one of ${REFERENCE_CLIENT_METHODS.map((m) => `\`${m}\``).join(', ')}`;
+
+/** serde's words for a u32 that is not one. */
+function checkU32(value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    if (value >= 0 && value <= 0xffff_ffff) return;
+    throw invalid(`Invalid request: invalid value: ${describe(value)}, expected u32`);
+  }
+  throw invalid(`Invalid request: invalid type: ${describe(value)}, expected u32`);
+}
+
+/** A thread id in its canonical form, or the reference's error for a string that is not a UUID. */
+function threadIdParam(value: string, what = 'thread id'): string {
+  const parsed = parseUuid(value);
+  if (!parsed.ok) throw invalid(`invalid ${what}: ${parsed.error}`);
+  return parsed.id;
+}
+
+/** The params object of a request whose params are the struct `name` (serde's errors otherwise). */
+function structParams(raw: unknown, [name, fields]: readonly [string, number]): Record<string, unknown> {
+  if (raw === undefined || raw === null) throw invalid('Invalid request: missing field `params`');
+  if (Array.isArray(raw) && raw.length === 0) {
+    throw invalid(`Invalid request: invalid length 0, expected struct ${name} with ${fields} element${fields === 1 ? '' : 's'}`);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid(`Invalid request: invalid type: ${describe(raw)}, expected struct ${name}`);
+  return raw as Record<string, unknown>;
+}
+
+/** How `initialize` is checked: serde's errors for its params, in the order it meets them. */
+function checkInitializeParams(rawParams: unknown): InitializeParams {
+  const raw = structParams(rawParams, ['InitializeParams', 2]);
+  requireField(raw, 'clientInfo', 'object');
+  const info = raw.clientInfo as Record<string, unknown>;
+  requireField(info, 'name', 'string');
+  optionalField(info, 'title', 'string');
+  requireField(info, 'version', 'string');
+  const caps = raw.capabilities;
+  if (caps !== undefined && caps !== null) {
+    if (typeof caps !== 'object' || Array.isArray(caps)) throw invalid(`Invalid request: invalid type: ${describe(caps)}, expected struct InitializeCapabilities`);
+    const c = caps as Record<string, unknown>;
+    optionalField(c, 'experimentalApi', 'boolean');
+    optionalField(c, 'optOutNotificationMethods', 'array');
+    for (const m of (c.optOutNotificationMethods as unknown[] | null | undefined) ?? []) {
+      if (typeof m !== 'string') throw invalid(`Invalid request: invalid type: ${describe(m)}, expected a string`);
+    }
+  }
+  return raw as unknown as InitializeParams;
+}
 
 export interface ProcessorOptions {
   threads: ThreadManager;
@@ -149,16 +260,8 @@ export class MessageProcessor {
   constructor(private readonly o: ProcessorOptions) {}
 
   async handleRequest(req: JsonRpcRequest): Promise<unknown> {
-    // Own keys only: a method named `toString` or `__proto__` is unknown, not Object.prototype's.
-    const handler: MethodHandler | undefined = Object.hasOwn(METHODS, req.method) ? METHODS[req.method as MethodName] : undefined;
-    if (req.method === 'initialize') return this.initialize(req.params);
-    if (!handler) {
-      const expected = IMPLEMENTED_METHODS.map((m) => `\`${m}\``).join(', ');
-      throw invalid(`Invalid request: unknown variant \`${req.method}\`, expected one of ${expected}`);
-    }
-    if (!this.initialized) throw invalid('Not initialized');
     try {
-      return await handler({ threads: this.o.threads, originator: this.originator }, req.params);
+      return await this.dispatch(req);
     } catch (err) {
       throw toRpcError(err);
     }
@@ -168,14 +271,29 @@ export class MessageProcessor {
     this.o.log.debug(`client notification: ${n.method}`);
   }
 
-  private initialize(rawParams: unknown): ReplyThen {
+  /** Parse (method, then params), then the initialize gate, then the handler: the reference's order. */
+  private dispatch(req: JsonRpcRequest): unknown {
+    if (req.method === 'initialize') return this.initialize(checkInitializeParams(req.params));
+    // Own keys only: a method named `toString` or `__proto__` is unknown, not Object.prototype's.
+    const entry: MethodEntry | undefined = Object.hasOwn(METHODS, req.method) ? (METHODS[req.method as MethodName] as MethodEntry) : undefined;
+    if (!entry) {
+      if (!REFERENCE_CLIENT_METHODS.includes(req.method)) throw invalid(`Invalid request: unknown variant \`${req.method}\`, ${UNKNOWN_METHOD_TAIL}`);
+      if (!this.initialized) throw invalid('Not initialized');
+      throw new UnsupportedFailure(`${req.method} is not supported yet`);
+    }
+    const ctx = { threads: this.o.threads, originator: this.originator };
+    if (typeof entry === 'function') {
+      if (!this.initialized) throw invalid('Not initialized');
+      return entry(ctx, req.params);
+    }
+    const params = entry.check(structParams(req.params, entry.struct));
+    if (!this.initialized) throw invalid('Not initialized');
+    return entry.run(ctx, params);
+  }
+
+  private initialize(params: InitializeParams): ReplyThen {
     if (this.initialized) throw invalid('Already initialized');
-    const raw = objectParams(rawParams, false);
-    requireField(raw, 'clientInfo', 'object');
-    const params = raw as unknown as InitializeParams;
     const info = params.clientInfo;
-    if (typeof info.name !== 'string') throw invalid('Invalid request: missing field `name`');
-    if (typeof info.version !== 'string') throw invalid('Invalid request: missing field `version`');
     // A header value: visible ASCII and spaces/tabs only.
     if (!/^[\t\x20-\x7e]*$/.test(info.name)) {
       throw invalid(`Invalid clientInfo.name: '${info.name}'. Must be a valid HTTP header value.`);
@@ -183,8 +301,7 @@ export class MessageProcessor {
     this.initialized = true;
     this.originator = info.name;
     this.o.onClientInfo({ name: info.name, version: info.version });
-    const optOut = params.capabilities?.optOutNotificationMethods ?? [];
-    this.o.outgoing.markInitialized(Array.isArray(optOut) ? optOut.filter((m) => typeof m === 'string') : []);
+    this.o.outgoing.markInitialized(params.capabilities?.optOutNotificationMethods ?? []);
     const result: InitializeResponse = {
       userAgent: userAgent(info.name, info.version),
       codexHome: this.o.ternHome,
@@ -199,10 +316,4 @@ export class MessageProcessor {
 
 export function userAgent(clientName: string, clientVersion: string): string {
   return `${clientName}/${VERSION} (${os.type()} ${os.release()}; ${os.arch()}) tern (${clientName}; ${clientVersion})`;
-}
-
-function toRpcError(err: unknown): RpcError {
-  if (err instanceof RpcError) return err;
-  if (err instanceof TernError) return invalid(err.message);
-  return new RpcError(ErrorCode.InternalError, err instanceof Error ? err.message : String(err));
 }

@@ -7,6 +7,7 @@
 
 import {
   JsonRpcConnection,
+  SERVER_OUTPUT_MAX_LINE_BYTES,
   RequestFailedError,
   RpcError,
   type Direction,
@@ -80,7 +81,7 @@ export class ProtocolClient {
     private readonly options: ProtocolClientOptions = {},
   ) {
     if (options.tap) this.tapListeners.add(options.tap);
-    this.connection = new JsonRpcConnection(process.stdout, process.stdin);
+    this.connection = new JsonRpcConnection(process.stdout, process.stdin, { maxLineBytes: SERVER_OUTPUT_MAX_LINE_BYTES });
     this.connection.start({
       onRequest: (req) => this.handleServerRequest(req),
       onNotification: (n) => {

@@ -88,6 +88,12 @@ export interface ConnectionOptions {
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
+ * The line cap of a client reading the server it spawned (tern run): that peer is
+ * trusted, and one reply (a long thread's turns) may be large. The reference has none.
+ */
+export const SERVER_OUTPUT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
  * Requests of one connection accepted and not yet answered; one more is answered
  * `-32001`. The reference server's ingress channel holds CHANNEL_CAPACITY = 128
  * messages (codex-rs/app-server/src/transport/mod.rs) and answers a request that

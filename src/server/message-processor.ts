@@ -213,8 +213,13 @@ function threadIdParam(value: string, what = 'thread id'): string {
 }
 
 /** The params object of a request whose params are the struct `name` (serde's errors otherwise). */
-function structParams(raw: unknown, [name, fields]: readonly [string, number]): Record<string, unknown> {
+function structParams(raw: unknown, struct: readonly [string, number]): Record<string, unknown> {
   if (raw === undefined || raw === null) throw invalid('Invalid request: missing field `params`');
+  return structValue(raw, struct);
+}
+
+/** A value that must be the struct `name` with `fields` fields, in serde's words when it is not a map. */
+function structValue(raw: unknown, [name, fields]: readonly [string, number]): Record<string, unknown> {
   if (Array.isArray(raw) && raw.length === 0) {
     throw invalid(`Invalid request: invalid length 0, expected struct ${name} with ${fields} element${fields === 1 ? '' : 's'}`);
   }
@@ -225,8 +230,8 @@ function structParams(raw: unknown, [name, fields]: readonly [string, number]): 
 /** How `initialize` is checked: serde's errors for its params, in the order it meets them. */
 function checkInitializeParams(rawParams: unknown): InitializeParams {
   const raw = structParams(rawParams, ['InitializeParams', 2]);
-  requireField(raw, 'clientInfo', 'object');
-  const info = raw.clientInfo as Record<string, unknown>;
+  if (raw.clientInfo === undefined || raw.clientInfo === null) throw invalid('Invalid request: missing field `clientInfo`');
+  const info = structValue(raw.clientInfo, ['ClientInfo', 3]);
   requireField(info, 'name', 'string');
   optionalField(info, 'title', 'string');
   requireField(info, 'version', 'string');

@@ -132,6 +132,10 @@ const BEFORE_INIT: [string, string][] = [
   ['"a13"', req('"a13"', 'initialize', { clientInfo: { name: 'p', version: '1' }, capabilities: { optOutNotificationMethods: 'x' } })],
   ['"a14"', req('"a14"', 'initialize', { clientInfo: { name: 'bad\nname', version: '1' } })],
   ['"a15"', req('"a15"', 'initialize', { clientInfo: { name: 5, version: '1' } })],
+  ['"a16"', req('"a16"', 'initialize', [])],
+  ['"a17"', req('"a17"', 'initialize', { clientInfo: [] })],
+  ['"a18"', req('"a18"', 'initialize', { clientInfo: 5 })],
+  ['"a19"', req('"a19"', 'initialize', { clientInfo: { name: 'p', version: '1' }, capabilities: { experimentalApi: 'x' } })],
 ];
 
 const AFTER_INIT: [string, string][] = [

@@ -260,6 +260,7 @@ export interface ProcessorOptions {
 
 export class MessageProcessor {
   private initialized = false;
+  private experimentalApi = false;
   private originator = 'tern';
 
   constructor(private readonly o: ProcessorOptions) {}
@@ -289,11 +290,26 @@ export class MessageProcessor {
     const ctx = { threads: this.o.threads, originator: this.originator };
     if (typeof entry === 'function') {
       if (!this.initialized) throw invalid('Not initialized');
+      this.experimentalGate(req.params);
       return entry(ctx, req.params);
     }
     const params = entry.check(structParams(req.params, entry.struct));
     if (!this.initialized) throw invalid('Not initialized');
+    this.experimentalGate(params);
     return entry.run(ctx, params);
+  }
+
+  /**
+   * Experimental protocol surface is refused unless the client asked for it at initialize
+   * (`capabilities.experimentalApi`), in the reference's words. Of what tern serves, only the
+   * `granular` approval policy is experimental in 0.169.
+   */
+  private experimentalGate(params: unknown): void {
+    if (this.experimentalApi || typeof params !== 'object' || params === null) return;
+    const policy = (params as Record<string, unknown>).approvalPolicy;
+    if (typeof policy === 'object' && policy !== null && 'granular' in policy) {
+      throw invalid('askForApproval.granular requires experimentalApi capability');
+    }
   }
 
   private initialize(params: InitializeParams): ReplyThen {
@@ -304,6 +320,7 @@ export class MessageProcessor {
       throw invalid(`Invalid clientInfo.name: '${info.name}'. Must be a valid HTTP header value.`);
     }
     this.initialized = true;
+    this.experimentalApi = params.capabilities?.experimentalApi === true;
     this.originator = info.name;
     this.o.onClientInfo({ name: info.name, version: info.version });
     this.o.outgoing.markInitialized(params.capabilities?.optOutNotificationMethods ?? []);

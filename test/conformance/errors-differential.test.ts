@@ -181,6 +181,8 @@ const AFTER_INIT: [string, string][] = [
   ['"b40"', req('"b40"', 'turn/start', { threadId: NIL, input: [], approvalPolicy: { granular: {} } })],
   ['"b41"', req('"b41"', 'review/start', { threadId: NIL, target: { type: 'nope' } })],
   ['"b42"', req('"b42"', 'thread/compact/start', { threadId: 'x' })],
+  ['"b43"', req('"b43"', 'thread/start', { approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } })],
+  ['"b44"', req('"b44"', 'turn/start', { threadId: 'x', input: [], approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } })],
 ];
 
 describe('error answers: tern and codex side by side', () => {

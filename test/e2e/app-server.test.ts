@@ -286,7 +286,16 @@ describe('tern app-server: protocol errors', () => {
       message: 'Invalid request: invalid type: integer `5`, expected a string',
     });
     await expect(peer.request('thread/start', [])).rejects.toMatchObject({ code: -32600 });
-    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } });
+    const granular = { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } };
+    // `granular` is experimental in 0.169: refused until the client opts in at initialize.
+    await expect(peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular })).rejects.toEqual({
+      code: -32600,
+      message: 'askForApproval.granular requires experimentalApi capability',
+    });
+    const opted = await tern.launch([]);
+    await initialize(opted.peer, { experimentalApi: true });
+    expect((await opted.peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular })).approvalPolicy).toEqual(granular);
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [5] })).rejects.toMatchObject({ code: -32600 });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text' }] })).rejects.toMatchObject({
       code: -32600,

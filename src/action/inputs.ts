@@ -57,6 +57,7 @@ export interface ActionInputs {
 }
 
 export class InputError extends TernError {
+  static override defaultCategory = 'usage' as const;
   override name = 'InputError';
   constructor(message: string) {
     super('bad_input', message);

@@ -44,6 +44,7 @@ interface Prepared {
 }
 
 export class ActionFailure extends TernError {
+  static override defaultCategory = 'usage' as const;
   override name = 'ActionFailure';
   constructor(message: string) {
     super('action_failed', message);

@@ -5,6 +5,7 @@
 // client and records the event. Thread-level events (turn/started,
 // turn/completed, status) belong to the caller (threads/).
 
+import { InterruptedFailure } from '../util/errors.js';
 import path from 'node:path';
 import { launch } from '../sandbox/launcher.js';
 import { ToolSandbox } from '../sandbox/tool-sandbox.js';
@@ -103,7 +104,7 @@ const MAX_ITEM_OUTPUT_CHARS = 64 * 1024;
 
 type ToolCall = Extract<ResponseItem, { type: 'function_call' | 'custom_tool_call' }>;
 
-class TurnCancelled extends Error {}
+class TurnCancelled extends InterruptedFailure {}
 
 export async function runTurn(settings: TurnSettings, deps: TurnDeps, input: UserInput[]): Promise<TurnOutcome> {
   const runner = new TurnRunner(settings, deps);

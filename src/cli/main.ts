@@ -3,6 +3,8 @@
 import { runAppServer } from '../server/app-server.js';
 import { runCommand } from '../driver/index.js';
 import { runDemo } from '../demo/demo.js';
+import { EXIT_CODES } from '../artifacts/result.js';
+import { userFailure } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 
 const USAGE = `tern ${VERSION}
@@ -57,7 +59,10 @@ main(process.argv.slice(2)).then(
     process.stdout.write('', () => process.exit(code));
   },
   (err: unknown) => {
-    process.stderr.write(`tern: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    // The one user mapping: a kind (hence an exit code) and one line; the stack only when debugging.
+    const failure = userFailure(err);
+    process.stderr.write(`tern: ${failure.line}\n`);
+    if (process.env.TERN_LOG === 'debug' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(EXIT_CODES[failure.kind]);
   },
 );

@@ -7,6 +7,7 @@
 
 import {
   JsonRpcConnection,
+  SERVER_OUTPUT_MAX_LINE_BYTES,
   RequestFailedError,
   RpcError,
   type Direction,
@@ -57,6 +58,7 @@ export interface CloseOptions {
 
 /** The server process ended while the client still needed it. */
 export class ServerExitedError extends TernError {
+  static override defaultCategory = 'server' as const;
   override name = 'ServerExitedError';
   constructor(
     readonly exit: ProcessExit,
@@ -79,7 +81,7 @@ export class ProtocolClient {
     private readonly options: ProtocolClientOptions = {},
   ) {
     if (options.tap) this.tapListeners.add(options.tap);
-    this.connection = new JsonRpcConnection(process.stdout, process.stdin);
+    this.connection = new JsonRpcConnection(process.stdout, process.stdin, { maxLineBytes: SERVER_OUTPUT_MAX_LINE_BYTES });
     this.connection.start({
       onRequest: (req) => this.handleServerRequest(req),
       onNotification: (n) => {

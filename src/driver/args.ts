@@ -1,6 +1,7 @@
 // `tern run` flags -> validated RunOptions. Every problem is one actionable line;
 // the caller turns it into exit code 2 plus a usage hint.
 
+import { UsageFailure } from '../util/errors.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +92,7 @@ Examples:
 
 export const USAGE_HINT = 'usage: tern run (--prompt TEXT | --prompt-file FILE) [--cwd DIR] [--out DIR] [options]; see tern run --help';
 
-export class UsageError extends Error {
+export class UsageError extends UsageFailure {
   override name = 'UsageError';
 }
 

@@ -14,7 +14,7 @@ import { EventsLog } from '../artifacts/events-log.js';
 import { createRedactor, type Redactor } from '../artifacts/redact.js';
 import { EXIT_CODES, type ApprovalDecisionRecord } from '../artifacts/result.js';
 import type { TurnStream } from '../client/turn-stream.js';
-import { errorMessage } from '../util/errors.js';
+import { errorMessage, userFailure } from '../util/errors.js';
 import { parseRunArgs, USAGE, USAGE_HINT, UsageError, type RunOptions } from './args.js';
 import { createServerRequestHandler, DECLINE_ALL, type ApprovalDecider } from './approvals.js';
 import { BudgetTracker, loadPriceTable, priceOf, type PriceTable } from './budgets.js';
@@ -60,9 +60,10 @@ export async function runCommand(argv: string[], io?: Partial<RunIo>): Promise<n
   try {
     return await execute(prepared, out);
   } catch (err) {
-    // execute() reports run failures itself; this is only for the unexpected.
-    say(`tern run: failed: ${errorMessage(err).replace(/\s+/g, ' ')}`);
-    return EXIT_CODES.internal;
+    // execute() reports run failures itself; this is only for what happens outside a run.
+    const failure = userFailure(err);
+    say(`tern run: failed: ${failure.line}`);
+    return EXIT_CODES[failure.kind];
   }
 }
 
@@ -176,11 +177,9 @@ function guardWith(client: ProtocolClient, deadlineMs: number, timeoutMs: number
   };
 }
 
+/** Through the one user mapping (util/errors.ts): a SessionError keeps its kind, a dead server is `server`. */
 function recordFailure(state: RunState, err: unknown): void {
-  if (err instanceof SessionError) return state.fail(err.kind, err.message);
-  if (err instanceof ServerExitedError) {
-    const during = state.turnId ? new ServerExitedError(err.exit, 'the turn') : err;
-    return state.fail('server', during.message);
-  }
-  state.fail('internal', `internal error: ${errorMessage(err)}`);
+  const shown = err instanceof ServerExitedError && state.turnId ? new ServerExitedError(err.exit, 'the turn') : err;
+  const failure = userFailure(shown);
+  state.fail(failure.kind, failure.line);
 }

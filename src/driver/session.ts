@@ -4,7 +4,7 @@
 import { ProtocolClient, ServerExitedError, type TapListener } from '../client/client.js';
 import { RequestFailedError } from '../jsonrpc/connection.js';
 import { VERSION } from '../util/version.js';
-import { errorMessage } from '../util/errors.js';
+import { errorMessage, ServerFailure } from '../util/errors.js';
 import type { FailureKind } from '../artifacts/result.js';
 import type { RunOptions } from './args.js';
 
@@ -13,12 +13,12 @@ const SETUP_REQUEST_TIMEOUT_MS = 120_000;
 const SERVER_STDERR_CAP = 1024 * 1024;
 const CLIENT_INFO = { name: 'tern_run', title: 'tern run', version: VERSION };
 
-export class SessionError extends Error {
+export class SessionError extends ServerFailure {
   constructor(
     readonly kind: FailureKind,
     message: string,
   ) {
-    super(message);
+    super(message, { category: kind });
   }
 }
 

@@ -4,6 +4,7 @@
 // failure, asks the server to interrupt the turn, and gives it a grace period
 // to say so before the turn is abandoned.
 
+import { ServerFailure } from '../util/errors.js';
 import type { ProtocolClient } from '../client/client.js';
 import type { TurnEvent, TurnStream } from '../client/turn-stream.js';
 import type { FailureKind } from '../artifacts/result.js';
@@ -28,7 +29,7 @@ export interface TurnDeps {
   timeoutMs: number;
 }
 
-class TurnAbandoned extends Error {
+class TurnAbandoned extends ServerFailure {
   override name = 'TurnAbandoned';
 }
 

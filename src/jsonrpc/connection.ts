@@ -3,6 +3,7 @@
 // (over a child's stdio). It owns framing, classification, request ids and the
 // pending map for outgoing requests; it knows nothing about methods.
 
+import { ServerFailure } from '../util/errors.js';
 import type { Readable, Writable } from 'node:stream';
 import {
   ErrorCode,
@@ -12,7 +13,8 @@ import {
   type JsonRpcResponse,
   type RequestId,
 } from '../protocol/jsonrpc.js';
-import { LineFramer } from './line-framer.js';
+import { LineFramer, type OversizedLine } from './line-framer.js';
+import { isRequestIdToken, scanTopLevelId, scanTopLevelMember } from './raw-id.js';
 
 /** Thrown by a request handler to answer with a JSON-RPC error. */
 export class RpcError extends Error {
@@ -45,7 +47,7 @@ export class ReplyThen {
 }
 
 /** Rejection of a pending outgoing request. */
-export class RequestFailedError extends Error {
+export class RequestFailedError extends ServerFailure {
   override name = 'RequestFailedError';
   constructor(
     readonly reason: 'error-reply' | 'timeout' | 'closed' | 'aborted',
@@ -71,8 +73,36 @@ export interface ConnectionHandlers {
 }
 
 export interface ConnectionOptions {
+  /** Longest accepted message line, in bytes (default {@link MAX_LINE_BYTES}). */
   maxLineBytes?: number;
+  /** Incoming requests running at once before `-32001` (default {@link MAX_PENDING_REQUESTS}). */
+  maxPendingRequests?: number;
 }
+
+/**
+ * The longest message line accepted: the reference server's WebSocket frame limit
+ * (tungstenite's default `max_frame_size`, 16 MiB; measured: a 17 MB frame closes the
+ * connection, a 10 MB one is served). Its stdio reader has no limit at all (a 300 MB
+ * line was served, at 688 MiB RSS); tern caps every transport the same way.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The line cap of a client reading the server it spawned (tern run): that peer is
+ * trusted, and one reply (a long thread's turns) may be large. The reference has none.
+ */
+export const SERVER_OUTPUT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Requests of one connection accepted and not yet answered; one more is answered
+ * `-32001`. The reference server's ingress channel holds CHANNEL_CAPACITY = 128
+ * messages (codex-rs/app-server/src/transport/mod.rs) and answers a request that
+ * finds it full with the same error.
+ */
+export const MAX_PENDING_REQUESTS = 128;
+
+/** The reference server's overload message, verbatim. */
+export const OVERLOADED_MESSAGE = 'Server overloaded; retry later.';
 
 interface Pending {
   method: string;
@@ -82,13 +112,13 @@ interface Pending {
   cleanup: () => void;
 }
 
-const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
-
 export class JsonRpcConnection {
   private nextId = 0;
   private readonly pending = new Map<RequestId, Pending>();
   private handlers: ConnectionHandlers = {};
   private closed = false;
+  /** Incoming requests accepted and not yet answered. */
+  private runningRequests = 0;
 
   constructor(
     private readonly input: Readable,
@@ -99,9 +129,9 @@ export class JsonRpcConnection {
   start(handlers: ConnectionHandlers): void {
     this.handlers = handlers;
     const framer = new LineFramer({
-      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      maxLineBytes: this.maxLineBytes,
       onLine: (line) => this.handleLine(line),
-      onOversized: (length) => this.handlers.onMalformed?.(`<${length} bytes>`, 'line exceeds the size limit'),
+      onOversized: (line) => this.handleOversized(line),
     });
     this.input.on('data', (chunk: Buffer | string) => framer.push(chunk));
     this.input.on('end', () => {
@@ -111,6 +141,10 @@ export class JsonRpcConnection {
     this.input.on('close', () => this.shutdown());
     this.input.on('error', () => this.shutdown());
     this.output.on('error', () => this.shutdown());
+  }
+
+  private get maxLineBytes(): number {
+    return this.options.maxLineBytes ?? MAX_LINE_BYTES;
   }
 
   get isClosed(): boolean {
@@ -197,9 +231,20 @@ export class JsonRpcConnection {
   }
 
   private write(msg: object): void {
-    if (this.closed || this.output.destroyed || this.output.writableEnded) return;
+    if (!this.writable()) return;
     this.handlers.tap?.('out', msg);
     this.output.write(JSON.stringify(msg) + '\n');
+  }
+
+  /** A reply whose id is the request's own id text, byte for byte (see raw-id.ts). */
+  private writeReply(id: RequestId, rawId: string, body: { result: unknown } | { error: JsonRpcErrorObject }): void {
+    if (!this.writable()) return;
+    this.handlers.tap?.('out', { id, ...body });
+    this.output.write(`{"id":${rawId},${JSON.stringify(body).slice(1)}\n`);
+  }
+
+  private writable(): boolean {
+    return !this.closed && !this.output.destroyed && !this.output.writableEnded;
   }
 
   private handleLine(line: string): void {
@@ -217,17 +262,22 @@ export class JsonRpcConnection {
     this.handlers.tap?.('in', msg);
     const m = msg as Record<string, unknown>;
     const id = m.id;
-    const validId = typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id));
     if (typeof m.method === 'string') {
       if (id === undefined || id === null) {
         this.handlers.onNotification?.({ method: m.method, params: m.params });
-      } else if (validId) {
-        void this.handleRequest({ id: id as RequestId, method: m.method, params: m.params });
-      } else {
-        this.handlers.onMalformed?.(line, 'request id must be a string or an integer');
+        return;
       }
+      // Like the reference server: an id that is neither a string nor an integer
+      // literal (1.5, 1e3, 2.0, true, {}) makes the line malformed.
+      const rawId = scanTopLevelId(line);
+      if (rawId === undefined || !isRequestIdToken(rawId)) {
+        this.handlers.onMalformed?.(line, 'request id must be a string or an integer');
+        return;
+      }
+      this.acceptRequest({ id: id as RequestId, method: m.method, params: m.params }, rawId);
       return;
     }
+    const validId = typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id));
     if (validId && ('result' in m || 'error' in m)) {
       this.handleResponse(m as unknown as JsonRpcResponse);
       return;
@@ -235,7 +285,36 @@ export class JsonRpcConnection {
     this.handlers.onMalformed?.(line, 'neither a request, a notification nor a response');
   }
 
-  private async handleRequest(request: JsonRpcRequest): Promise<void> {
+  /** Runs a request unless too many are running already; then it is answered -32001 at once. */
+  private acceptRequest(request: JsonRpcRequest, rawId: string): void {
+    const limit = this.options.maxPendingRequests ?? MAX_PENDING_REQUESTS;
+    if (this.runningRequests >= limit) {
+      this.writeReply(request.id, rawId, { error: { code: ErrorCode.Overloaded, message: OVERLOADED_MESSAGE } });
+      return;
+    }
+    this.runningRequests++;
+    void this.handleRequest(request, rawId).finally(() => this.runningRequests--);
+  }
+
+  /**
+   * A line over the size cap, already discarded. A request whose id and method came
+   * first (as clients write them) is answered -32600; a reply to one of our requests
+   * fails that request; anything else is reported as malformed.
+   */
+  private handleOversized(line: OversizedLine): void {
+    const reason = `message of ${line.bytes} bytes exceeds the limit of ${this.maxLineBytes} bytes`;
+    this.handlers.onMalformed?.(`${line.head.slice(0, 200)}…`, reason);
+    const rawId = scanTopLevelId(line.head);
+    if (rawId === undefined || !isRequestIdToken(rawId)) return;
+    const id = JSON.parse(rawId) as RequestId;
+    if (scanTopLevelMember(line.head, 'method') !== undefined) {
+      this.writeReply(id, rawId, { error: { code: ErrorCode.InvalidRequest, message: `Invalid request: ${reason}` } });
+    } else if (this.pending.has(id)) {
+      this.settle(id, new RequestFailedError('error-reply', `reply to ${this.pending.get(id)!.method}: ${reason}`));
+    }
+  }
+
+  private async handleRequest(request: JsonRpcRequest, rawId: string): Promise<void> {
     const handler = this.handlers.onRequest;
     let after: (() => void) | null = null;
     try {
@@ -245,13 +324,13 @@ export class JsonRpcConnection {
         after = result.after;
         result = result.result;
       }
-      this.write({ id: request.id, result: result ?? {} });
+      this.writeReply(request.id, rawId, { result: result ?? {} });
     } catch (err) {
       const error =
         err instanceof RpcError
           ? err.toJSON()
           : { code: ErrorCode.InternalError, message: err instanceof Error ? err.message : String(err) };
-      this.write({ id: request.id, error });
+      this.writeReply(request.id, rawId, { error });
       return;
     }
     // Outside the try: a failure here must not produce a second reply.

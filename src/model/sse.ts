@@ -2,6 +2,7 @@
 // throws on content (a malformed event is the caller's to skip), only on the
 // transport (the body breaks) or when the stream stays silent for too long.
 
+import { ModelFailure } from '../util/errors.js';
 export interface SseMessage {
   /** The `event:` field, or null when the message had none. */
   event: string | null;
@@ -10,7 +11,7 @@ export interface SseMessage {
 }
 
 /** No byte arrived for the configured time. */
-export class SseIdleTimeoutError extends Error {
+export class SseIdleTimeoutError extends ModelFailure {
   override name = 'SseIdleTimeoutError';
   constructor(readonly idleMs: number) {
     super(`idle timeout waiting for SSE (${idleMs} ms without data)`);

@@ -3,6 +3,7 @@
 // item shapes, which the agent appends to and replays verbatim so every request
 // is a prefix-extension of the last.
 
+import { ModelFailure } from '../util/errors.js';
 export type ContentPart = { type: 'input_text'; text: string } | { type: 'output_text'; text: string };
 
 export type ResponseItem =
@@ -137,7 +138,7 @@ export const TRANSIENT_FAILURE_CODES: ReadonlySet<string> = new Set([
   'slow_down',
 ]);
 
-export class ModelError extends Error {
+export class ModelError extends ModelFailure {
   override name = 'ModelError';
   /** Retries spent on this request before giving up with this error (set by the retrying client). */
   retries = 0;

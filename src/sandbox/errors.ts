@@ -11,6 +11,7 @@ const ALTERNATIVES =
   'If the environment is already isolated (a throwaway container or VM), choose sandbox danger-full-access instead.';
 
 export class SandboxUnavailableError extends TernError {
+  static override defaultCategory = 'sandbox' as const;
   override name = 'SandboxUnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(SANDBOX_ERROR_CODE, `sandbox unavailable: ${message}`, options);

@@ -58,6 +58,7 @@ const UNSHARE_AS_USER = ['unshare', '--user', '--map-current-user', '--pid', '--
 const UNSHARE_AS_USER_OLD = ['unshare', '--user', '--map-root-user', '--pid', '--fork', '--mount-proc', '--kill-child'];
 
 export class IsolationUnavailableError extends TernError {
+  static override defaultCategory = 'sandbox' as const;
   override name = 'IsolationUnavailableError';
   constructor(message: string) {
     super('isolation_unavailable', message);

@@ -34,30 +34,27 @@ const article = (type: FieldType) => (type === 'array' ? 'a sequence' : type ===
 export function requireField(obj: Record<string, unknown>, field: string, type: FieldType): void {
   const value = obj[field];
   if (value === undefined || value === null) throw invalid(`Invalid request: missing field \`${field}\``);
-  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)} for \`${field}\``);
+  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)}`);
 }
 
 /** An optional field: absent or null is fine, anything else must have the type. */
 export function optionalField(obj: Record<string, unknown>, field: string, type: FieldType): void {
   const value = obj[field];
   if (value === undefined || value === null) return;
-  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)} for \`${field}\``);
+  if (!matches(value, type)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected ${article(type)}`);
 }
 
-export function optionalEnum(obj: Record<string, unknown>, field: string, variants: readonly string[]): void {
+/**
+ * An optional enum field. serde's words: the variants as the reference lists them
+ * (`listed`, default `variants`), and "string or map" for a value of another type.
+ */
+export function optionalEnum(obj: Record<string, unknown>, field: string, variants: readonly string[], listed: readonly string[] = variants): void {
   const value = obj[field];
   if (value === undefined || value === null) return;
-  if (typeof value !== 'string' || !variants.includes(value)) {
-    const got = typeof value === 'string' ? `unknown variant \`${value}\`` : `invalid type: ${describe(value)}`;
-    throw invalid(`Invalid request: ${got}, expected one of ${variants.map((v) => `\`${v}\``).join(', ')} for \`${field}\``);
+  if (typeof value !== 'string') throw invalid(`Invalid request: invalid type: ${describe(value)}, expected string or map`);
+  if (!variants.includes(value)) {
+    throw invalid(`Invalid request: unknown variant \`${value}\`, expected one of ${listed.map((v) => `\`${v}\``).join(', ')}`);
   }
-}
-
-/** `params` of a method that takes only `{threadId}`: the id. */
-export function threadIdParam(params: unknown): string {
-  const raw = objectParams(params, false);
-  requireField(raw, 'threadId', 'string');
-  return raw.threadId as string;
 }
 
 /** An optional list of strings (each one of `variants`, when given). */
@@ -85,6 +82,8 @@ export const THREAD_SOURCE_KINDS = [
 
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
+/** AskForApproval's variants as the reference lists them (`granular` is the map form). */
+const APPROVAL_POLICY_VARIANTS = ['untrusted', 'on-request', 'granular', 'never'] as const;
 
 /**
  * `approvalPolicy`: one of the string policies or `{granular: {...}}`. `on-failure` (gone from
@@ -103,10 +102,11 @@ export function optionalApprovalPolicy(obj: Record<string, unknown>, field: stri
       return;
     }
   }
-  optionalEnum(obj, field, APPROVAL_POLICIES);
+  optionalEnum(obj, field, APPROVAL_POLICIES, APPROVAL_POLICY_VARIANTS);
 }
 
-const SANDBOX_POLICY_TYPES = ['readOnly', 'workspaceWrite', 'dangerFullAccess', 'externalSandbox'] as const;
+/** SandboxPolicy's tags, in the reference's order of listing. */
+const SANDBOX_POLICY_TYPES = ['dangerFullAccess', 'readOnly', 'externalSandbox', 'workspaceWrite'] as const;
 const NETWORK_ACCESS_LEVELS = ['restricted', 'enabled'] as const;
 
 /**
@@ -116,7 +116,7 @@ const NETWORK_ACCESS_LEVELS = ['restricted', 'enabled'] as const;
 export function optionalSandboxPolicy(obj: Record<string, unknown>, field: string): void {
   const value = obj[field];
   if (value === undefined || value === null) return;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected internally tagged enum SandboxPolicy`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`Invalid request: invalid type: ${describe(value)}, expected internally tagged enum SandboxPolicyDeserialize`);
   const p = value as Record<string, unknown>;
   if (p.type === undefined) throw invalid('Invalid request: missing field `type`');
   optionalEnum(p, 'type', SANDBOX_POLICY_TYPES);
@@ -169,7 +169,10 @@ export function checkReviewStart(obj: Record<string, unknown>): void {
   }
 }
 
-/** Each input item must be a map with a string `type`. */
+/** UserInput's tags (0.169), in the reference's order of listing. */
+const USER_INPUT_TYPES: readonly string[] = ['text', 'image', 'localImage', 'audio', 'localAudio', 'skill', 'mention'];
+
+/** Each input item must be a map with a known string `type`. */
 export function checkUserInput(input: unknown[]): void {
   input.forEach((item) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -177,11 +180,14 @@ export function checkUserInput(input: unknown[]): void {
     }
     const t = (item as Record<string, unknown>).type;
     if (typeof t !== 'string') throw invalid('Invalid request: missing field `type`');
+    if (!USER_INPUT_TYPES.includes(t)) {
+      throw invalid(`Invalid request: unknown variant \`${t}\`, expected one of ${USER_INPUT_TYPES.map((v) => `\`${v}\``).join(', ')}`);
+    }
     if (t === 'text' && typeof (item as Record<string, unknown>).text !== 'string') throw invalid('Invalid request: missing field `text`');
   });
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (Array.isArray(v)) return 'sequence';
   if (v === null) return 'null';
   if (typeof v === 'string') return `string ${JSON.stringify(v)}`;

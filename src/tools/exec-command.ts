@@ -3,6 +3,7 @@
 // Descriptions are our own words. The skeleton runs each command to completion
 // (no PTY sessions / write_stdin yet); `yield_time_ms` is accepted and ignored.
 
+import { ToolFailure } from '../util/errors.js';
 import path from 'node:path';
 import type { CommandAction } from '../protocol/v2.js';
 import type { ToolSpec } from '../model/types.js';
@@ -49,7 +50,7 @@ export interface ExecCommandArgs {
   justification: string | null;
 }
 
-export class ToolArgumentError extends Error {
+export class ToolArgumentError extends ToolFailure {
   override name = 'ToolArgumentError';
 }
 

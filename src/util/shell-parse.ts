@@ -18,6 +18,8 @@
 // (`if`, `for`, `while`, `case`, `function`, `!`, `[[`, `time`, `coproc`, …), `;;`, control
 // characters, and unterminated quotes.
 
+import { UsageFailure } from './errors.js';
+
 export interface Word {
   /** The word after quote removal: what the program receives in argv (when `glob` is false). */
   value: string;
@@ -60,7 +62,7 @@ const RESERVED = new Set([
 const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
-class ShellSyntaxRefusal extends Error {
+class ShellSyntaxRefusal extends UsageFailure {
   constructor(
     message: string,
     readonly offset: number,

@@ -252,7 +252,12 @@ describe('tern app-server: protocol errors', () => {
     });
     await expect(peer.request('turn/start', { threadId: 'nope', input: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({
       code: -32600,
-      message: 'thread not found: nope',
+      message: 'invalid thread id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1',
+    });
+    const unknown = '00000000-0000-0000-0000-000000000000';
+    await expect(peer.request('turn/start', { threadId: unknown, input: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({
+      code: -32600,
+      message: `thread not found: ${unknown}`,
     });
     await expect(peer.request('thread/start', { cwd: path.join(tern.workRoot, 'does-not-exist') })).rejects.toMatchObject({
       code: -32600,
@@ -278,10 +283,19 @@ describe('tern app-server: protocol errors', () => {
     await expect(peer.request('thread/start', { approvalPolicy: 'onFailure' })).rejects.toMatchObject({ code: -32600 }); // on-failure itself is an accepted alias (test/e2e/approvals.test.ts)
     await expect(peer.request('thread/start', { cwd: 5 })).rejects.toMatchObject({
       code: -32600,
-      message: 'Invalid request: invalid type: integer `5`, expected a string for `cwd`',
+      message: 'Invalid request: invalid type: integer `5`, expected a string',
     });
     await expect(peer.request('thread/start', [])).rejects.toMatchObject({ code: -32600 });
-    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } } });
+    const granular = { granular: { sandbox_approval: true, rules: true, mcp_elicitations: false } };
+    // `granular` is experimental in 0.169: refused until the client opts in at initialize.
+    await expect(peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular })).rejects.toEqual({
+      code: -32600,
+      message: 'askForApproval.granular requires experimentalApi capability',
+    });
+    const opted = await tern.launch([]);
+    await initialize(opted.peer, { experimentalApi: true });
+    expect((await opted.peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular })).approvalPolicy).toEqual(granular);
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [5] })).rejects.toMatchObject({ code: -32600 });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text' }] })).rejects.toMatchObject({
       code: -32600,

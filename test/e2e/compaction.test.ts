@@ -192,7 +192,8 @@ describe('thread/compact/start', () => {
     const { thread } = await peer.request('thread/start', { cwd: repo });
 
     await expect(peer.request('thread/compact/start', {})).rejects.toMatchObject({ code: -32600, message: expect.stringContaining('missing field `threadId`') });
-    await expect(peer.request('thread/compact/start', { threadId: 'nope' })).rejects.toMatchObject({ code: -32600, message: expect.stringContaining('thread not found') });
+    await expect(peer.request('thread/compact/start', { threadId: 'nope' })).rejects.toMatchObject({ code: -32600, message: expect.stringContaining('invalid thread id') });
+    await expect(peer.request('thread/compact/start', { threadId: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: -32600, message: expect.stringContaining('thread not found') });
 
     const { turn: t } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
     await peer.waitFor((m) => m.method === 'turn/started');

@@ -11,7 +11,8 @@
 // everything under that directory (`.git/` = `.git/**`). A dot is an ordinary character:
 // `*` matches `.env` and `**` matches `.github/...`.
 
-export class GlobSyntaxError extends Error {
+import { UsageFailure } from '../../util/errors.js';
+export class GlobSyntaxError extends UsageFailure {
   override name = 'GlobSyntaxError';
 }
 

@@ -38,6 +38,7 @@ export function formatProblem(p: PolicyProblem): string {
 
 /** A policy that cannot be used; `problems` lists every problem found (up to 50). */
 export class PolicyError extends TernError {
+  static override defaultCategory = 'usage' as const;
   override name = 'PolicyError';
   readonly problems: PolicyProblem[];
   constructor(problems: PolicyProblem[]) {

@@ -46,6 +46,7 @@ export interface PlannedPatch {
 }
 
 export class PatchApplyError extends TernError {
+  static override defaultCategory = 'tool' as const;
   override name = 'PatchApplyError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('patch_apply_failed', message, options);

@@ -8,6 +8,7 @@
  * `@@ <anchor>` lines that locate the hunk.
  */
 
+import { ToolFailure } from '../../util/errors.js';
 export type PatchOperation =
   | { type: 'add'; path: string; contents: string }
   | { type: 'delete'; path: string }
@@ -24,7 +25,7 @@ export interface PatchChunk {
   isEndOfFile: boolean;
 }
 
-export class PatchParseError extends Error {
+export class PatchParseError extends ToolFailure {
   /** 1-based line number in the patch text the error refers to, when there is one. */
   readonly lineNumber: number | null;
 

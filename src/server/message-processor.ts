@@ -224,16 +224,16 @@ const METHODS = {
       return raw as unknown as ThreadForkParams;
     },
     async ({ threads, originator, session }, params) => {
-      const result = await threads.forkThread({ ...params, threadId: threadIdParam(params.threadId) }, originator);
+      const result = await threads.forkThread({ ...params, threadId: threadIdParam(params.threadId, 'session id') }, originator);
       session.subscribe(result.thread.id);
       return new ReplyThen(result, () => threads.announceThread(result.thread.id));
     },
   ),
-  'thread/archive': row(['ThreadArchiveParams', 1], threadIdOnly, async ({ threads }, { threadId }) => {
+  'thread/archive': row(['ThreadArchiveParams', 1], sessionIdOnly, async ({ threads }, { threadId }) => {
     await threads.archiveThread(threadId);
     return new ReplyThen({}, () => threads.notifyThreadEvent('thread/archived', { threadId }));
   }),
-  'thread/unarchive': row(['ThreadUnarchiveParams', 1], threadIdOnly, ({ threads }, { threadId }) => {
+  'thread/unarchive': row(['ThreadUnarchiveParams', 1], sessionIdOnly, ({ threads }, { threadId }) => {
     const result = threads.unarchiveThread(threadId);
     return new ReplyThen(result, () => threads.notifyThreadEvent('thread/unarchived', { threadId }));
   }),
@@ -278,6 +278,12 @@ const UNKNOWN_METHOD_TAIL = `expected one of ${REFERENCE_CLIENT_METHODS.map((m) 
 function threadIdOnly(raw: Record<string, unknown>): { threadId: string } {
   requireField(raw, 'threadId', 'string');
   return { threadId: threadIdParam(raw.threadId as string) };
+}
+
+/** The same, for the methods the reference reads the id of as a session id (archive, unarchive). */
+function sessionIdOnly(raw: Record<string, unknown>): { threadId: string } {
+  requireField(raw, 'threadId', 'string');
+  return { threadId: threadIdParam(raw.threadId as string, 'session id') };
 }
 
 /** serde's words for a u32 that is not one. */

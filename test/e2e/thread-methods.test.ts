@@ -156,7 +156,10 @@ describe('tern app-server: thread methods', () => {
     expect(updated.params).toEqual({ threadId: b, threadName: 'Named Zebra' });
     expect(sequence(peer, mark)).toEqual([expect.stringMatching(/^reply:/), 'thread/name/updated']);
     await expect(peer.request('thread/name/set', { threadId: b, name: '  ' })).rejects.toEqual({ code: -32600, message: 'thread name must not be empty' });
-    await expect(peer.request('thread/name/set', { threadId: 'nope', name: 'x' })).rejects.toEqual({ code: -32600, message: 'no rollout found for thread id nope' });
+    const unknown = '0199a213-81c0-7800-8aa1-bbab2a035a53';
+    await expect(peer.request('thread/name/set', { threadId: unknown, name: 'x' })).rejects.toEqual({ code: -32600, message: `no rollout found for thread id ${unknown}` });
+    await expect(peer.request('thread/name/set', { threadId: 'nope', name: 'x' })).rejects.toMatchObject({ code: -32600, message: expect.stringMatching(/^invalid thread id: /) });
+    await expect(peer.request('thread/archive', { threadId: 'nope' })).rejects.toMatchObject({ code: -32600, message: expect.stringMatching(/^invalid session id: /) });
     expect((await peer.request('thread/read', { threadId: b })).thread.name).toBe('Named Zebra');
 
     const ids_ = async (p: unknown) => (await peer.request('thread/list', p)).data.map((t: any) => t.id);

@@ -11,6 +11,7 @@ import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import { ModelError, type ModelClient, type OutputSchema, type ResponseItem } from '../model/types.js';
 import type {
   AskForApproval,
+  ReasoningSummary,
   SandboxMode,
   ServerNotificationMethod,
   ServerNotificationParams,
@@ -36,7 +37,10 @@ import { APPLY_PATCH } from '../tools/apply-patch-tool.js';
 import { commitPatch, parsePatch, planPatch, summarizePatch, type PlannedPatch } from '../tools/apply-patch/index.js';
 import { toolSpecs } from '../tools/registry.js';
 import { isKnownSafeCommand, proposedExecpolicyAmendment } from '../tools/safe-commands.js';
+import { TurnDiffTracker } from '../tools/turn-diff.js';
+import { parseUpdatePlanArgs, PLAN_UPDATED_OUTPUT, UPDATE_PLAN } from '../tools/update-plan.js';
 import { newId } from '../util/ids.js';
+import { granularRejection, granularRejectsEscalation } from './granular.js';
 import { retryTurnError, turnErrorFrom } from './errors.js';
 import type { ConversationHistory } from './history.js';
 import { userMessage } from './prompt.js';
@@ -66,6 +70,8 @@ export interface TurnSettings {
   /** Where commands run and what apply_patch may write; default: `sandboxMode` with no OS sandbox available (fails closed). */
   sandbox?: ToolSandbox;
   reasoningEffort: string | null;
+  /** `reasoning.summary` of the requests (default `auto`; `none` asks for none). */
+  reasoningSummary?: ReasoningSummary | null;
   commandTimeoutMs: number;
   /** Ask the model for a final answer in this JSON shape (review turns: agent/review.ts). */
   outputSchema?: OutputSchema | null;
@@ -90,6 +96,11 @@ export interface TurnDeps {
   env: NodeJS.ProcessEnv;
   /** Runs before each model request; may compact the history (agent/compaction.ts). */
   beforeSample?: (signal: AbortSignal) => Promise<void>;
+  /**
+   * Input the client added while the turn runs (`turn/steer`), taken at each boundary: before
+   * every model request, and when the model answered without a tool call (then it samples again).
+   */
+  takeSteeredInput?: () => UserInput[][];
 }
 
 export interface TurnOutcome {
@@ -115,6 +126,7 @@ class TurnRunner {
   private readonly cancel = new AbortController();
   private readonly signal: AbortSignal;
   private readonly sandbox: ToolSandbox;
+  private readonly diff: TurnDiffTracker;
 
   constructor(
     private readonly s: TurnSettings,
@@ -122,6 +134,7 @@ class TurnRunner {
   ) {
     this.signal = AbortSignal.any([d.signal, this.cancel.signal]);
     this.sandbox = s.sandbox ?? ToolSandbox.withoutHost(s.sandboxMode, s.cwd);
+    this.diff = new TurnDiffTracker(s.cwd);
   }
 
   private notify<M extends ServerNotificationMethod>(method: M, params: ServerNotificationParams[M]): void {
@@ -151,17 +164,33 @@ class TurnRunner {
     this.notify('item/completed', { ...this.ids(), item: structuredClone(item), completedAtMs, contentTokenCount: null });
   }
 
-  async run(input: UserInput[]): Promise<TurnOutcome> {
+  /** The user's input: a `userMessage` item, and a user message in the history. */
+  private addUserInput(input: UserInput[]): void {
     const userItem: ThreadItem = { type: 'userMessage', id: newId(), clientId: null, content: input };
     this.started(userItem);
     this.completed(userItem);
     this.d.history.append(userMessage(inputText(input)));
+  }
 
+  /** Adds what was steered in since the last boundary; whether there was any. */
+  private takeSteered(): boolean {
+    const steered = this.d.takeSteeredInput?.() ?? [];
+    for (const input of steered) this.addUserInput(input);
+    return steered.length > 0;
+  }
+
+  async run(input: UserInput[]): Promise<TurnOutcome> {
+    this.addUserInput(input);
     try {
       for (;;) {
+        this.takeSteered();
         await this.d.beforeSample?.(this.signal);
         const calls = await this.sample();
-        if (calls.length === 0) break;
+        if (calls.length === 0) {
+          // An answer ends the turn, unless the client steered more input in meanwhile.
+          if (this.takeSteered()) continue;
+          break;
+        }
         for (const call of calls) {
           this.d.history.append(await this.runTool(call));
         }
@@ -192,6 +221,7 @@ class TurnRunner {
       tools: toolSpecs(),
       promptCacheKey: this.s.threadId,
       reasoningEffort: this.s.reasoningEffort,
+      reasoningSummary: this.s.reasoningSummary ?? null,
       ...(this.s.outputSchema ? { outputSchema: this.s.outputSchema } : {}),
     };
     type StreamedItem = ThreadItemOf<'agentMessage'> | ThreadItemOf<'reasoning'>;
@@ -326,6 +356,9 @@ class TurnRunner {
     if (call.name === EXEC_COMMAND && call.type === 'function_call') {
       return output(await this.execCommand(call.call_id, call.arguments));
     }
+    if (call.name === UPDATE_PLAN && call.type === 'function_call') {
+      return output(this.updatePlan(call.arguments));
+    }
     if (call.name === APPLY_PATCH) {
       let patch = call.type === 'custom_tool_call' ? call.input : '';
       if (call.type === 'function_call') {
@@ -349,6 +382,8 @@ class TurnRunner {
       if (err instanceof ToolArgumentError) return `exec_command failed: ${err.message}`;
       throw err;
     }
+    // A policy that lets no escalation reach the client refuses it before anything starts.
+    if (args.escalated && granularRejectsEscalation(this.s.approvalPolicy)) return granularRejection(this.s.approvalPolicy);
     const cwd = path.resolve(this.s.cwd, args.workdir ?? '.');
     const argv = shellArgv(args);
     const item: ThreadItemOf<'commandExecution'> = {
@@ -426,6 +461,9 @@ class TurnRunner {
       this.completed(item);
       return `apply_patch failed: ${(err as Error).message}`;
     }
+    if (plan.violation !== null && granularRejectsEscalation(this.s.approvalPolicy)) {
+      return `patch rejected: ${plan.violation}; rejected by user approval settings`;
+    }
     item.changes = plan.changes;
     this.started(item);
 
@@ -449,6 +487,7 @@ class TurnRunner {
     }
 
     const started = Date.now();
+    this.diff.track(plan.files);
     try {
       await commitPatch(plan);
     } catch (err) {
@@ -458,8 +497,22 @@ class TurnRunner {
     }
     item.status = 'completed';
     this.completed(item);
+    this.notify('turn/diff/updated', { ...this.ids(), diff: await this.diff.diff() });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     return `Exit code: 0\nWall time: ${seconds} seconds\nOutput:\n${summarizePatch(plan, this.s.cwd)}`;
+  }
+
+  /** `update_plan`: the plan goes to the client as `turn/plan/updated`; no item is recorded. */
+  private updatePlan(rawArgs: string): string {
+    let update;
+    try {
+      update = parseUpdatePlanArgs(rawArgs);
+    } catch (err) {
+      if (err instanceof ToolArgumentError) return `update_plan failed: ${err.message}`;
+      throw err;
+    }
+    this.notify('turn/plan/updated', { ...this.ids(), explanation: update.explanation, plan: update.plan });
+    return PLAN_UPDATED_OUTPUT;
   }
 
   /** `untrusted` asks for everything but known-safe read-only commands (tools/safe-commands.ts) in the sandbox. */

@@ -6,8 +6,11 @@ import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { ModelError } from './types.js';
 import { SseIdleTimeoutError } from './sse.js';
 
-/** A failure before the response headers arrived (HTTP status or connection). */
-export function requestError(err: unknown, signal: AbortSignal): ModelError {
+/**
+ * A failure before the response headers arrived (HTTP status or connection).
+ * @param url the endpoint that was called, quoted in the error report as the reference does.
+ */
+export function requestError(err: unknown, signal: AbortSignal, url: string | null = null): ModelError {
   if (err instanceof ModelError) return err;
   if (err instanceof APIUserAbortError || signal.aborted) {
     return new ModelError('aborted', 'the model request was aborted', {}, { cause: err });
@@ -29,6 +32,7 @@ export function requestError(err: unknown, signal: AbortSignal): ModelError {
         body: err.error === undefined ? undefined : JSON.stringify(err.error),
         requestId: err.requestID ?? headers?.get('x-oai-request-id') ?? null,
         retryAfterMs: headers ? retryAfterMs(headers) : null,
+        url,
       },
       { cause: err },
     );

@@ -114,6 +114,7 @@ describe('tern app-server: a turn with a command and a patch', () => {
     const tools = bodies[0]!.tools as { type: string; name: string }[];
     expect(tools.map((t) => [t.type, t.name])).toEqual([
       ['function', 'exec_command'],
+      ['function', 'update_plan'],
       ['custom', 'apply_patch'],
     ]);
     for (let i = 1; i < bodies.length; i++) {

@@ -18,6 +18,7 @@ import type {
   ThreadResumeParams,
   ThreadStartParams,
   TurnStartParams,
+  TurnSteerParams,
 } from '../protocol/v2.js';
 import type { ThreadManager } from '../threads/thread-manager.js';
 import { TernError } from '../util/errors.js';
@@ -26,13 +27,13 @@ import { VERSION } from '../util/version.js';
 import type { Outgoing } from './outgoing.js';
 import {
   checkReviewStart,
+  checkTurnOverrides,
   checkUserInput,
   invalid,
   objectParams,
   optionalApprovalPolicy,
   optionalEnum,
   optionalField,
-  optionalSandboxPolicy,
   requireField,
   SANDBOX_MODES,
 } from './params.js';
@@ -41,6 +42,8 @@ import {
 interface MethodContext {
   threads: ThreadManager;
   originator: string;
+  /** The connection's `experimentalApi` capability (experimental fields and variants allowed). */
+  experimentalApi: boolean;
 }
 type MethodHandler = (ctx: MethodContext, rawParams: unknown) => unknown;
 
@@ -52,26 +55,33 @@ const THREAD_SETTING_STRINGS = ['cwd', 'model', 'modelProvider', 'baseInstructio
  * the reference server's order of listing. A new method is a new row.
  */
 const METHODS = {
-  'thread/start': async ({ threads, originator }, rawParams) => {
+  'thread/start': async ({ threads, originator, experimentalApi }, rawParams) => {
     const raw = objectParams(rawParams, true);
     for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
     optionalField(raw, 'ephemeral', 'boolean');
     optionalField(raw, 'config', 'object');
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
-    optionalApprovalPolicy(raw, 'approvalPolicy');
+    optionalApprovalPolicy(raw, 'approvalPolicy', experimentalApi);
     const result = await threads.startThread(raw as ThreadStartParams, originator);
     return new ReplyThen(result, () => threads.announceThread(result.thread.id));
   },
-  'turn/start': ({ threads }, rawParams) => {
+  'turn/start': ({ threads, experimentalApi }, rawParams) => {
     const raw = objectParams(rawParams, false);
     requireField(raw, 'threadId', 'string');
     requireField(raw, 'input', 'array');
     checkUserInput(raw.input as unknown[]);
-    optionalField(raw, 'model', 'string');
-    optionalApprovalPolicy(raw, 'approvalPolicy');
-    optionalSandboxPolicy(raw, 'sandboxPolicy');
+    checkTurnOverrides(raw, experimentalApi);
     const { turn, begin } = threads.prepareTurn(raw as unknown as TurnStartParams);
     return new ReplyThen({ turn }, begin);
+  },
+  'turn/steer': ({ threads }, rawParams) => {
+    const raw = objectParams(rawParams, false);
+    requireField(raw, 'threadId', 'string');
+    requireField(raw, 'input', 'array');
+    requireField(raw, 'expectedTurnId', 'string');
+    optionalField(raw, 'clientUserMessageId', 'string');
+    checkUserInput(raw.input as unknown[]);
+    return threads.steerTurn(raw as unknown as TurnSteerParams);
   },
   'turn/interrupt': ({ threads }, rawParams) => {
     const raw = objectParams(rawParams, false);
@@ -94,14 +104,14 @@ const METHODS = {
     const { result, begin } = threads.prepareReview(raw as unknown as ReviewStartParams);
     return new ReplyThen(result, begin);
   },
-  'thread/resume': async ({ threads, originator }, rawParams) => {
+  'thread/resume': async ({ threads, originator, experimentalApi }, rawParams) => {
     const raw = objectParams(rawParams, false);
     requireField(raw, 'threadId', 'string');
     for (const f of THREAD_SETTING_STRINGS) optionalField(raw, f, 'string');
     optionalField(raw, 'config', 'object');
     optionalField(raw, 'excludeTurns', 'boolean');
     optionalEnum(raw, 'sandbox', SANDBOX_MODES);
-    optionalApprovalPolicy(raw, 'approvalPolicy');
+    optionalApprovalPolicy(raw, 'approvalPolicy', experimentalApi);
     const result = await threads.resumeThread(raw as unknown as ThreadResumeParams, originator);
     return new ReplyThen(result, () => threads.announceResumed(result.thread.id));
   },
@@ -145,6 +155,7 @@ export interface ProcessorOptions {
 export class MessageProcessor {
   private initialized = false;
   private originator = 'tern';
+  private experimentalApi = false;
 
   constructor(private readonly o: ProcessorOptions) {}
 
@@ -158,7 +169,7 @@ export class MessageProcessor {
     }
     if (!this.initialized) throw invalid('Not initialized');
     try {
-      return await handler({ threads: this.o.threads, originator: this.originator }, req.params);
+      return await handler({ threads: this.o.threads, originator: this.originator, experimentalApi: this.experimentalApi }, req.params);
     } catch (err) {
       throw toRpcError(err);
     }
@@ -182,6 +193,7 @@ export class MessageProcessor {
     }
     this.initialized = true;
     this.originator = info.name;
+    this.experimentalApi = params.capabilities?.experimentalApi === true;
     this.o.onClientInfo({ name: info.name, version: info.version });
     const optOut = params.capabilities?.optOutNotificationMethods ?? [];
     this.o.outgoing.markInitialized(Array.isArray(optOut) ? optOut.filter((m) => typeof m === 'string') : []);

@@ -292,15 +292,16 @@ describe('tern app-server: protocol errors', () => {
     expectConforms(peer);
   });
 
-  it('refuses a second turn/start while a turn is running', async () => {
-    const { peer } = await tern.launch([{ output: [{ type: 'message', text: 'slow' }], delayMs: 300 }]);
+  it('a second turn/start while a turn is running joins that turn, as the reference does', async () => {
+    const { peer } = await tern.launch([{ output: [{ type: 'message', text: 'slow' }], delayMs: 300 }, { output: [{ type: 'message', text: 'again' }] }]);
     await initialize(peer);
     const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'one' }] });
-    await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'two' }] })).rejects.toMatchObject({
-      code: -32600,
-      message: expect.stringContaining('already has a turn in progress'),
-    });
+    const second = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'two' }] });
+    expect(second.turn.id).toBe(turn.id);
+    expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
+    expectConforms(peer);
+  });
     expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
     expectConforms(peer);
   });

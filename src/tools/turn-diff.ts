@@ -19,8 +19,8 @@ const CONTEXT_LINES = 3;
 const NULL_BLOB = '0'.repeat(40);
 const REGULAR_MODE = '100644';
 const EXECUTABLE_MODE = '100755';
-/** Any execute bit makes git record a file as executable. */
-const ANY_EXECUTE_BIT = 0o111;
+/** Git records a file as executable when its owner may execute it (group bits may be an ACL mask). */
+const OWNER_EXECUTE_BIT = 0o100;
 
 /** One file's state: its bytes and git mode, or null when it does not exist. */
 type FileState = { content: Buffer; mode: string } | null;
@@ -118,7 +118,7 @@ function blobId(state: FileState): string {
 }
 
 function gitMode(mode: number): string {
-  return mode & ANY_EXECUTE_BIT ? EXECUTABLE_MODE : REGULAR_MODE;
+  return mode & OWNER_EXECUTE_BIT ? EXECUTABLE_MODE : REGULAR_MODE;
 }
 
 function isBinary(b: Buffer): boolean {

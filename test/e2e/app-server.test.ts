@@ -271,7 +271,7 @@ describe('tern app-server: protocol errors', () => {
 
   it('rejects ill-typed params with -32600 and the reference wording', async () => {
     const { peer } = await tern.launch([]);
-    await initialize(peer);
+    await initialize(peer, { experimentalApi: true }); // for the granular policy below
     await expect(peer.request('thread/start', { sandbox: 'workspaceWrite' })).rejects.toMatchObject({
       code: -32600,
       message: expect.stringContaining('unknown variant `workspaceWrite`, expected one of `read-only`, `workspace-write`, `danger-full-access`'),

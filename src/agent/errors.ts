@@ -133,8 +133,10 @@ export function describe(err: ModelError): string {
     case 'connection':
       return `Connection failed: ${err.message}${rid}`;
     case 'stream_disconnected':
-    case 'response_failed':
       return `stream disconnected before completion: ${err.message}${rid}`;
+    case 'response_failed':
+      // The reference quotes the provider's failure without a request id.
+      return `stream disconnected before completion: ${err.message}`;
     case 'aborted':
       return err.message;
   }

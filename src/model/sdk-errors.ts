@@ -29,7 +29,8 @@ export function requestError(err: unknown, signal: AbortSignal, url: string | nu
         status: err.status,
         code: err.code ?? error.code ?? err.type ?? error.type ?? null,
         providerMessage: error.message ?? null,
-        body: err.error === undefined ? undefined : JSON.stringify(err.error),
+        // The SDK keeps only the body's `error` member: the body is rebuilt around it.
+        body: err.error === undefined ? undefined : JSON.stringify(typeof err.error === 'object' && err.error !== null ? { error: err.error } : err.error),
         requestId: err.requestID ?? headers?.get('x-oai-request-id') ?? null,
         retryAfterMs: headers ? retryAfterMs(headers) : null,
         url,

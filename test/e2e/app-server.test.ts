@@ -302,9 +302,6 @@ describe('tern app-server: protocol errors', () => {
     expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
     expectConforms(peer);
   });
-    expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
-    expectConforms(peer);
-  });
 
   it('survives a burst of random garbage lines and still answers', async () => {
     const { peer } = await tern.launch([]);

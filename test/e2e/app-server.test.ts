@@ -368,8 +368,9 @@ describe('tern app-server: model failures', () => {
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi' }] });
     const done = await waitTurnCompleted(peer, turn.id);
     expect(done.params.turn.status).toBe('failed');
-    expect(done.params.turn.error.codexErrorInfo).toBe('badRequest');
-    expect(done.params.turn.error.message).toContain('400');
+    // As codex 0.169.0 reports an HTTP 400: `other`, the error body as the message.
+    expect(done.params.turn.error.codexErrorInfo).toBe('other');
+    expect(done.params.turn.error.message).toContain('bad input');
     const error = notifications(peer).find((n) => n.method === 'error')!;
     expect(error.params).toMatchObject({ threadId: thread.id, turnId: turn.id, willRetry: false });
     const status = notifications(peer).filter((n) => n.method === 'thread/status/changed').at(-1)!;

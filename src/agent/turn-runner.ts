@@ -101,6 +101,12 @@ export interface TurnDeps {
    * every model request, and when the model answered without a tool call (then it samples again).
    */
   takeSteeredInput?: () => UserInput[][];
+  /**
+   * Calls `listener` when input is steered in; returns the unsubscribe function. A model request
+   * under way is then dropped (its items never complete) and sent again with the input, as the
+   * reference does; a running tool call is not disturbed.
+   */
+  onSteered?: (listener: () => void) => () => void;
 }
 
 export interface TurnOutcome {
@@ -183,9 +189,11 @@ class TurnRunner {
     this.addUserInput(input);
     try {
       for (;;) {
-        this.takeSteered();
         await this.d.beforeSample?.(this.signal);
+        this.takeSteered();
         const calls = await this.sample();
+        // Steered while the model answered: that answer is dropped, the input goes in, ask again.
+        if (calls === null) continue;
         if (calls.length === 0) {
           // An answer ends the turn, unless the client steered more input in meanwhile.
           if (this.takeSteered()) continue;
@@ -211,9 +219,10 @@ class TurnRunner {
    * `retry` event voids what the failed attempt streamed. Items are started and
    * their deltas sent as they arrive, but completed only when the response
    * completes: the partial output of a failed attempt is never reported as a
-   * completed item, nor added to the history.
+   * completed item, nor added to the history. Null when input was steered in meanwhile: the
+   * response is dropped the same way.
    */
-  private async sample(): Promise<ToolCall[]> {
+  private async sample(): Promise<ToolCall[] | null> {
     const request = {
       model: this.s.model,
       instructions: this.s.instructions,
@@ -256,8 +265,10 @@ class TurnRunner {
       return item;
     };
 
+    const superseded = new AbortController();
+    const stopListening = this.d.onSteered?.(() => superseded.abort()) ?? (() => {});
     try {
-      for await (const ev of this.d.model.stream(request, this.signal)) {
+      for await (const ev of this.d.model.stream(request, AbortSignal.any([this.signal, superseded.signal]))) {
         switch (ev.type) {
           case 'output_item_added': {
             const it = ev.item;
@@ -325,6 +336,7 @@ class TurnRunner {
             break;
           }
           case 'completed': {
+            stopListening(); // a complete response is kept, whatever arrives now
             for (const item of items.values()) {
               this.completed(item);
               if (item.type === 'agentMessage') this.lastAgentMessage = item;
@@ -338,10 +350,13 @@ class TurnRunner {
         }
       }
     } catch (err) {
+      if (superseded.signal.aborted && !this.signal.aborted) return null;
       // Interrupted: close what the client saw start, with what arrived.
       // (The items of a failed attempt stay uncompleted: see above.)
       if (this.signal.aborted) for (const item of items.values()) this.completed(item);
       throw err;
+    } finally {
+      stopListening();
     }
     this.d.history.append(...outputs);
     return calls;

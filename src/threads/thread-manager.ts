@@ -602,6 +602,7 @@ export class ThreadManager {
           history: t.history,
           beforeSample: async (signal) => void (await t.compactor.beforeSample(compaction(signal))),
           takeSteeredInput: () => this.steering.take(turn.id),
+          onSteered: (listener) => this.steering.subscribe(turn.id, listener),
         },
         params.input,
       );

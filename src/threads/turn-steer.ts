@@ -18,6 +18,7 @@ const KIND_DEBUG_NAME: Record<Exclude<SteerKind, 'turn'>, string> = { review: 'R
 export class SteerInbox {
   private readonly kinds = new Map<string, SteerKind>();
   private readonly queues = new Map<string, UserInput[][]>();
+  private readonly listeners = new Map<string, Set<() => void>>();
 
   /** A turn was registered; only plain turns accept input. */
   open(turnId: string, kind: SteerKind): void {
@@ -29,6 +30,15 @@ export class SteerInbox {
   close(turnId: string): void {
     this.kinds.delete(turnId);
     this.queues.delete(turnId);
+    this.listeners.delete(turnId);
+  }
+
+  /** Calls `listener` each time input is added to the turn; returns the unsubscribe function. */
+  subscribe(turnId: string, listener: () => void): () => void {
+    let set = this.listeners.get(turnId);
+    if (!set) this.listeners.set(turnId, (set = new Set()));
+    set.add(listener);
+    return () => void this.listeners.get(turnId)?.delete(listener);
   }
 
   /** Everything steered in since the last call, oldest first. */
@@ -70,6 +80,7 @@ export class SteerInbox {
     let queue = this.queues.get(turnId);
     if (!queue) this.queues.set(turnId, (queue = []));
     queue.push(input);
+    for (const listener of [...(this.listeners.get(turnId) ?? [])]) listener();
   }
 }
 

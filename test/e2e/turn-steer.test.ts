@@ -1,7 +1,8 @@
 /**
  * turn/steer through the real server (dist/tern.js app-server) and the scripted model: the errors
- * codex 0.169.0 answers (observed against it), and where steered input reaches the model: at the
- * next boundary, after the running tool call, or after an answer (the turn then samples again).
+ * codex 0.169.0 answers (observed against it), and where steered input reaches the model as it
+ * does there: after the running tool call, or at once when the model is answering (that request
+ * is dropped and sent again with the input).
  * A turn/start while a turn runs joins that turn, as the reference does.
  */
 import { describe, expect, it } from 'vitest';
@@ -89,19 +90,22 @@ describe('turn/steer: where the input reaches the model', () => {
     expectConforms(peer);
   });
 
-  it('while the answer streams: the answer completes, then the model is asked again with the input', async () => {
+  it('while the model answers: that answer is dropped (it never completes) and the model is asked again with the input', async () => {
     const { peer, model } = await tern.start([
       { output: [{ type: 'message', text: 'first answer, slowly', chunks: 5 }], delayMs: 250 },
       { output: [{ type: 'message', text: 'second answer' }] },
     ]);
     const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: text('hi') });
-    await peer.waitFor((m) => m.method === 'item/agentMessage/delta');
+    const delta = await peer.waitFor((m) => m.method === 'item/agentMessage/delta');
     await peer.request('turn/steer', { threadId: thread.id, expectedTurnId: turn.id, input: text('also this') });
     const done = await waitTurnCompleted(peer, turn.id);
     expect(done.params.turn.items.map((i: any) => i.text)).toEqual(['second answer']);
     const [first, second] = model.requests.map((r) => r.body as any);
-    expect(tail(second, first.input.length - 1)).toEqual(['user:hi', 'assistant:first answer, slowly', 'user:also this']);
+    expect(tail(second, first.input.length - 1)).toEqual(['user:hi', 'user:also this']);
+    const dropped = delta.params.itemId;
+    expect(notifications(peer).filter((n) => n.method === 'item/completed' && n.params.item.id === dropped)).toEqual([]);
+    expect(userTexts(peer)).toEqual(['hi', 'also this']);
     expectConforms(peer);
   });
 

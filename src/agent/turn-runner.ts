@@ -72,6 +72,8 @@ export interface TurnSettings {
   reasoningEffort: string | null;
   /** `reasoning.summary` of the requests (default `auto`; `none` asks for none). */
   reasoningSummary?: ReasoningSummary | null;
+  /** The client's id for the turn's input (`clientUserMessageId`), echoed as the user message's `clientId`. */
+  clientUserMessageId?: string | null;
   commandTimeoutMs: number;
   /** Ask the model for a final answer in this JSON shape (review turns: agent/review.ts). */
   outputSchema?: OutputSchema | null;
@@ -100,13 +102,19 @@ export interface TurnDeps {
    * Input the client added while the turn runs (`turn/steer`), taken at each boundary: before
    * every model request, and when the model answered without a tool call (then it samples again).
    */
-  takeSteeredInput?: () => UserInput[][];
+  takeSteeredInput?: () => SteeredInput[];
   /**
    * Calls `listener` when input is steered in; returns the unsubscribe function. A model request
    * under way is then dropped (its items never complete) and sent again with the input, as the
    * reference does; a running tool call is not disturbed.
    */
   onSteered?: (listener: () => void) => () => void;
+}
+
+/** Input added to a running turn, with the client's id for it. */
+export interface SteeredInput {
+  input: UserInput[];
+  clientId: string | null;
 }
 
 export interface TurnOutcome {
@@ -171,8 +179,10 @@ class TurnRunner {
   }
 
   /** The user's input: a `userMessage` item, and a user message in the history. */
-  private addUserInput(input: UserInput[]): void {
-    const userItem: ThreadItem = { type: 'userMessage', id: newId(), clientId: null, content: input };
+  private addUserInput(input: UserInput[], clientId: string | null): void {
+    // Text parts carry their (possibly empty) element list, as the reference shows them.
+    const content = input.map((i) => (i.type === 'text' ? { ...i, text_elements: i.text_elements ?? [] } : i));
+    const userItem: ThreadItem = { type: 'userMessage', id: newId(), clientId, content };
     this.started(userItem);
     this.completed(userItem);
     this.d.history.append(userMessage(inputText(input)));
@@ -181,12 +191,12 @@ class TurnRunner {
   /** Adds what was steered in since the last boundary; whether there was any. */
   private takeSteered(): boolean {
     const steered = this.d.takeSteeredInput?.() ?? [];
-    for (const input of steered) this.addUserInput(input);
+    for (const s of steered) this.addUserInput(s.input, s.clientId);
     return steered.length > 0;
   }
 
   async run(input: UserInput[]): Promise<TurnOutcome> {
-    this.addUserInput(input);
+    this.addUserInput(input, this.s.clientUserMessageId ?? null);
     try {
       for (;;) {
         await this.d.beforeSample?.(this.signal);

@@ -305,6 +305,8 @@ export interface TurnStartParams {
   summary?: ReasoningSummary | null;
   /** A JSON Schema the final answer of this turn (only) must match. */
   outputSchema?: Record<string, unknown> | null;
+  /** The client's id for this input, echoed as the user message item's `clientId`. */
+  clientUserMessageId?: string | null;
 }
 
 export interface TurnStartResponse {

@@ -141,6 +141,7 @@ export function checkTurnOverrides(raw: Record<string, unknown>, experimentalApi
   if (raw.effort === '') throw invalid('Invalid request: `effort` must not be empty');
   optionalEnum(raw, 'summary', REASONING_SUMMARIES);
   optionalField(raw, 'outputSchema', 'object');
+  optionalField(raw, 'clientUserMessageId', 'string');
   optionalApprovalPolicy(raw, 'approvalPolicy', experimentalApi);
   optionalSandboxPolicy(raw, 'sandboxPolicy');
 }

@@ -411,7 +411,7 @@ export class ThreadManager {
     if (params.input.length === 0) throw new TernError('invalid_params', 'turn/start needs at least one input item');
     if (t.activeTurn) {
       // As the reference does: the input joins the running turn (its overrides are not applied).
-      this.steering.addToActive(t.activeTurn.turn.id, params.input);
+      this.steering.addToActive(t.activeTurn.turn.id, params.input, params.clientUserMessageId ?? null);
       return { turn: unstartedView(t.activeTurn.turn), begin: () => {} };
     }
     applyTurnOverrides(t, params);
@@ -426,7 +426,8 @@ export class ThreadManager {
   /** `turn/steer`: the input reaches the running turn's model at its next boundary. */
   steerTurn(params: TurnSteerParams): TurnSteerResponse {
     const t = this.get(params.threadId);
-    return { turnId: this.steering.steer(t.activeTurn?.turn.id ?? null, params.expectedTurnId, params.input) };
+    const clientId = params.clientUserMessageId ?? null;
+    return { turnId: this.steering.steer(t.activeTurn?.turn.id ?? null, params.expectedTurnId, params.input, clientId) };
   }
 
   /**
@@ -589,6 +590,7 @@ export class ThreadManager {
         sandbox: this.toolSandbox(t),
         reasoningEffort: t.config.modelReasoningEffort,
         reasoningSummary: reasoningSummaryOf(t),
+        clientUserMessageId: params?.clientUserMessageId ?? null,
         outputSchema: outputSchemaOf(params),
         commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 60_000,
       };

@@ -6,6 +6,7 @@
 
 import { RpcError } from '../jsonrpc/connection.js';
 import { ErrorCode } from '../protocol/jsonrpc.js';
+import type { SteeredInput } from '../agent/turn-runner.js';
 import type { TurnError, UserInput } from '../protocol/v2.js';
 import { TernError } from '../util/errors.js';
 
@@ -17,7 +18,7 @@ const KIND_DEBUG_NAME: Record<Exclude<SteerKind, 'turn'>, string> = { review: 'R
 
 export class SteerInbox {
   private readonly kinds = new Map<string, SteerKind>();
-  private readonly queues = new Map<string, UserInput[][]>();
+  private readonly queues = new Map<string, SteeredInput[]>();
   private readonly listeners = new Map<string, Set<() => void>>();
 
   /** A turn was registered; only plain turns accept input. */
@@ -42,7 +43,7 @@ export class SteerInbox {
   }
 
   /** Everything steered in since the last call, oldest first. */
-  take(turnId: string): UserInput[][] {
+  take(turnId: string): SteeredInput[] {
     const queue = this.queues.get(turnId);
     if (!queue || queue.length === 0) return [];
     return queue.splice(0);
@@ -52,7 +53,7 @@ export class SteerInbox {
    * `turn/steer`: adds `input` to the running turn `activeTurnId` (null: none), which must be
    * `expectedTurnId`. Returns the turn's id.
    */
-  steer(activeTurnId: string | null, expectedTurnId: string, input: UserInput[]): string {
+  steer(activeTurnId: string | null, expectedTurnId: string, input: UserInput[], clientId: string | null): string {
     if (input.length === 0) throw new TernError('invalid_params', 'input must not be empty');
     if (activeTurnId === null) throw new TernError('no_active_turn', 'no active turn to steer');
     if (activeTurnId !== expectedTurnId) {
@@ -60,7 +61,7 @@ export class SteerInbox {
     }
     const kind = this.kinds.get(activeTurnId) ?? 'turn';
     if (kind !== 'turn') throw notSteerable(kind);
-    this.push(activeTurnId, input);
+    this.push(activeTurnId, { input, clientId });
     return activeTurnId;
   }
 
@@ -68,15 +69,15 @@ export class SteerInbox {
    * `turn/start` while a turn runs: the input goes to that turn, as the reference does; a
    * review or compaction turn refuses it with the reference's internal error.
    */
-  addToActive(activeTurnId: string, input: UserInput[]): void {
+  addToActive(activeTurnId: string, input: UserInput[], clientId: string | null): void {
     const kind = this.kinds.get(activeTurnId) ?? 'turn';
     if (kind !== 'turn') {
       throw new RpcError(ErrorCode.InternalError, `failed to submit turn input: ActiveTurnNotSteerable { turn_kind: ${KIND_DEBUG_NAME[kind]} }`);
     }
-    this.push(activeTurnId, input);
+    this.push(activeTurnId, { input, clientId });
   }
 
-  private push(turnId: string, input: UserInput[]): void {
+  private push(turnId: string, input: SteeredInput): void {
     let queue = this.queues.get(turnId);
     if (!queue) this.queues.set(turnId, (queue = []));
     queue.push(input);

@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationHistory } from '../../src/agent/history.js';
 import { TokenUsageTracker } from '../../src/agent/token-usage.js';
-import { runTurn, type TurnSettings } from '../../src/agent/turn-runner.js';
+import { runTurn, type SteeredInput, type TurnSettings } from '../../src/agent/turn-runner.js';
 import { ModelError, type ModelClient, type ModelEvent, type ModelRequest, type ResponseItem } from '../../src/model/types.js';
-import type { UserInput } from '../../src/protocol/v2.js';
 
 const SETTINGS: TurnSettings = {
   threadId: 'thread-1',
@@ -36,11 +35,11 @@ const lastText = (r: ModelRequest) => lastTextOf(r.input.at(-1)!);
 
 /** A turn's inbox as the thread manager keeps it: a queue, and listeners told of each addition. */
 function inbox() {
-  const queue: UserInput[][] = [];
+  const queue: SteeredInput[] = [];
   const listeners = new Set<() => void>();
   return {
     steer(text: string) {
-      queue.push([{ type: 'text', text }]);
+      queue.push({ input: [{ type: 'text', text }], clientId: `client-${text}` });
       for (const l of [...listeners]) l();
     },
     deps: {
@@ -69,8 +68,8 @@ async function runWith(model: ModelClient, steering: ReturnType<typeof inbox>) {
     },
     [{ type: 'text', text: 'hello' }],
   );
-  const users = notes.filter((n) => n.method === 'item/completed' && n.params.item.type === 'userMessage').map((n) => n.params.item.content[0].text);
-  return { outcome, notes, users };
+  const userItems = notes.filter((n) => n.method === 'item/completed' && n.params.item.type === 'userMessage').map((n) => n.params.item);
+  return { outcome, notes, users: userItems.map((i) => i.content[0].text), userItems };
 }
 
 describe('steered input in the turn loop', () => {
@@ -110,8 +109,13 @@ describe('steered input in the turn loop', () => {
         if (requests.length === 1) steering.steer('late');
       },
     };
-    const { outcome, users } = await runWith(model, steering);
+    const { outcome, users, userItems } = await runWith(model, steering);
     expect(outcome.lastAgentMessage?.text).toBe('answer 2');
+    // The client's ids come back as clientId; text parts always carry text_elements.
+    expect(userItems.map((i) => [i.clientId, i.content])).toEqual([
+      [null, [{ type: 'text', text: 'hello', text_elements: [] }]],
+      ['client-late', [{ type: 'text', text: 'late', text_elements: [] }]],
+    ]);
     expect(requests[1]!.input.map(lastTextOf)).toEqual(['user:hello', 'assistant:answer 1', 'user:late']);
     expect(users).toEqual(['hello', 'late']);
   });

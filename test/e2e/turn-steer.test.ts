@@ -75,9 +75,10 @@ describe('turn/steer: where the input reaches the model', () => {
       { output: [{ type: 'message', text: 'after the tool' }] },
     ]);
     const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'never' });
-    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: text('hi') });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: text('hi'), clientUserMessageId: 'client-1' });
     await peer.waitFor((m) => m.method === 'item/started' && m.params.item.type === 'commandExecution');
-    expect(await peer.request('turn/steer', { threadId: thread.id, expectedTurnId: turn.id, input: text('steered in') })).toEqual({ turnId: turn.id });
+    const steer = { threadId: thread.id, expectedTurnId: turn.id, input: text('steered in'), clientUserMessageId: 'client-2' };
+    expect(await peer.request('turn/steer', steer)).toEqual({ turnId: turn.id });
     const done = await waitTurnCompleted(peer, turn.id);
     expect(done.params.turn.status).toBe('completed');
     expect(model.requests).toHaveLength(2);
@@ -86,6 +87,11 @@ describe('turn/steer: where the input reaches the model', () => {
     expect(tail(second, n - 1)).toEqual(['user:hi', 'function_call:call_sleep', 'output:call_sleep', 'user:steered in']);
     // The client sees the steered input as a user message of the same turn, once.
     expect(userTexts(peer)).toEqual(['hi', 'steered in']);
+    const users = notifications(peer).filter((n) => n.method === 'item/completed' && n.params.item.type === 'userMessage');
+    expect(users.map((n) => [n.params.item.clientId, n.params.item.content])).toEqual([
+      ['client-1', [{ type: 'text', text: 'hi', text_elements: [] }]],
+      ['client-2', [{ type: 'text', text: 'steered in', text_elements: [] }]],
+    ]);
     expect(notifications(peer).filter((m) => m.method === 'turn/started')).toHaveLength(1);
     expectConforms(peer);
   });

@@ -204,14 +204,14 @@ class TurnRunner {
         const calls = await this.sample();
         // Steered while the model answered: that answer is dropped, the input goes in, ask again.
         if (calls === null) continue;
-        if (calls.length === 0) {
-          // An answer ends the turn, unless the client steered more input in meanwhile.
-          if (this.takeSteered()) continue;
-          break;
-        }
         for (const call of calls) {
           this.d.history.append(await this.runTool(call));
         }
+        await this.resendDiff();
+        if (calls.length > 0) continue;
+        // An answer ends the turn, unless the client steered more input in meanwhile.
+        if (this.takeSteered()) continue;
+        break;
       }
       return { status: 'completed', error: null, lastAgentMessage: this.lastAgentMessage };
     } catch (err) {
@@ -525,6 +525,14 @@ class TurnRunner {
     this.notify('turn/diff/updated', { ...this.ids(), diff: await this.diff.diff() });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     return `Exit code: 0\nWall time: ${seconds} seconds\nOutput:\n${summarizePatch(plan, this.s.cwd)}`;
+  }
+
+  /**
+   * After each model response (and its tool calls), once the turn has changed a file, the turn's
+   * diff goes out again, as the reference re-sends it after every response.
+   */
+  private async resendDiff(): Promise<void> {
+    if (this.diff.touched) this.notify('turn/diff/updated', { ...this.ids(), diff: await this.diff.diff() });
   }
 
   /** `update_plan`: the plan goes to the client as `turn/plan/updated`; no item is recorded. */

@@ -59,7 +59,7 @@ const DIFF2 = [
 ].join('\n');
 
 describe('turn/diff/updated', () => {
-  it("after each file change: the turn's aggregated diff, as the reference renders it", async () => {
+  it("after each file change and each later model response: the turn's aggregated diff, as the reference renders it", async () => {
     const repo = createTempRepo({ 'hello.txt': 'hello\n' }, tern.workRoot);
     const { peer } = await tern.start([
       { output: [{ type: 'custom_tool_call', name: 'apply_patch', input: PATCH1 }] },
@@ -72,13 +72,21 @@ describe('turn/diff/updated', () => {
     await waitTurnCompleted(peer, turn.id);
     const notes = notifications(peer);
     const diffs = notes.filter((n) => n.method === 'turn/diff/updated');
-    expect(diffs.map((d) => d.params)).toEqual([
-      { threadId: thread.id, turnId: turn.id, diff: DIFF1 },
-      { threadId: thread.id, turnId: turn.id, diff: DIFF2 },
+    expect(diffs.every((d) => d.params.threadId === thread.id && d.params.turnId === turn.id)).toBe(true);
+    // After each file change, and again after every later model response, as the reference does:
+    // responses 1 (patch), 2 (command), 3 (patch), 4 (answer).
+    expect(diffs.map((d) => d.params.diff)).toEqual([DIFF1, DIFF1, DIFF1, DIFF2, DIFF2, DIFF2]);
+    const sequence = notes.filter((n) => n.method === 'turn/diff/updated' || (n.method === 'item/completed' && n.params.item.type === 'fileChange'));
+    expect(sequence.map((n) => n.method)).toEqual([
+      'item/completed',
+      'turn/diff/updated',
+      'turn/diff/updated',
+      'turn/diff/updated',
+      'item/completed',
+      'turn/diff/updated',
+      'turn/diff/updated',
+      'turn/diff/updated',
     ]);
-    // Each follows its fileChange item's completion.
-    const order = notes.filter((n) => n.method === 'turn/diff/updated' || (n.method === 'item/completed' && n.params.item.type === 'fileChange'));
-    expect(order.map((n) => n.method)).toEqual(['item/completed', 'turn/diff/updated', 'item/completed', 'turn/diff/updated']);
     expect(existsSync(path.join(repo, 'hello.txt'))).toBe(false);
     expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('one\nthree\n');
     expectConforms(peer);

@@ -67,6 +67,32 @@ describe('turn/steer: errors, as the reference answers them', () => {
   });
 });
 
+describe('turn/steer: a compaction turn', () => {
+  it('cannot be steered either: turnKind compact, and turn/start fails with -32603', async () => {
+    const { peer } = await tern.start([
+      { output: [{ type: 'message', text: 'first' }] },
+      { output: [{ type: 'message', text: 'summary of the conversation', chunks: 6 }], delayMs: 300 },
+    ]);
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
+    const first = await peer.request('turn/start', { threadId: thread.id, input: text('hi') });
+    await waitTurnCompleted(peer, first.turn.id);
+    await peer.request('thread/compact/start', { threadId: thread.id });
+    const started = await peer.waitFor((m) => m.method === 'turn/started' && m.params.turn.id !== first.turn.id);
+    const compactId = started.params.turn.id;
+    expect(await peer.request('turn/steer', { threadId: thread.id, expectedTurnId: compactId, input: text('x') }).catch((e) => e)).toEqual({
+      code: -32600,
+      message: 'cannot steer a compact turn',
+      data: { message: 'cannot steer a compact turn', codexErrorInfo: { activeTurnNotSteerable: { turnKind: 'compact' } }, additionalDetails: null, misalignment: null },
+    });
+    expect(await peer.request('turn/start', { threadId: thread.id, input: text('x') }).catch((e) => e)).toEqual({
+      code: -32603,
+      message: 'failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Compact }',
+    });
+    await waitTurnCompleted(peer, compactId);
+    expectConforms(peer);
+  });
+});
+
 describe('turn/steer: where the input reaches the model', () => {
   it('during a tool call: after the call and its output, in the next request of the same turn', async () => {
     const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);

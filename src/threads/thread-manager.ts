@@ -410,7 +410,9 @@ export class ThreadManager {
     const t = this.get(params.threadId);
     if (params.input.length === 0) throw new TernError('invalid_params', 'turn/start needs at least one input item');
     if (t.activeTurn) {
-      // As the reference does: the input joins the running turn (its overrides are not applied).
+      // As the reference does: the input joins the running turn; the overrides hold from the next turn on.
+      this.steering.assertJoinable(t.activeTurn.turn.id);
+      applyTurnOverrides(t, params);
       this.steering.addToActive(t.activeTurn.turn.id, params.input, params.clientUserMessageId ?? null);
       return { turn: unstartedView(t.activeTurn.turn), begin: () => {} };
     }

@@ -66,14 +66,19 @@ export class SteerInbox {
   }
 
   /**
-   * `turn/start` while a turn runs: the input goes to that turn, as the reference does; a
-   * review or compaction turn refuses it with the reference's internal error.
+   * Whether a `turn/start` may join the running turn: a review or compaction turn refuses it with
+   * the reference's internal error.
    */
-  addToActive(activeTurnId: string, input: UserInput[], clientId: string | null): void {
+  assertJoinable(activeTurnId: string): void {
     const kind = this.kinds.get(activeTurnId) ?? 'turn';
     if (kind !== 'turn') {
       throw new RpcError(ErrorCode.InternalError, `failed to submit turn input: ActiveTurnNotSteerable { turn_kind: ${KIND_DEBUG_NAME[kind]} }`);
     }
+  }
+
+  /** `turn/start` while a turn runs: the input goes to that turn, as the reference does. */
+  addToActive(activeTurnId: string, input: UserInput[], clientId: string | null): void {
+    this.assertJoinable(activeTurnId);
     this.push(activeTurnId, { input, clientId });
   }
 

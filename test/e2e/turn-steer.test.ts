@@ -141,21 +141,31 @@ describe('turn/steer: where the input reaches the model', () => {
     expectConforms(peer);
   });
 
-  it('turn/start while a turn runs joins it: the same turn id, no second turn, the input in the next request', async () => {
+  it('turn/start while a turn runs joins it: the same turn id, no second turn, the input in the next request; its overrides hold from the next turn on', async () => {
     const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
     const { peer, model } = await tern.start([
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'sleep 1' }, callId: 'call_1' }] },
       { output: [{ type: 'message', text: 'done' }] },
+      { output: [{ type: 'message', text: 'next turn' }] },
     ]);
     const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'never' });
     const { turn } = await peer.request('turn/start', { threadId: thread.id, input: text('one') });
     await peer.waitFor((m) => m.method === 'item/started' && m.params.item.type === 'commandExecution');
-    const joined = await peer.request('turn/start', { threadId: thread.id, input: text('two') });
+    const joined = await peer.request('turn/start', { threadId: thread.id, input: text('two'), model: 'gpt-5.5-other', effort: 'high' });
     expect(joined.turn).toMatchObject({ id: turn.id, status: 'inProgress', startedAt: null, items: [] });
     await waitTurnCompleted(peer, turn.id);
     expect(model.requests).toHaveLength(2);
     expect(tail(model.requests[1]!.body, (model.requests[0]!.body as any).input.length)).toEqual(['function_call:call_1', 'output:call_1', 'user:two']);
     expect(notifications(peer).filter((m) => m.method === 'turn/started' || m.method === 'turn/completed')).toHaveLength(2);
+    const next = await peer.request('turn/start', { threadId: thread.id, input: text('three') });
+    await waitTurnCompleted(peer, next.turn.id);
+    // As codex 0.169.0 does: the joined turn kept its settings, the next turn has the overrides.
+    expect(model.requests.map((r) => [(r.body as any).model, (r.body as any).reasoning?.effort ?? null])).toEqual([
+      ['gpt-5.5', null],
+      ['gpt-5.5', null],
+      ['gpt-5.5-other', 'high'],
+    ]);
     expectConforms(peer);
   });
+
 });

@@ -95,7 +95,9 @@ function permissionsText(ctx: PromptSettings): string {
       ? 'No one will approve actions during this run: never wait for confirmation; if something is not allowed, find another way or report it.'
       : ctx.approvalPolicy === 'untrusted'
         ? 'Commands and file edits are shown to a person for approval before they run; a declined action was not performed.'
-        : 'When a command needs more than the sandbox allows, set `sandbox_permissions` to `require_escalated` with a one-sentence `justification`; a person decides.';
+        : typeof ctx.approvalPolicy === 'object' && !ctx.approvalPolicy.granular.sandbox_approval
+          ? 'Requests to run outside the sandbox are refused without asking anyone: stay within the sandbox.'
+          : 'When a command needs more than the sandbox allows, set `sandbox_permissions` to `require_escalated` with a one-sentence `justification`; a person decides.';
   return `<permissions>\n${sandbox[ctx.sandboxMode]}\n${approval}\n</permissions>`;
 }
 

@@ -12,6 +12,7 @@ import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import { ModelError, type ModelClient, type OutputSchema, type ResponseItem } from '../model/types.js';
 import type {
   AskForApproval,
+  ReasoningSummary,
   SandboxMode,
   ServerNotificationMethod,
   ServerNotificationParams,
@@ -37,7 +38,10 @@ import { APPLY_PATCH } from '../tools/apply-patch-tool.js';
 import { commitPatch, parsePatch, planPatch, summarizePatch, type PlannedPatch } from '../tools/apply-patch/index.js';
 import { toolSpecs } from '../tools/registry.js';
 import { isKnownSafeCommand, proposedExecpolicyAmendment } from '../tools/safe-commands.js';
+import { TurnDiffTracker } from '../tools/turn-diff.js';
+import { parseUpdatePlanArgs, PLAN_UPDATED_OUTPUT, UPDATE_PLAN } from '../tools/update-plan.js';
 import { newId } from '../util/ids.js';
+import { granularRejection, granularRejectsEscalation } from './granular.js';
 import { retryTurnError, turnErrorFrom } from './errors.js';
 import type { ConversationHistory } from './history.js';
 import { userMessage } from './prompt.js';
@@ -67,6 +71,10 @@ export interface TurnSettings {
   /** Where commands run and what apply_patch may write; default: `sandboxMode` with no OS sandbox available (fails closed). */
   sandbox?: ToolSandbox;
   reasoningEffort: string | null;
+  /** `reasoning.summary` of the requests (default `auto`; `none` asks for none). */
+  reasoningSummary?: ReasoningSummary | null;
+  /** The client's id for the turn's input (`clientUserMessageId`), echoed as the user message's `clientId`. */
+  clientUserMessageId?: string | null;
   commandTimeoutMs: number;
   /** Ask the model for a final answer in this JSON shape (review turns: agent/review.ts). */
   outputSchema?: OutputSchema | null;
@@ -91,6 +99,23 @@ export interface TurnDeps {
   env: NodeJS.ProcessEnv;
   /** Runs before each model request; may compact the history (agent/compaction.ts). */
   beforeSample?: (signal: AbortSignal) => Promise<void>;
+  /**
+   * Input the client added while the turn runs (`turn/steer`), taken at each boundary: before
+   * every model request, and when the model answered without a tool call (then it samples again).
+   */
+  takeSteeredInput?: () => SteeredInput[];
+  /**
+   * Calls `listener` when input is steered in; returns the unsubscribe function. A model request
+   * under way is then dropped (its items never complete) and sent again with the input, as the
+   * reference does; a running tool call is not disturbed.
+   */
+  onSteered?: (listener: () => void) => () => void;
+}
+
+/** Input added to a running turn, with the client's id for it. */
+export interface SteeredInput {
+  input: UserInput[];
+  clientId: string | null;
 }
 
 export interface TurnOutcome {
@@ -116,6 +141,7 @@ class TurnRunner {
   private readonly cancel = new AbortController();
   private readonly signal: AbortSignal;
   private readonly sandbox: ToolSandbox;
+  private readonly diff: TurnDiffTracker;
 
   constructor(
     private readonly s: TurnSettings,
@@ -123,6 +149,7 @@ class TurnRunner {
   ) {
     this.signal = AbortSignal.any([d.signal, this.cancel.signal]);
     this.sandbox = s.sandbox ?? ToolSandbox.withoutHost(s.sandboxMode, s.cwd);
+    this.diff = new TurnDiffTracker(s.cwd);
   }
 
   private notify<M extends ServerNotificationMethod>(method: M, params: ServerNotificationParams[M]): void {
@@ -152,20 +179,40 @@ class TurnRunner {
     this.notify('item/completed', { ...this.ids(), item: structuredClone(item), completedAtMs, contentTokenCount: null });
   }
 
-  async run(input: UserInput[]): Promise<TurnOutcome> {
-    const userItem: ThreadItem = { type: 'userMessage', id: newId(), clientId: null, content: input };
+  /** The user's input: a `userMessage` item, and a user message in the history. */
+  private addUserInput(input: UserInput[], clientId: string | null): void {
+    // Text parts carry their (possibly empty) element list, as the reference shows them.
+    const content = input.map((i) => (i.type === 'text' ? { ...i, text_elements: i.text_elements ?? [] } : i));
+    const userItem: ThreadItem = { type: 'userMessage', id: newId(), clientId, content };
     this.started(userItem);
     this.completed(userItem);
     this.d.history.append(userMessage(inputText(input)));
+  }
 
+  /** Adds what was steered in since the last boundary; whether there was any. */
+  private takeSteered(): boolean {
+    const steered = this.d.takeSteeredInput?.() ?? [];
+    for (const s of steered) this.addUserInput(s.input, s.clientId);
+    return steered.length > 0;
+  }
+
+  async run(input: UserInput[]): Promise<TurnOutcome> {
+    this.addUserInput(input, this.s.clientUserMessageId ?? null);
     try {
       for (;;) {
         await this.d.beforeSample?.(this.signal);
+        this.takeSteered();
         const calls = await this.sample();
-        if (calls.length === 0) break;
+        // Steered while the model answered: that answer is dropped, the input goes in, ask again.
+        if (calls === null) continue;
         for (const call of calls) {
           this.d.history.append(await this.runTool(call));
         }
+        await this.resendDiff();
+        if (calls.length > 0) continue;
+        // An answer ends the turn, unless the client steered more input in meanwhile.
+        if (this.takeSteered()) continue;
+        break;
       }
       return { status: 'completed', error: null, lastAgentMessage: this.lastAgentMessage };
     } catch (err) {
@@ -183,9 +230,10 @@ class TurnRunner {
    * `retry` event voids what the failed attempt streamed. Items are started and
    * their deltas sent as they arrive, but completed only when the response
    * completes: the partial output of a failed attempt is never reported as a
-   * completed item, nor added to the history.
+   * completed item, nor added to the history. Null when input was steered in meanwhile: the
+   * response is dropped the same way.
    */
-  private async sample(): Promise<ToolCall[]> {
+  private async sample(): Promise<ToolCall[] | null> {
     const request = {
       model: this.s.model,
       instructions: this.s.instructions,
@@ -193,6 +241,7 @@ class TurnRunner {
       tools: toolSpecs(),
       promptCacheKey: this.s.threadId,
       reasoningEffort: this.s.reasoningEffort,
+      reasoningSummary: this.s.reasoningSummary ?? null,
       ...(this.s.outputSchema ? { outputSchema: this.s.outputSchema } : {}),
     };
     type StreamedItem = ThreadItemOf<'agentMessage'> | ThreadItemOf<'reasoning'>;
@@ -227,8 +276,10 @@ class TurnRunner {
       return item;
     };
 
+    const superseded = new AbortController();
+    const stopListening = this.d.onSteered?.(() => superseded.abort()) ?? (() => {});
     try {
-      for await (const ev of this.d.model.stream(request, this.signal)) {
+      for await (const ev of this.d.model.stream(request, AbortSignal.any([this.signal, superseded.signal]))) {
         switch (ev.type) {
           case 'output_item_added': {
             const it = ev.item;
@@ -296,6 +347,7 @@ class TurnRunner {
             break;
           }
           case 'completed': {
+            stopListening(); // a complete response is kept, whatever arrives now
             for (const item of items.values()) {
               this.completed(item);
               if (item.type === 'agentMessage') this.lastAgentMessage = item;
@@ -309,10 +361,13 @@ class TurnRunner {
         }
       }
     } catch (err) {
+      if (superseded.signal.aborted && !this.signal.aborted) return null;
       // Interrupted: close what the client saw start, with what arrived.
       // (The items of a failed attempt stay uncompleted: see above.)
       if (this.signal.aborted) for (const item of items.values()) this.completed(item);
       throw err;
+    } finally {
+      stopListening();
     }
     this.d.history.append(...outputs);
     return calls;
@@ -326,6 +381,9 @@ class TurnRunner {
 
     if (call.name === EXEC_COMMAND && call.type === 'function_call') {
       return output(await this.execCommand(call.call_id, call.arguments));
+    }
+    if (call.name === UPDATE_PLAN && call.type === 'function_call') {
+      return output(this.updatePlan(call.arguments));
     }
     if (call.name === APPLY_PATCH) {
       let patch = call.type === 'custom_tool_call' ? call.input : '';
@@ -350,6 +408,8 @@ class TurnRunner {
       if (err instanceof ToolArgumentError) return `exec_command failed: ${err.message}`;
       throw err;
     }
+    // A policy that lets no escalation reach the client refuses it before anything starts.
+    if (args.escalated && granularRejectsEscalation(this.s.approvalPolicy)) return granularRejection(this.s.approvalPolicy);
     const cwd = path.resolve(this.s.cwd, args.workdir ?? '.');
     const argv = shellArgv(args);
     const item: ThreadItemOf<'commandExecution'> = {
@@ -427,6 +487,9 @@ class TurnRunner {
       this.completed(item);
       return `apply_patch failed: ${(err as Error).message}`;
     }
+    if (plan.violation !== null && granularRejectsEscalation(this.s.approvalPolicy)) {
+      return `patch rejected: ${plan.violation}; rejected by user approval settings`;
+    }
     item.changes = plan.changes;
     this.started(item);
 
@@ -450,6 +513,7 @@ class TurnRunner {
     }
 
     const started = Date.now();
+    this.diff.track(plan.files);
     try {
       await commitPatch(plan);
     } catch (err) {
@@ -459,8 +523,30 @@ class TurnRunner {
     }
     item.status = 'completed';
     this.completed(item);
+    this.notify('turn/diff/updated', { ...this.ids(), diff: await this.diff.diff() });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     return `Exit code: 0\nWall time: ${seconds} seconds\nOutput:\n${summarizePatch(plan, this.s.cwd)}`;
+  }
+
+  /**
+   * After each model response (and its tool calls), once the turn has changed a file, the turn's
+   * diff goes out again, as the reference re-sends it after every response.
+   */
+  private async resendDiff(): Promise<void> {
+    if (this.diff.touched) this.notify('turn/diff/updated', { ...this.ids(), diff: await this.diff.diff() });
+  }
+
+  /** `update_plan`: the plan goes to the client as `turn/plan/updated`; no item is recorded. */
+  private updatePlan(rawArgs: string): string {
+    let update;
+    try {
+      update = parseUpdatePlanArgs(rawArgs);
+    } catch (err) {
+      if (err instanceof ToolArgumentError) return `update_plan failed: ${err.message}`;
+      throw err;
+    }
+    this.notify('turn/plan/updated', { ...this.ids(), explanation: update.explanation, plan: update.plan });
+    return PLAN_UPDATED_OUTPUT;
   }
 
   /** `untrusted` asks for everything but known-safe read-only commands (tools/safe-commands.ts) in the sandbox. */

@@ -23,7 +23,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { newId } from '../util/ids.js';
-import { sdkClient, type AttemptClientOptions } from './responses-client.js';
+import { endpointUrl, sdkClient, type AttemptClientOptions } from './responses-client.js';
 import { parseSseJson, readSse } from './sse.js';
 import { requestError, streamError, streamFailure } from './sdk-errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, TokenUsage, ToolSpec } from './types.js';
@@ -58,7 +58,7 @@ export class ChatCompletionsModelClient implements ModelClient {
     try {
       response = await this.client.chat.completions.create(chatParams(request), { signal }).asResponse();
     } catch (err) {
-      throw requestError(err, signal);
+      throw requestError(err, signal, endpointUrl(this.opts.baseUrl, 'chat/completions'));
     }
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-oai-request-id');
     if (!response.body) throw new ModelError('stream_disconnected', 'the response has no body', { requestId });

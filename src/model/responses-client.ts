@@ -38,6 +38,11 @@ export const RESPONSES_STREAM_CLOSED = 'stream closed before response.completed'
 /** The SDK's default request timeout, used when `stream_idle_timeout_ms` is 0 (no idle limit). */
 const SDK_DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
+/** `<base URL>/<path>`, as the SDK builds it (without the query string). */
+export function endpointUrl(baseUrl: string, endpoint: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${endpoint}`;
+}
+
 /** An SDK client that never retries on its own (see retry.ts). */
 export function sdkClient(opts: AttemptClientOptions): OpenAI {
   return new OpenAI({
@@ -63,7 +68,7 @@ export class ResponsesModelClient implements ModelClient {
     try {
       response = await this.client.responses.create(responsesParams(request), { signal }).asResponse();
     } catch (err) {
-      throw requestError(err, signal);
+      throw requestError(err, signal, endpointUrl(this.opts.baseUrl, 'responses'));
     }
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-oai-request-id');
     if (!response.body) throw new ModelError('stream_disconnected', 'the response has no body', { requestId });
@@ -110,7 +115,8 @@ export function responsesParams(request: ModelRequest): ResponseCreateParamsStre
   if (effort !== null || isReasoningModel(request.model)) {
     // Requests are stateless (store:false), so reasoning can only be carried
     // to the next request as encrypted content.
-    params.reasoning = { summary: 'auto', ...(effort !== null ? { effort } : {}) };
+    const summary = request.reasoningSummary ?? 'auto';
+    params.reasoning = { ...(summary !== 'none' ? { summary } : {}), ...(effort !== null ? { effort } : {}) };
     params.include = ['reasoning.encrypted_content'];
   }
   return params;

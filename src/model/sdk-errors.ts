@@ -6,8 +6,11 @@ import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { ModelError } from './types.js';
 import { SseIdleTimeoutError } from './sse.js';
 
-/** A failure before the response headers arrived (HTTP status or connection). */
-export function requestError(err: unknown, signal: AbortSignal): ModelError {
+/**
+ * A failure before the response headers arrived (HTTP status or connection).
+ * @param url the endpoint that was called, quoted in the error report as the reference does.
+ */
+export function requestError(err: unknown, signal: AbortSignal, url: string | null = null): ModelError {
   if (err instanceof ModelError) return err;
   if (err instanceof APIUserAbortError || signal.aborted) {
     return new ModelError('aborted', 'the model request was aborted', {}, { cause: err });
@@ -26,9 +29,11 @@ export function requestError(err: unknown, signal: AbortSignal): ModelError {
         status: err.status,
         code: err.code ?? error.code ?? err.type ?? error.type ?? null,
         providerMessage: error.message ?? null,
-        body: err.error === undefined ? undefined : JSON.stringify(err.error),
+        // The SDK keeps only the body's `error` member: the body is rebuilt around it.
+        body: err.error === undefined ? undefined : JSON.stringify(typeof err.error === 'object' && err.error !== null ? { error: err.error } : err.error),
         requestId: err.requestID ?? headers?.get('x-oai-request-id') ?? null,
         retryAfterMs: headers ? retryAfterMs(headers) : null,
+        url,
       },
       { cause: err },
     );

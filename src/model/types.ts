@@ -40,6 +40,11 @@ export interface ModelRequest {
   promptCacheKey: string;
   reasoningEffort: string | null;
   /**
+   * How much of its reasoning the model summarises (Responses `reasoning.summary`); null or
+   * absent: `auto`; `none`: no summary asked for. Chat Completions has no such setting.
+   */
+  reasoningSummary?: 'auto' | 'concise' | 'detailed' | 'none' | null;
+  /**
    * Ask for a final answer that is JSON matching this schema (Responses
    * `text.format` json_schema, Chat Completions `response_format`). Absent: free text.
    */
@@ -121,6 +126,8 @@ export interface ModelErrorDetails {
   requestId?: string | null;
   /** The server's `retry-after-ms` / `retry-after`, in milliseconds. */
   retryAfterMs?: number | null;
+  /** The endpoint called (no query string), for `http` failures. */
+  url?: string | null;
 }
 
 /** Provider error codes that mean "no quota": retrying cannot help. */

@@ -56,7 +56,8 @@ export type CodexErrorInfo =
   | { httpConnectionFailed: { httpStatusCode: number | null } }
   | { responseStreamConnectionFailed: { httpStatusCode: number | null } }
   | { responseStreamDisconnected: { httpStatusCode: number | null } }
-  | { responseTooManyFailedAttempts: { httpStatusCode: number | null } };
+  | { responseTooManyFailedAttempts: { httpStatusCode: number | null } }
+  | { activeTurnNotSteerable: { turnKind: 'review' | 'compact' } };
 
 export interface TurnError {
   message: string;
@@ -346,6 +347,11 @@ export interface TurnStartParams {
   sandboxPolicy?: SandboxPolicy | null;
   model?: string | null;
   effort?: string | null;
+  summary?: ReasoningSummary | null;
+  /** A JSON Schema the final answer of this turn (only) must match. */
+  outputSchema?: Record<string, unknown> | null;
+  /** The client's id for this input, echoed as the user message item's `clientId`. */
+  clientUserMessageId?: string | null;
 }
 
 export interface TurnStartResponse {
@@ -410,6 +416,7 @@ export interface ServerNotificationParams {
   error: { threadId: string; turnId: string; error: TurnError; willRetry: boolean };
   warning: { threadId: string | null; message: string };
   configWarning: { summary: string; details: string | null; path?: string | null };
+  'turn/plan/updated': TurnPlanUpdatedParams;
 }
 
 export type ServerNotificationMethod = keyof ServerNotificationParams;
@@ -451,3 +458,33 @@ export interface ServerRequestResults {
 }
 
 export type ServerRequestMethod = keyof ServerRequestParams;
+
+// ---- turn control (turn/steer, turn/start overrides, plans) -------------------
+
+/** How much of its reasoning the model summarises (`turn/start` `summary`). */
+export type ReasoningSummary = 'auto' | 'concise' | 'detailed' | 'none';
+
+export interface TurnSteerParams {
+  threadId: string;
+  input: UserInput[];
+  /** The turn the client believes is running; the request fails when another one is. */
+  expectedTurnId: string;
+  clientUserMessageId?: string | null;
+}
+
+export interface TurnSteerResponse {
+  turnId: string;
+}
+
+/** One step of `turn/plan/updated` (from the `update_plan` tool). */
+export interface TurnPlanStep {
+  step: string;
+  status: 'pending' | 'inProgress' | 'completed';
+}
+
+export interface TurnPlanUpdatedParams {
+  threadId: string;
+  turnId: string;
+  explanation: string | null;
+  plan: TurnPlanStep[];
+}

@@ -23,6 +23,7 @@ import type {
   ThreadResumeParams,
   ThreadStartParams,
   TurnStartParams,
+  TurnSteerParams,
 } from '../protocol/v2.js';
 import type { TernConfig } from '../config/index.js';
 import type { ThreadManager } from '../threads/thread-manager.js';
@@ -34,13 +35,13 @@ import type { Outgoing } from './outgoing.js';
 import { toRpcError } from './wire-errors.js';
 import {
   checkReviewStart,
+  checkTurnOverrides,
   checkUserInput,
   describe,
   invalid,
   optionalApprovalPolicy,
   optionalEnum,
   optionalField,
-  optionalSandboxPolicy,
   optionalStringList,
   requireField,
   SANDBOX_MODES,
@@ -121,15 +122,25 @@ const METHODS = {
       requireField(raw, 'threadId', 'string');
       requireField(raw, 'input', 'array');
       checkUserInput(raw.input as unknown[]);
-      optionalField(raw, 'model', 'string');
-      optionalApprovalPolicy(raw, 'approvalPolicy');
-      optionalSandboxPolicy(raw, 'sandboxPolicy');
+      checkTurnOverrides(raw);
       return raw as unknown as TurnStartParams;
     },
     ({ threads }, params) => {
       const { turn, begin } = threads.prepareTurn({ ...params, threadId: threadIdParam(params.threadId) });
       return new ReplyThen({ turn }, begin);
     },
+  ),
+  'turn/steer': row(
+    ['TurnSteerParams', 7],
+    (raw) => {
+      requireField(raw, 'threadId', 'string');
+      requireField(raw, 'input', 'array');
+      requireField(raw, 'expectedTurnId', 'string');
+      optionalField(raw, 'clientUserMessageId', 'string');
+      checkUserInput(raw.input as unknown[]);
+      return raw as unknown as TurnSteerParams;
+    },
+    ({ threads }, params) => threads.steerTurn({ ...params, threadId: threadIdParam(params.threadId) }),
   ),
   'turn/interrupt': row(
     ['TurnInterruptParams', 2],

@@ -88,21 +88,41 @@ const APPROVAL_POLICY_VARIANTS = ['untrusted', 'on-request', 'granular', 'never'
 /**
  * `approvalPolicy`: one of the string policies or `{granular: {...}}`. `on-failure` (gone from
  * the 0.169 schema, still sent by older clients) is accepted and rewritten in place to
- * `on-request`; it is never emitted.
+ * `on-request`; it is never emitted. `granular` is an experimental variant: without the
+ * connection's `experimentalApi` capability it is refused, as the reference does; with it, it is
+ * completed with its optional flags' defaults (false), in the reference's order.
  */
 export function optionalApprovalPolicy(obj: Record<string, unknown>, field: string): void {
   if (obj[field] === 'on-failure') obj[field] = 'on-request';
   const value = obj[field];
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const g = (value as Record<string, unknown>).granular;
-    if (Object.keys(value).length === 1 && g !== null && typeof g === 'object') {
-      for (const k of ['sandbox_approval', 'rules', 'mcp_elicitations']) {
-        if (typeof (g as Record<string, unknown>)[k] !== 'boolean') throw invalid(`Invalid request: missing field \`${k}\``);
-      }
+    if (Object.keys(value).length === 1 && g !== null && typeof g === 'object' && !Array.isArray(g)) {
+      obj[field] = { granular: granularFlags(g as Record<string, unknown>) };
       return;
     }
   }
   optionalEnum(obj, field, APPROVAL_POLICIES, APPROVAL_POLICY_VARIANTS);
+}
+
+const GRANULAR_REQUIRED = ['sandbox_approval', 'rules', 'mcp_elicitations'] as const;
+const GRANULAR_OPTIONAL = ['skill_approval', 'request_permissions'] as const;
+
+function granularFlags(g: Record<string, unknown>): Record<string, boolean> {
+  for (const k of GRANULAR_REQUIRED) {
+    if (g[k] === undefined || g[k] === null) throw invalid(`Invalid request: missing field \`${k}\``);
+    if (typeof g[k] !== 'boolean') throw invalid(`Invalid request: invalid type: ${describe(g[k])}, expected a boolean for \`${k}\``);
+  }
+  for (const k of GRANULAR_OPTIONAL) {
+    if (g[k] != null && typeof g[k] !== 'boolean') throw invalid(`Invalid request: invalid type: ${describe(g[k])}, expected a boolean for \`${k}\``);
+  }
+  return {
+    sandbox_approval: g.sandbox_approval as boolean,
+    rules: g.rules as boolean,
+    skill_approval: g.skill_approval === true,
+    request_permissions: g.request_permissions === true,
+    mcp_elicitations: g.mcp_elicitations as boolean,
+  };
 }
 
 /** SandboxPolicy's tags, in the reference's order of listing. */
@@ -135,6 +155,24 @@ export function optionalSandboxPolicy(obj: Record<string, unknown>, field: strin
       : p.type === 'readOnly'
         ? { type: p.type, networkAccess: p.networkAccess === true }
         : { type: p.type };
+}
+
+export const REASONING_SUMMARIES = ['auto', 'concise', 'detailed', 'none'] as const;
+
+/**
+ * turn/start's settings for this and later turns (`cwd`, `model`, `effort`, `summary`,
+ * `approvalPolicy`, `sandboxPolicy`) and for this turn only (`outputSchema`, a JSON Schema object).
+ */
+export function checkTurnOverrides(raw: Record<string, unknown>): void {
+  optionalField(raw, 'cwd', 'string');
+  optionalField(raw, 'model', 'string');
+  optionalField(raw, 'effort', 'string');
+  if (raw.effort === '') throw invalid('Invalid request: `effort` must not be empty');
+  optionalEnum(raw, 'summary', REASONING_SUMMARIES);
+  optionalField(raw, 'outputSchema', 'object');
+  optionalField(raw, 'clientUserMessageId', 'string');
+  optionalApprovalPolicy(raw, 'approvalPolicy');
+  optionalSandboxPolicy(raw, 'sandboxPolicy');
 }
 
 const REVIEW_TARGET_TYPES = ['uncommittedChanges', 'baseBranch', 'commit', 'custom'] as const;

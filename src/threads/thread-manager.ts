@@ -13,7 +13,7 @@ import type { TernConfig } from '../config/index.js';
 import { createModelClient, type ModelClient } from '../model/index.js';
 import { SandboxHost } from '../sandbox/host.js';
 import { terminateAllToolProcesses } from '../sandbox/launcher.js';
-import { resolveToolPolicy, sandboxModeOf } from '../sandbox/policy.js';
+import { resolveToolPolicy } from '../sandbox/policy.js';
 import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import type {
   AskForApproval,
@@ -40,9 +40,13 @@ import type {
   ThreadUnarchiveResponse,
   Turn,
   TurnStartParams,
+  TurnSteerParams,
+  TurnSteerResponse,
 } from '../protocol/v2.js';
 import { archiveThreadLog, findThreadLog, readThreadLog, unarchiveThreadLog, type ThreadLog } from '../store/thread-log.js';
 import { appendThreadName, readThreadNames } from '../store/thread-names.js';
+import { applyTurnOverrides, outputSchemaOf, reasoningSummaryOf, restoredOnce, turnContextExtras } from './turn-overrides.js';
+import { SteerInbox } from './turn-steer.js';
 import { TernError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
@@ -102,6 +106,8 @@ export class ThreadManager {
   private readonly threads = new Map<string, LoadedThread>();
   /** bwrap, the sandbox user, the tools' private /tmp: shared by every thread of this server. */
   private readonly sandboxHost: SandboxHost;
+  /** Input steered into running turns (turn-steer.ts). */
+  private readonly steering = new SteerInbox();
 
   constructor(private readonly o: ThreadManagerOptions) {
     this.sandboxHost = new SandboxHost({ env: o.env, log: o.log });
@@ -130,6 +136,7 @@ export class ThreadManager {
     const name = readThreadNames(this.o.ternHome).get(params.threadId) ?? null;
     const { loaded, instructionSources } = await loadThread(this.o, { replay: stored.replay, file: stored.file, name }, params, originator);
     this.threads.set(loaded.thread.id, loaded);
+    restoredOnce(loaded); // the saved effort and summary show in the reply already
     // Loaded: the reference announces the status before its reply.
     this.publish(loaded, 'thread/status/changed', { threadId: loaded.thread.id, status: loaded.thread.status });
     return threadResponse(loaded, params.excludeTurns === true ? [] : stored.replay.turns, instructionSources);
@@ -158,6 +165,7 @@ export class ThreadManager {
     const fork = createFork(this.o, { file, lastTurnId: params.lastTurnId ?? null, activeTurnId: source?.activeTurn?.turn.id ?? null, name: sourceName, ephemeral });
     const { loaded, instructionSources } = await loadThread(this.o, fork, params, originator);
     this.threads.set(loaded.thread.id, loaded);
+    restoredOnce(loaded);
     return threadResponse(loaded, params.excludeTurns === true ? [] : fork.replay.turns, instructionSources);
   }
 
@@ -233,20 +241,28 @@ export class ThreadManager {
   /** Validates and registers a turn; `begin()` starts it (after the reply went out). */
   prepareTurn(params: TurnStartParams): { turn: Turn; begin: () => void } {
     const t = this.get(params.threadId);
-    ensureIdle(t);
     if (params.input.length === 0) throw new TernError('invalid_params', 'turn/start needs at least one input item');
+    if (t.activeTurn) {
+      // As the reference does: the input joins the running turn; the overrides hold from the next turn on.
+      this.steering.assertJoinable(t.activeTurn.turn.id);
+      applyTurnOverrides(t, params);
+      this.steering.addToActive(t.activeTurn.turn.id, params.input, params.clientUserMessageId ?? null);
+      return { turn: unstartedView(t.activeTurn.turn), begin: () => {} };
+    }
+    applyTurnOverrides(t, params);
     const { turn, begin } = this.registerTurn(t, 'turn', params);
     if (t.thread.preview === '') {
       const first = params.input.find((i) => i.type === 'text');
       if (first && first.type === 'text') t.thread.preview = first.text;
     }
-    if (params.model) t.model = params.model;
-    if (params.approvalPolicy) t.approvalPolicy = params.approvalPolicy;
-    if (params.sandboxPolicy) {
-      t.sandboxPolicy = params.sandboxPolicy;
-      t.sandboxMode = sandboxModeOf(params.sandboxPolicy);
-    }
     return { turn: { ...turn }, begin };
+  }
+
+  /** `turn/steer`: the input reaches the running turn's model at its next boundary. */
+  steerTurn(params: TurnSteerParams): TurnSteerResponse {
+    const t = this.get(params.threadId);
+    const clientId = params.clientUserMessageId ?? null;
+    return { turnId: this.steering.steer(t.activeTurn?.turn.id ?? null, params.expectedTurnId, params.input, clientId) };
   }
 
   /**
@@ -269,6 +285,7 @@ export class ThreadManager {
     };
     const active = { turn, abort: new AbortController(), done: Promise.resolve() };
     t.activeTurn = active;
+    this.steering.open(turnId, work === null ? 'compact' : 'review' in work ? 'review' : 'turn');
     const begin = () => {
       active.done = this.executeTurn(t, work, active).catch((err: unknown) => {
         // executeTurn reports turn failures itself; reaching here is a bug, but
@@ -393,6 +410,7 @@ export class ThreadManager {
     const params = work !== null && 'input' in work ? work : null;
     const review = work !== null && 'review' in work ? work.review : null;
     const startedMs = Date.now();
+    restoredOnce(t);
     turn.startedAt = nowSeconds();
     t.thread.status = { type: 'active', activeFlags: [] };
     this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
@@ -404,6 +422,7 @@ export class ThreadManager {
       approval_policy: t.approvalPolicy,
       sandbox_mode: t.sandboxMode,
       sandbox_policy: t.sandboxPolicy,
+      ...turnContextExtras(t),
     });
     if (work !== null) this.announceSettings(t);
 
@@ -433,6 +452,9 @@ export class ThreadManager {
         sandboxMode: t.sandboxMode,
         sandbox: this.toolSandbox(t),
         reasoningEffort: t.config.modelReasoningEffort,
+        reasoningSummary: reasoningSummaryOf(t),
+        clientUserMessageId: params?.clientUserMessageId ?? null,
+        outputSchema: outputSchemaOf(params),
         commandTimeoutMs: this.o.commandTimeoutMs ?? 10 * 60_000,
       };
       const deps = { model, emit, approvals: this.approvalGateway(t), usage: t.usage, signal: active.abort.signal, env: this.o.env };
@@ -444,6 +466,8 @@ export class ThreadManager {
           ...deps,
           history: t.history,
           beforeSample: async (signal) => void (await t.compactor.beforeSample(compaction(signal))),
+          takeSteeredInput: () => this.steering.take(turn.id),
+          onSteered: (listener) => this.steering.subscribe(turn.id, listener),
         },
         params.input,
       );
@@ -462,6 +486,7 @@ export class ThreadManager {
       turn.itemsView = 'summary';
     }
     t.thread.updatedAt = nowSeconds();
+    this.steering.close(turn.id);
     t.activeTurn = null;
     t.thread.status = outcome.status === 'failed' ? { type: 'systemError' } : { type: 'idle' };
     this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
@@ -576,7 +601,8 @@ export class ThreadManager {
           return 'decline';
         } finally {
           if (requestId !== null) this.publish(t, 'serverRequest/resolved', { threadId, requestId });
-          setFlags([]);
+          // An interrupted turn goes straight to idle (the reference sends no active-without-flags first).
+          if (!signal.aborted) setFlags([]);
         }
       },
     };
@@ -591,4 +617,9 @@ function ensureIdle(t: LoadedThread): void {
   if (t.activeTurn) {
     throw new TernError('turn_active', `thread ${t.thread.id} already has a turn in progress (${t.activeTurn.turn.id})`);
   }
+}
+
+/** The running turn as the reference shows it to a turn/start that joined it: not started, no items. */
+function unstartedView(turn: Turn): Turn {
+  return { ...turn, items: [], itemsView: 'notLoaded', status: 'inProgress', error: null, startedAt: null, completedAt: null, durationMs: null };
 }

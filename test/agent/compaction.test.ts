@@ -223,7 +223,7 @@ describe('Compactor', () => {
     expect(req.input.slice(0, -1)).toEqual(before);
     expect(messageText(req.input.at(-1)!)).toBe(COMPACTION_PROMPT);
     expect(req.instructions).toBe('INSTR');
-    expect(req.tools.map((t) => t.name)).toEqual(['exec_command', 'apply_patch']);
+    expect(req.tools.map((t) => t.name)).toEqual(['exec_command', 'update_plan', 'apply_patch']);
 
     const after = h.history.items();
     expect(after).toEqual([...ctxItems, userMessage('task'), summaryMessage('THE SUMMARY')]);

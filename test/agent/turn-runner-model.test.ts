@@ -178,13 +178,13 @@ describe('turn loop with a fake model client', () => {
     expect(history.map((i) => i.type)).toEqual(['message']);
   });
 
-  it('an HTTP 401 fails the turn as unauthorized', async () => {
+  it('an HTTP 401 fails the turn as httpConnectionFailed {401}, as the reference reports it', async () => {
     const model = fakeModel([{ events: [], thenThrow: new ModelError('http', 'HTTP 401', { status: 401, requestId: 'req_9', providerMessage: 'bad key' }) }]);
     const { outcome } = await turn(model);
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toEqual({
       message: 'unexpected status 401 Unauthorized: bad key, request id: req_9',
-      codexErrorInfo: 'unauthorized',
+      codexErrorInfo: { httpConnectionFailed: { httpStatusCode: 401 } },
       additionalDetails: null,
       misalignment: null,
     });

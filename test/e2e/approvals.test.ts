@@ -203,3 +203,96 @@ describe('tern app-server: approval params and session approvals', () => {
     expectConforms(peer);
   });
 });
+
+describe('tern app-server: the granular approval policy', () => {
+  const granular = (sandbox_approval: boolean) => ({ granular: { sandbox_approval, rules: true, mcp_elicitations: false } });
+  const escalated = { cmd: 'echo esc > esc.txt', sandbox_permissions: 'require_escalated', justification: 'needs to write' };
+  const PATCH = '*** Begin Patch\n*** Add File: p.txt\n+x\n*** End Patch\n';
+  const script = () => [
+    { output: [{ type: 'function_call' as const, name: 'exec_command', arguments: escalated }] },
+    { output: [{ type: 'custom_tool_call' as const, name: 'apply_patch', input: PATCH }] },
+    { output: [{ type: 'message' as const, text: 'done' }] },
+  ];
+
+  it('needs the experimentalApi capability, as the reference does', async () => {
+    const { peer } = await tern.launch([]);
+    await initialize(peer);
+    expect(await peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular(true) }).catch((e) => e)).toEqual({
+      code: -32600,
+      message: 'askForApproval.granular requires experimentalApi capability',
+    });
+    const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
+    expect(await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'x' }], approvalPolicy: granular(true) }).catch((e) => e)).toMatchObject({
+      code: -32600,
+      message: 'askForApproval.granular requires experimentalApi capability',
+    });
+    expectConforms(peer);
+  });
+
+  it('sandbox_approval false: escalations and out-of-sandbox patches are refused without asking or starting anything', async () => {
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
+    const { peer, model } = await tern.launch(script());
+    const asked: string[] = [];
+    peer.onServerRequest((req) => {
+      asked.push(req.method);
+      return { decision: 'accept' };
+    });
+    await initialize(peer, { experimentalApi: true });
+    const started = await peer.request('thread/start', { cwd: repo, approvalPolicy: granular(false), sandbox: 'read-only' });
+    // Echoed with the optional flags' defaults, in the reference's order.
+    expect(JSON.stringify(started.approvalPolicy)).toBe(
+      '{"granular":{"sandbox_approval":false,"rules":true,"skill_approval":false,"request_permissions":false,"mcp_elicitations":false}}',
+    );
+    const { turn } = await peer.request('turn/start', { threadId: started.thread.id, input: [{ type: 'text', text: 'go' }] });
+    expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
+    expect(asked).toEqual([]);
+    expect(existsSync(path.join(repo, 'esc.txt'))).toBe(false);
+    expect(existsSync(path.join(repo, 'p.txt'))).toBe(false);
+    // No item for either: the reference records none.
+    const items = notifications(peer).filter((n) => n.method === 'item/started').map((n) => n.params.item.type);
+    expect(items).toEqual(['userMessage', 'agentMessage']);
+    const outputs = (model.requests[2]!.body as any).input.filter((i: any) => /_output$/.test(i.type)).map((i: any) => i.output);
+    expect(outputs[0]).toContain('rejected');
+    expect(outputs[1]).toMatch(/^patch rejected: .*; rejected by user approval settings$/);
+    expectConforms(peer);
+  });
+
+  it('sandbox_approval true: as on-request, the escalation and the patch are asked for and run once accepted', async () => {
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
+    const { peer } = await tern.launch(script());
+    const asked: string[] = [];
+    peer.onServerRequest((req) => {
+      asked.push(req.method);
+      return { decision: 'accept' };
+    });
+    await initialize(peer, { experimentalApi: true });
+    const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: granular(true), sandbox: 'read-only' });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    expect((await waitTurnCompleted(peer, turn.id)).params.turn.status).toBe('completed');
+    expect(asked).toEqual(['item/commandExecution/requestApproval', 'item/fileChange/requestApproval']);
+    expect(existsSync(path.join(repo, 'esc.txt'))).toBe(true);
+    expect(existsSync(path.join(repo, 'p.txt'))).toBe(true);
+    expectConforms(peer);
+  });
+});
+
+describe('tern app-server: an approval pending when the turn is interrupted', () => {
+  it('gets serverRequest/resolved with its id; the command never runs; the thread goes straight to idle', async () => {
+    const repo = createTempRepo({ 'a.txt': 'a\n' }, tern.workRoot);
+    const { peer } = await tern.launch(oneCommandScript(SIDE_EFFECT));
+    peer.onServerRequest(() => new Promise(() => {}));
+    await initialize(peer);
+    const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'untrusted' });
+    const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'go' }] });
+    const req = await peer.waitFor((m) => m.method === 'item/commandExecution/requestApproval', 30_000);
+    const mark = peer.transcript.length;
+    expect(await peer.request('turn/interrupt', { threadId: thread.id, turnId: turn.id })).toEqual({});
+    const done = await waitTurnCompleted(peer, turn.id);
+    expect(done.params.turn.status).toBe('interrupted');
+    const after = notifications(peer, mark);
+    expect(after.filter((n) => n.method === 'serverRequest/resolved').map((n) => n.params)).toEqual([{ threadId: thread.id, requestId: req.id }]);
+    expect(after.filter((n) => n.method === 'thread/status/changed').map((n) => n.params.status)).toEqual([{ type: 'idle' }]);
+    expect(existsSync(path.join(repo, 'side.txt'))).toBe(false);
+    expectConforms(peer);
+  });
+});

@@ -75,6 +75,7 @@ describe('tern run with wire_api = "chat"', () => {
     expect(bodies[0]!.stream_options).toEqual({ include_usage: true });
     expect(bodies[0]!.tools.map((t: any) => [t.type, t.function.name])).toEqual([
       ['function', 'exec_command'],
+      ['function', 'update_plan'],
       ['function', 'apply_patch'],
     ]);
     for (let i = 1; i < bodies.length; i++) {

@@ -132,15 +132,15 @@ describe('model faults followed by success', () => {
 });
 
 describe('model faults that end the turn', () => {
-  it('401: no retry, a failed turn with unauthorized and the request id', async () => {
+  it('401: no retry, a failed turn with httpConnectionFailed {401} (as codex 0.169.0 reports it), the url and the request id', async () => {
     const r = await turnAgainst([{ httpError: { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } } }, OK], {
       requestMaxRetries: 3,
     });
     expect(r.model.requests).toHaveLength(1);
     expect(r.turn.status).toBe('failed');
     expect(r.turn.error).toMatchObject({
-      codexErrorInfo: 'unauthorized',
-      message: `unexpected status 401 Unauthorized: Incorrect API key provided, request id: ${rid(1)}`,
+      codexErrorInfo: { httpConnectionFailed: { httpStatusCode: 401 } },
+      message: `unexpected status 401 Unauthorized: Incorrect API key provided, url: ${r.model.url}/responses, request id: ${rid(1)}`,
     });
     expect(r.errors).toEqual([expect.objectContaining({ willRetry: false, error: r.turn.error })]);
     const status = r.notes.filter((n) => n.method === 'thread/status/changed').at(-1)!;

@@ -50,7 +50,7 @@ describe('prompt layers', () => {
     expect(bodies).toHaveLength(2);
     const [first, second] = bodies as [Record<string, any>, Record<string, any>];
     expect(first.instructions).toMatch(/^You are tern/);
-    expect(first.tools.map((t: { name: string }) => t.name)).toEqual(['exec_command', 'apply_patch']);
+    expect(first.tools.map((t: { name: string }) => t.name)).toEqual(['exec_command', 'update_plan', 'apply_patch']);
 
     const input = first.input as Record<string, any>[];
     expect(input.map((i) => [i.role, text(i).split('\n')[0]])).toEqual([

@@ -178,7 +178,8 @@ describe('Chat Completions client: the request', () => {
   });
 
   it('offers function tools as they are and a freeform tool as a function with one string argument', () => {
-    const [exec, patch] = toolSpecs().map(toChatTool);
+    const [exec, plan, patch] = toolSpecs().map(toChatTool);
+    expect(plan).toMatchObject({ type: 'function', function: { name: 'update_plan' } });
     expect(exec).toMatchObject({ type: 'function', function: { name: 'exec_command' } });
     expect(exec!.function).not.toHaveProperty('strict');
     expect(patch).toMatchObject({

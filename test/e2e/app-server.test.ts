@@ -276,7 +276,7 @@ describe('tern app-server: protocol errors', () => {
 
   it('rejects ill-typed params with -32600 and the reference wording', async () => {
     const { peer } = await tern.launch([]);
-    await initialize(peer, { experimentalApi: true }); // for the granular policy below
+    await initialize(peer);
     await expect(peer.request('thread/start', { sandbox: 'workspaceWrite' })).rejects.toMatchObject({
       code: -32600,
       message: expect.stringContaining('unknown variant `workspaceWrite`, expected one of `read-only`, `workspace-write`, `danger-full-access`'),
@@ -295,7 +295,9 @@ describe('tern app-server: protocol errors', () => {
     });
     const opted = await tern.launch([]);
     await initialize(opted.peer, { experimentalApi: true });
-    expect((await opted.peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular })).approvalPolicy).toEqual(granular);
+    // Echoed with its optional flags completed (false), as the reference does.
+    const echoed = { granular: { ...granular.granular, skill_approval: false, request_permissions: false } };
+    expect((await opted.peer.request('thread/start', { cwd: tern.workRoot, approvalPolicy: granular })).approvalPolicy).toEqual(echoed);
     const { thread } = await peer.request('thread/start', { cwd: tern.workRoot });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [5] })).rejects.toMatchObject({ code: -32600 });
     await expect(peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text' }] })).rejects.toMatchObject({

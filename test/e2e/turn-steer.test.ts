@@ -41,7 +41,9 @@ describe('turn/steer: errors, as the reference answers them', () => {
       message: `expected active turn id \`wrong-id\` but found \`${turn.id}\``,
     });
     expect(await steer({ expectedTurnId: turn.id, input: [] })).toEqual({ code: -32600, message: 'input must not be empty' });
-    expect(await steer({ threadId: 'no-such-thread', expectedTurnId: turn.id })).toMatchObject({ code: -32600, message: 'thread not found: no-such-thread' });
+    expect(await steer({ threadId: 'no-such-thread', expectedTurnId: turn.id })).toMatchObject({ code: -32600, message: expect.stringMatching(/^invalid thread id: /) });
+    const unknown = '0199a213-81c0-7800-8aa1-bbab2a035a53';
+    expect(await steer({ threadId: unknown, expectedTurnId: turn.id })).toMatchObject({ code: -32600, message: `thread not found: ${unknown}` });
     await waitTurnCompleted(peer, turn.id);
     expect(await steer({ expectedTurnId: turn.id })).toEqual({ code: -32600, message: 'no active turn to steer' });
     expectConforms(peer);

@@ -47,7 +47,7 @@ export async function finishRun(f: FinishInput): Promise<number> {
   await f.client.close().catch(() => undefined);
   const { patch, files } = await takeDiff(f);
   const artifactErrors = await writeLogs(f);
-  const { outcome, exitCode } = f.state.outcome(files.length);
+  const { outcome, exitCode } = f.state.outcome(files.length, f.options.review !== null);
   if (f.state.failure?.kind === 'timeout') f.budgets.markWallTime();
   const finishedAtMs = Date.now();
   const result: RunResult = {
@@ -60,6 +60,7 @@ export async function finishRun(f: FinishInput): Promise<number> {
     turnId: f.state.turnId,
     finalMessage: f.state.finalMessage,
     filesChanged: files,
+    review: f.options.review !== null ? { base: f.options.review, ...(f.state.review ?? { overallExplanation: '', findings: [] }) } : null,
     tokenUsage: f.state.tokenUsage,
     budget: f.budgets.usage(),
     approvals: f.approvals,

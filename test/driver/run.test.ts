@@ -197,6 +197,40 @@ describe('tern run against codex app-server', () => {
     expect(a.patch).toContain('+++ b/loose.txt');
   });
 
+  it('--review BASE runs review/start against BASE under read-only-review and records the findings in result.json', async () => {
+    const review = {
+      findings: [
+        { title: '[P1] Off by one', body: 'The loop stops early.', confidence_score: 0.9, priority: 1, code_location: { file: 'hello.txt', line_range: { start: 2, end: 3 } } },
+      ],
+      overall_correctness: 'patch is incorrect',
+      overall_explanation: 'One real bug.',
+      overall_confidence_score: 0.8,
+    };
+    const { model, repo, out, argv, env } = await setup(
+      [{ output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'git diff main' } }] }, { output: [{ type: 'message', text: JSON.stringify(review) }] }],
+      undefined,
+      'tern',
+    );
+    const base = (await repo.git('rev-parse', 'HEAD')).trim();
+    await writeFile(path.join(repo.dir, 'hello.txt'), 'one\ntwo\nthree\n');
+    await repo.git('-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qam', 'change');
+    const r = await run([...argv, '--review', base, '--timeout', '120'], env);
+    expect(r.stderr).not.toContain('failed');
+    expect(r.code).toBe(0);
+    const a = await readArtifacts(out);
+    expect(a.result.outcome).toBe('success');
+    expect(a.result.filesChanged).toEqual([]);
+    expect(a.result.review).toEqual({
+      base,
+      overallExplanation: 'One real bug.',
+      findings: [{ title: '[P1] Off by one', body: 'The loop stops early.', priority: 1, confidence: null, codeLocation: { file: 'hello.txt', lineRange: { start: 2, end: 3 } } }],
+    });
+    const sent = a.events.filter((e) => e.dir === 'c2s').map((e) => e.msg);
+    expect(sent.find((m) => m.method === 'review/start')?.params).toMatchObject({ target: { type: 'baseBranch', branch: base }, delivery: 'inline' });
+    expect(sent.find((m) => m.method === 'thread/start')?.params).toMatchObject({ sandbox: 'read-only', approvalPolicy: 'untrusted' });
+    expect(JSON.stringify(model.requests.at(0)?.body)).toContain(base);
+  });
+
   it('a model HTTP 400 fails the turn: non-zero exit, result.json status failed with the error', async () => {
     const { out, argv, env } = await setup([{ httpError: { status: 400, body: { error: { message: 'Invalid prompt: too spicy', type: 'invalid_request_error' } } } }]);
     const r = await run([...argv, '--prompt', 'hi'], env);
@@ -350,7 +384,11 @@ describe('tern run failure paths without a model', () => {
 describe('tern run flags', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown flag', ['--prompt', 'x', '--bogus'], /^tern run: Unknown option '--bogus'$/],
-    ['missing prompt', [], /^tern run: missing the task: pass --prompt TEXT or --prompt-file FILE$/],
+    ['missing prompt', [], /^tern run: missing the task: pass --prompt TEXT, --prompt-file FILE or --review BASE$/],
+    ['review with a prompt', ['--review', 'main', '--prompt', 'x'], /--review takes no --prompt or --prompt-file/],
+    ['review of an option', ['--review=--output=/tmp/x'], /--review takes a branch, ref or commit id/],
+    ['review of a range', ['--review', 'main..HEAD'], /--review takes a branch, ref or commit id/],
+    ['review with a writable sandbox', ['--review', 'main', '--sandbox', 'workspace-write'], /--review runs under --sandbox read-only/],
     ['both prompts', ['--prompt', 'x', '--prompt-file', 'y'], /either --prompt or --prompt-file/],
     ['missing value', ['--prompt'], /argument missing/],
     ['unreadable prompt file', ['--prompt-file', '/nonexistent/prompt.md'], /cannot read --prompt-file .*ENOENT/],

@@ -36,7 +36,7 @@ export async function runMention(p: Prepared, deps: ActionDeps, outcome: ActionO
   if (skip) return conclude(outcome, 'skipped', skip);
 
   const octokit = createOctokit(p.inputs.githubToken, p.ctx.apiUrl);
-  const verdict = await checkActor(octokit, p.ctx, mention.author, p.inputs.allowBots);
+  const verdict = await checkActor(octokit, { owner: p.ctx.owner, repo: p.ctx.repo }, mention.author, p.inputs.allowBots);
   if (!verdict.allowed) return conclude(outcome, 'skipped', `refused: ${verdict.reason}; nothing was run`);
   deps.info(`tern: ${verdict.reason}; hidden text ${request.changed ? 'was removed from the request' : 'none found'}`);
   await react(octokit, p, mention).catch((err: unknown) => deps.info(`tern: warning: could not react to the comment: ${describeFailure(err)}`));

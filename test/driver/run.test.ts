@@ -69,12 +69,16 @@ describe('tern run against codex app-server', () => {
   });
 
   /** Model mock + codex env + a temp repo; returns argv pieces for `tern run`. */
-  async function setup(script: ScriptStep[], files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' }, server: 'codex' | 'tern' = 'codex') {
-    const model = await startModelServer({ script });
-    models.push(model);
-    const peer = server === 'codex' ? await codexPeerCommand({ modelBaseUrl: model.url, workRoot }) : await ternPeer(model.url, workRoot);
+  async function setup(
+    script: ScriptStep[] | ((repoDir: string) => ScriptStep[]),
+    files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' },
+    server: 'codex' | 'tern' = 'codex',
+  ) {
     const repo = await createRepoFixture(files);
     repos.push(repo);
+    const model = await startModelServer({ script: typeof script === 'function' ? script(repo.dir) : script });
+    models.push(model);
+    const peer = server === 'codex' ? await codexPeerCommand({ modelBaseUrl: model.url, workRoot }) : await ternPeer(model.url, workRoot);
     const out = path.join(await mkdtemp(path.join(workRoot, 'out-')), 'artifacts');
     // The codex binary via --server-command; the mock-provider settings via tern's own -c passthrough.
     const configFlags = mockProviderFlags(model.url);
@@ -229,6 +233,28 @@ describe('tern run against codex app-server', () => {
     expect(sent.find((m) => m.method === 'review/start')?.params).toMatchObject({ target: { type: 'baseBranch', branch: base }, delivery: 'inline' });
     expect(sent.find((m) => m.method === 'thread/start')?.params).toMatchObject({ sandbox: 'read-only', approvalPolicy: 'untrusted' });
     expect(JSON.stringify(model.requests.at(0)?.body)).toContain(base);
+  });
+
+  it('--review against the reference codex app-server: its review text parses into the same findings', async () => {
+    const review = {
+      // The reference reviewer's shape: an absolute path (absolute_file_path); result.json has it relative.
+      findings: [{ title: '[P2] Name the constant', body: 'Use a named constant.', confidence_score: 0.7, priority: 2, code_location: { absolute_file_path: 'ABSOLUTE', line_range: { start: 1, end: 1 } } }],
+      overall_correctness: 'patch is incorrect',
+      overall_explanation: 'A small thing.',
+      overall_confidence_score: 0.7,
+    };
+    const { repo, out, argv, env } = await setup((dir) => [{ output: [{ type: 'message', text: JSON.stringify(review).replace('ABSOLUTE', path.join(dir, 'hello.txt')) }] }]);
+    const base = (await repo.git('rev-parse', 'HEAD')).trim();
+    await writeFile(path.join(repo.dir, 'hello.txt'), 'changed\n');
+    await repo.git('-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qam', 'change');
+    const r = await run([...argv, '--review', base, '--timeout', '120'], env);
+    expect(r.code).toBe(0);
+    const a = await readArtifacts(out);
+    expect(a.result.review).toEqual({
+      base,
+      overallExplanation: 'A small thing.',
+      findings: [{ title: '[P2] Name the constant', body: 'Use a named constant.', priority: 2, confidence: null, codeLocation: { file: 'hello.txt', lineRange: { start: 1, end: 1 } } }],
+    });
   });
 
   it('a model HTTP 400 fails the turn: non-zero exit, result.json status failed with the error', async () => {

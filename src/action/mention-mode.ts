@@ -102,7 +102,11 @@ async function work(p: Prepared, deps: ActionDeps, outcome: ActionOutcome, w: Wo
     await watcher.stop();
   }
   if (!absorbAgent(outcome, agent, p.dirs.artifacts)) return;
-  if (agent.patch.trim() === '') return conclude(outcome, 'no_changes', null);
+  if (agent.patch.trim() === '') {
+    // A question: the answer is what was asked for; without one, the run did not do its job.
+    if (!outcome.finalMessage?.trim()) return fail(outcome, 'the agent gave neither an answer nor a change');
+    return conclude(outcome, 'no_changes', null);
+  }
 
   const stats = patchStats(agent.patch);
   outcome.filesChanged = stats.files;

@@ -56,6 +56,7 @@ async function prepare(deps: ActionDeps): Promise<Prepared> {
   const mode = resolveMode(inputs, ctx);
   const redact = createRedactor({}, [...deps.taken.secrets.values()]);
   if (inputs.createPr && !inputs.githubToken) throw new ActionFailure('create-pr is true but github-token is empty');
+  if ((mode === 'review' || mode === 'mention') && !inputs.githubToken) throw new ActionFailure(`mode ${mode} posts on GitHub, but github-token is empty`);
   const snapshot = await snapshotGitControl(inputs.workingDirectory);
   const gitDirs = [...new Set([snapshot.commonDir, snapshot.gitDir])];
   if (gitDirs.some((dir) => persistedCredentialFiles(dir).length > 0)) throw new ActionFailure(PERSISTED_CREDENTIALS_HINT);

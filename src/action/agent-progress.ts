@@ -14,16 +14,21 @@ const READ_CHUNK = 64 * 1024;
 
 type Json = Record<string, any>;
 
-/** One line for a completed item, or null for items not worth a line. */
-export function progressLine(item: Json): string | null {
+/** The shell wrapper the server reports around a model's command line. */
+const SHELL_WRAPPER = /^(?:\/\S*\/)?(?:ba|z)?sh -l?c '(.*)'$/s;
+
+/** One line for a completed item, or null for items not worth a line. Paths are shown relative to `cwd`. */
+export function progressLine(item: Json, cwd: string): string | null {
   switch (item.type) {
     case 'commandExecution': {
-      const cmd = String(item.command ?? '').replace(/\s+/g, ' ').replace(/`/g, "'");
+      const raw = String(item.command ?? '');
+      const unwrapped = SHELL_WRAPPER.exec(raw)?.[1]?.replace(/'\\''/g, "'") ?? raw;
+      const cmd = unwrapped.replace(/\s+/g, ' ').replace(/`/g, "'");
       const shown = cmd.length > MAX_COMMAND_SHOWN ? `${cmd.slice(0, MAX_COMMAND_SHOWN - 1)}…` : cmd;
       return `ran \`${shown}\`${typeof item.exitCode === 'number' ? ` (exit ${item.exitCode})` : ''}`;
     }
     case 'fileChange': {
-      const paths = Array.isArray(item.changes) ? item.changes.map((c: Json) => `\`${String(c.path)}\``) : [];
+      const paths = Array.isArray(item.changes) ? item.changes.map((c: Json) => `\`${shownPath(String(c.path), cwd)}\``) : [];
       return paths.length > 0 ? `edited ${paths.join(', ')}` : 'edited files';
     }
     case 'enteredReviewMode':
@@ -33,8 +38,14 @@ export function progressLine(item: Json): string | null {
   }
 }
 
+function shownPath(file: string, cwd: string): string {
+  if (!path.isAbsolute(file)) return file;
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel : path.basename(file);
+}
+
 /** Reads new complete lines of the events file every poll and reports the progress lines so far. */
-export function watchAgentEvents(outDir: string, clock: Clock, onLines: (lines: string[]) => void): { stop(): Promise<void> } {
+export function watchAgentEvents(outDir: string, cwd: string, clock: Clock, onLines: (lines: string[]) => void): { stop(): Promise<void> } {
   const file = path.join(outDir, EVENTS_FILE + PARTIAL_SUFFIX);
   const lines: string[] = [];
   let handle: FileHandle | null = null;
@@ -56,7 +67,7 @@ export function watchAgentEvents(outDir: string, clock: Clock, onLines: (lines: 
       const parts = (rest + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
       rest = parts.pop() ?? '';
       for (const part of parts) {
-        const line = lineOf(part);
+        const line = lineOf(part, cwd);
         if (line) lines.push(line);
       }
     }
@@ -69,21 +80,23 @@ export function watchAgentEvents(outDir: string, clock: Clock, onLines: (lines: 
   };
   tick();
   return {
+    /** Stops polling after one last read, so the last steps are reported too. */
     async stop() {
       stopped = true;
       cancel();
       await running;
+      await poll().catch(() => undefined);
       await handle?.close();
     },
   };
 }
 
-function lineOf(text: string): string | null {
+function lineOf(text: string, cwd: string): string | null {
   try {
     const entry = JSON.parse(text) as Json;
     const msg = entry?.msg;
     if (entry?.dir !== 's2c' || msg?.method !== 'item/completed') return null;
-    return progressLine(msg.params?.item ?? {});
+    return progressLine(msg.params?.item ?? {}, cwd);
   } catch {
     return null;
   }

@@ -94,7 +94,7 @@ async function work(p: Prepared, deps: ActionDeps, outcome: ActionOutcome, w: Wo
     pr,
   });
   outcome.task = `${w.request}\n\n(on ${pr ? 'pull request' : 'issue'} #${w.mention.number}: ${stripHiddenText(w.mention.title).text})`;
-  const watcher = watchAgentEvents(p.dirs.artifacts, deps.clock ?? realClock, (steps) => w.progress.update(p.redact(workingBody(p.ctx.runUrl, steps, STEPS_SHOWN))));
+  const watcher = watchAgentEvents(p.dirs.artifacts, p.inputs.workingDirectory, deps.clock ?? realClock, (steps) => w.progress.update(p.redact(workingBody(p.ctx.runUrl, steps, STEPS_SHOWN))));
   let agent;
   try {
     agent = await startAgent(p, deps, { prompt });

@@ -21,6 +21,9 @@ function patchStep(file: string, from: string, to: string): ScriptStep {
   const input = ['*** Begin Patch', `*** Update File: ${file}`, '@@', `-${from}`, `+${to}`, '*** End Patch', ''].join('\n');
   return { output: [{ type: 'custom_tool_call', name: 'apply_patch', input }] };
 }
+function shellStep(cmd: string): ScriptStep {
+  return { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd, yield_time_ms: 10_000 } }] };
+}
 function say(text: string): ScriptStep {
   return { output: [{ type: 'message', text }], usage: { input_tokens: 100, output_tokens: 20 } };
 }
@@ -116,7 +119,8 @@ describe('the Action, mode mention', () => {
   });
 
   it('an issue that asks for a change gets a pull request that closes it; the progress comment ends with the link', async () => {
-    world = await mentionWorld([patchStep('src/value.txt', 'one', 'two'), say('Changed the value to two.')]);
+    // The command outlasts the progress comment's edit interval (5 s), so its line is shown by an edit of its own.
+    world = await mentionWorld([shellStep('sleep 6; cat src/value.txt'), patchStep('src/value.txt', 'one', 'two'), say('Changed the value to two.')]);
     const state = world.github.state;
     const issue = seedIssue(state, { title: 'The value should be two', body: '@tern please change src/value.txt to two', user: MAINTAINER });
     const run = await world.run({ inputs: { mode: 'mention' }, event: 'issues', payload: issuesEvent(state, issue) });
@@ -138,7 +142,13 @@ describe('the Action, mode mention', () => {
     expect(mine[0]!.body).toContain('/actions/runs/');
     expect(requestsOf(world, 'issues/create-comment')).toHaveLength(1);
     expect(requestsOf(world, 'issues/update-comment').every((r) => r.path.endsWith(`/issues/comments/${mine[0]!.id}`))).toBe(true);
-    expect(requestsOf(world, 'issues/update-comment').length).toBeGreaterThan(0);
+    const edits = requestsOf(world, 'issues/update-comment').map((r) => String((r.body as { body: string }).body));
+    expect(edits.length).toBeGreaterThan(1);
+    expect(edits[0]).toContain("- [x] ran `sleep 6; cat src/value.txt` (exit 0)");
+    expect(edits.join('\n')).toContain('- [x] edited `src/value.txt`');
+    expect(edits.join('\n')).not.toContain(world.root);
+    expect(edits[0]).not.toContain(pr.html_url);
+    expect(edits.at(-1)).toBe(mine[0]!.body);
     expect(state.reactions.map((r) => [r.subject, r.subject_id])).toEqual([['issue', issue.number]]);
     expect(world.github.violations).toEqual([]);
   });

@@ -17,6 +17,17 @@ import { createConformanceChecker } from '../support/protocol-schema.js';
 import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
 import { parseEventsJsonl } from '../../src/artifacts/timeline.js';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { REPO_ROOT } from '../support/protocol-schema.js';
+
+/** result.json's published schema (a review run adds `review`). */
+const validateResult = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv.compile(JSON.parse(readFileSync(path.join(REPO_ROOT, 'schemas', 'run-result.schema.json'), 'utf8')));
+})();
 
 /** tern's own bundled server, in the shape codexPeerCommand returns. */
 async function ternPeer(_modelBaseUrl: string, workRoot: string): Promise<{ command: string; env: NodeJS.ProcessEnv }> {
@@ -223,6 +234,7 @@ describe('tern run against codex app-server', () => {
     expect(r.code).toBe(0);
     const a = await readArtifacts(out);
     expect(a.result.outcome).toBe('success');
+    expect(validateResult(a.result), JSON.stringify(validateResult.errors)).toBe(true);
     expect(a.result.filesChanged).toEqual([]);
     expect(a.result.review).toEqual({
       base,

@@ -39,7 +39,13 @@ export const REVIEW_MARKER = '<!-- tern-review -->';
 /** path (new side) -> the line spans its hunks show on the right-hand side. */
 export function rightSideSpans(patch: string): Map<string, LineSpan[]> {
   const spans = new Map<string, LineSpan[]>();
-  for (const file of parsePatch(patch)) {
+  let files: ReturnType<typeof parsePatch>;
+  try {
+    files = parsePatch(patch);
+  } catch {
+    return spans; // an unreadable diff: every finding goes into the body, where GitHub cannot refuse it
+  }
+  for (const file of files) {
     const name = file.newFileName;
     if (!name || name === '/dev/null') continue;
     const path = name.replace(/^b\//, '');

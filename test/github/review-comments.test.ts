@@ -56,6 +56,13 @@ describe('review comments on the diff', () => {
     ]);
   });
 
+  it('an unreadable diff places nothing inline', () => {
+    expect(rightSideSpans('--- a/x\n@@ -1 +1 @@\n-a\n+b\n').size).toBe(0);
+    const plan = planReview([finding('[P1] X', 'x', 1, 1)], '--- a/x\n@@ -1 +1 @@\n-a\n+b\n', new Set());
+    expect(plan.comments).toEqual([]);
+    expect(plan.outside).toHaveLength(1);
+  });
+
   it('clips a range to the first hunk it overlaps; null outside every hunk', () => {
     const spans = rightSideSpans(PATCH);
     expect(placeOnDiff(spans, 'src/a.js', { start: 3, end: 3 })).toEqual({ start: 3, end: 3 });

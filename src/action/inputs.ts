@@ -9,9 +9,13 @@ import path from 'node:path';
 import { TernError } from '../util/errors.js';
 import { ISOLATION_MODES, type IsolationMode } from '../sandbox/isolated-phase.js';
 
-export const MODES = ['run', 'fix-tests'] as const;
-/** Modes named in the docs that are not built yet: refused with a clear line, never ignored. */
-const PLANNED_MODES = ['review', 'mention'];
+/** What the step was asked to do; `auto` is resolved from the event by `resolveMode`. */
+export const MODES = ['run', 'fix-tests', 'review', 'mention', 'auto'] as const;
+/** tern never approves a pull request. */
+const REVIEW_EVENTS = ['COMMENT', 'REQUEST_CHANGES'] as const;
+const DEFAULT_TRIGGER_PHRASE = '@tern';
+/** Every bot login ends so; GitHub does not let a user pick such a name. */
+const BOT_SUFFIX = '[bot]';
 const APPROVAL_POLICIES = ['never', 'on-request', 'untrusted'] as const;
 const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 const WIRE_APIS = ['responses', 'chat'] as const;
@@ -22,6 +26,7 @@ const DEFAULT_AUTHOR = 'tern[bot] <tern-bot@users.noreply.github.com>';
 const AUTHOR_PATTERN = /^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/;
 
 export type Mode = (typeof MODES)[number];
+export type ReviewEvent = (typeof REVIEW_EVENTS)[number];
 
 export interface ActionInputs {
   mode: Mode;
@@ -29,6 +34,13 @@ export interface ActionInputs {
   prompt: string | null;
   workingDirectory: string;
   testCommand: string | null;
+  /** review: the PR to review when the event carries none (workflow_dispatch). */
+  prNumber: number | null;
+  reviewEvent: ReviewEvent;
+  /** mention: the phrase that starts a run, matched on a word boundary. */
+  triggerPhrase: string;
+  /** mention: bot logins (`name[bot]`) allowed to trigger a run; no wildcard. */
+  allowBots: string[];
   openaiApiKey: string;
   model: string | null;
   baseUrl: string | null;
@@ -73,11 +85,7 @@ export function parseInputs(inputs: Map<string, string>, cwd: string = process.c
   const get = (name: string): string => (inputs.get(inputVariable(name)) ?? '').trim();
   const optional = (name: string): string | null => get(name) || null;
 
-  const modeText = get('mode') || 'run';
-  if (PLANNED_MODES.includes(modeText)) {
-    throw new InputError(`mode '${modeText}' is not available yet in this version of tern; use mode: run or mode: fix-tests`);
-  }
-  const mode = oneOf('mode', modeText, MODES);
+  const mode = oneOf('mode', get('mode') || 'run', MODES);
   const workingDirectory = path.resolve(cwd, get('working-directory') || '.');
   const prompt = readPrompt(get('prompt'), get('prompt-file'), workingDirectory);
   const testCommand = optional('test-command');
@@ -89,6 +97,10 @@ export function parseInputs(inputs: Map<string, string>, cwd: string = process.c
     prompt,
     workingDirectory,
     testCommand,
+    prNumber: optionalWholeNumber('pr-number', get('pr-number')),
+    reviewEvent: reviewEvent(get('review-event')),
+    triggerPhrase: triggerPhrase(get('trigger-phrase')),
+    allowBots: allowBots(get('allow-bots')),
     openaiApiKey: get('openai-api-key'),
     model: optional('model'),
     baseUrl: optionalUrl('base-url', get('base-url')),
@@ -113,6 +125,34 @@ export function parseInputs(inputs: Map<string, string>, cwd: string = process.c
     uploadArtifacts: bool('upload-artifacts', get('upload-artifacts'), true),
     artifactName: get('artifact-name') || 'tern-run',
   };
+}
+
+function reviewEvent(value: string): ReviewEvent {
+  const upper = (value || 'COMMENT').toUpperCase();
+  if (upper === 'APPROVE') throw new InputError('input review-event: tern never approves a pull request; use COMMENT or REQUEST_CHANGES');
+  return oneOf('review-event', upper, REVIEW_EVENTS);
+}
+
+function triggerPhrase(value: string): string {
+  const phrase = value || DEFAULT_TRIGGER_PHRASE;
+  if (/\s/.test(phrase)) throw new InputError(`input trigger-phrase must be one word such as @tern; got '${phrase}'`);
+  return phrase;
+}
+
+/** Bots only by full login: `*` would let any app's bot (and anyone who can make one) start runs. */
+function allowBots(value: string): string[] {
+  const bots = list(value);
+  for (const bot of bots) {
+    if (bot.includes('*')) throw new InputError("input allow-bots does not accept '*': list each bot login, such as renovate[bot]");
+    if (!bot.endsWith(BOT_SUFFIX)) throw new InputError(`input allow-bots lists bot logins ending in ${BOT_SUFFIX}; got '${bot}'`);
+  }
+  return bots;
+}
+
+function optionalWholeNumber(name: string, value: string): number | null {
+  if (value === '') return null;
+  if (!/^[1-9]\d*$/.test(value)) throw new InputError(`input ${name} must be a pull request number; got '${value}'`);
+  return Number(value);
 }
 
 function readPrompt(prompt: string, promptFile: string, workingDirectory: string): string | null {

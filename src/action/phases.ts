@@ -21,7 +21,10 @@ export interface AgentPhaseOptions extends ModelFlagsOptions {
   /** dist/tern.js. */
   ternScript: string;
   checkout: string;
+  /** The task; ignored when `review` is set. */
   prompt: string;
+  /** Review the checkout's HEAD against this commit (`tern run --review`) instead of a task. */
+  review?: string;
   outDir: string;
   tmpDir: string;
   ternHome: string;
@@ -45,13 +48,12 @@ export interface AgentPhaseResult {
 }
 
 export async function runAgentPhase(o: AgentPhaseOptions): Promise<AgentPhaseResult> {
-  const promptFile = path.join(o.tmpDir, 'prompt.md');
-  await writeFile(promptFile, o.prompt, { mode: 0o600 });
+  const task = o.review !== undefined ? ['--review', o.review] : ['--prompt-file', await writePrompt(o.tmpDir, o.prompt)];
   const timeoutSeconds = Math.round(o.timeoutMinutes * SECONDS_PER_MINUTE);
   const command = [
     process.execPath, o.ternScript, 'run',
     '--cwd', o.checkout,
-    '--prompt-file', promptFile,
+    ...task,
     '--out', o.outDir,
     '--approval-policy', o.approvalPolicy,
     '--sandbox', o.sandbox,
@@ -73,6 +75,12 @@ export async function runAgentPhase(o: AgentPhaseOptions): Promise<AgentPhaseRes
   } finally {
     block.end();
   }
+}
+
+async function writePrompt(tmpDir: string, prompt: string): Promise<string> {
+  const file = path.join(tmpDir, 'prompt.md');
+  await writeFile(file, prompt, { mode: 0o600 });
+  return file;
 }
 
 export interface TestPhaseOptions {

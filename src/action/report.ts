@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type Conclusion = 'success' | 'no_changes' | 'failed';
+/** skipped: the event was not for tern (no trigger phrase, an actor without write access, tern's own comment). */
+export type Conclusion = 'success' | 'no_changes' | 'skipped' | 'failed';
 
 export interface CommandRun {
   command: string;
@@ -31,6 +32,10 @@ export interface ActionOutcome {
   runUrl: string | null;
   /** fix-tests: the test command and what it said before and after the turn. */
   tests: { command: string; before: TestRecord; after: TestRecord | null } | null;
+  /** review: what was posted (url null: nothing new to post). */
+  review: { url: string | null; inline: number; inBody: number; duplicates: number } | null;
+  /** mention: the progress comment holding the outcome. */
+  commentUrl: string | null;
 }
 
 export interface TestRecord {
@@ -47,6 +52,7 @@ const TITLE_MAX = 72;
 const CONCLUSION_LINE: Record<Conclusion, string> = {
   success: 'succeeded',
   no_changes: 'finished with no changes',
+  skipped: 'skipped',
   failed: 'failed',
 };
 
@@ -78,6 +84,8 @@ export function stepSummary(o: ActionOutcome): string {
   lines.push('| | |', '|---|---|', `| outcome | \`${o.conclusion}\` |`, `| mode | ${o.mode} |`);
   if (o.pr) lines.push(`| pull request | [#${o.pr.number}](${o.pr.url}) (${o.pr.created ? 'opened' : 'updated'}) |`);
   if (o.branch) lines.push(`| branch | \`${o.branch}\` |`);
+  if (o.review) lines.push(`| review | ${o.review.url ? `[posted](${o.review.url})` : 'not posted'}: ${o.review.inline} inline, ${o.review.inBody} in the body, ${o.review.duplicates} already posted |`);
+  if (o.commentUrl) lines.push(`| comment | [progress comment](${o.commentUrl}) |`);
   if (o.tokens !== null) lines.push(`| tokens | ${o.tokens} |`);
   lines.push(`| duration | ${(o.durationMs / 1000).toFixed(1)} s |`);
   if (o.threadId) lines.push(`| thread | \`${o.threadId}\` |`);

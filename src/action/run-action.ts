@@ -1,47 +1,33 @@
 // One Action run, phase by phase:
-//   prepare  inputs, run context, private dirs, checkout checks, git-control snapshot
+//   prepare  inputs, run context, the mode (`auto` resolved from the event), private dirs,
+//            checkout checks, git-control snapshot
 //   [tests]  fix-tests: the test command, isolated and with no secret; green ends here
 //   agent    `tern run` in its own PID namespace, with the model key only
 //   [tests]  fix-tests: the test command again
 //   judge    the recorded result.json and diff.patch, the git-control snapshot again
 //   publish  the branch and the pull request, with the token, after no agent process is left
-// Returns the outcome; main.ts reports it to the runner.
+// review and mention have their own modules (review-mode.ts, mention-mode.ts) with the same
+// shape. Returns the outcome; main.ts reports it to the runner.
 
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createRedactor, type Redactor } from '../artifacts/redact.js';
-import type { RunResult } from '../artifacts/result.js';
-import { compareGitControl, snapshotGitControl, type GitControlSnapshot } from '../git/index.js';
+import { createRedactor } from '../artifacts/redact.js';
+import { compareGitControl, snapshotGitControl } from '../git/index.js';
 import { PERSISTED_CREDENTIALS_HINT, persistedCredentialFiles } from '../github/checkout-credentials.js';
 import { branchOfRef, publishBranchName, readRunContext, type RunContext } from '../github/context.js';
+import { MENTION_EVENTS, REVIEW_EVENTS } from '../github/events.js';
 import { publishChange } from '../github/publish.js';
 import { patchStats, refusalReasons } from '../github/publish-checks.js';
 import { TernError, errorMessage } from '../util/errors.js';
-import { parseInputs, type ActionInputs } from './inputs.js';
-import { runAgentPhase, runTestPhase, type TestPhaseResult } from './phases.js';
-import { commandsFromEvents, commitMessage, pullRequestBody, pullRequestTitle, type ActionOutcome, type TestRecord } from './report.js';
-import type { TakenSecrets } from './secrets.js';
-import type { LogSink } from './untrusted-log.js';
+import { InputError, parseInputs, type ActionInputs } from './inputs.js';
+import { runMention } from './mention-mode.js';
+import { runTestPhase, type TestPhaseResult } from './phases.js';
+import { commitMessage, pullRequestBody, pullRequestTitle, type ActionOutcome, type TestRecord } from './report.js';
+import { runReview } from './review-mode.js';
+import { absorbAgent, conclude, fail, oneLine, startAgent, type ActionDeps, type Prepared } from './run-state.js';
 
-export interface ActionDeps {
-  env: NodeJS.ProcessEnv;
-  taken: TakenSecrets;
-  /** dist/tern.js, started for the agent phase. */
-  ternScript: string;
-  log: LogSink;
-  info(line: string): void;
-}
-
-interface Prepared {
-  inputs: ActionInputs;
-  ctx: RunContext;
-  redact: Redactor;
-  snapshot: GitControlSnapshot;
-  baseSha: string;
-  dirs: { artifacts: string; tmp: string; home: string };
-  startedAtMs: number;
-}
+export type { ActionDeps } from './run-state.js';
 
 export class ActionFailure extends TernError {
   static override defaultCategory = 'usage' as const;
@@ -68,8 +54,10 @@ async function prepare(deps: ActionDeps): Promise<Prepared> {
   const startedAtMs = Date.now();
   const inputs = parseInputs(deps.taken.inputs, deps.env.GITHUB_WORKSPACE || process.cwd());
   const ctx = readRunContext(deps.env);
+  const mode = resolveMode(inputs, ctx);
   const redact = createRedactor({}, [...deps.taken.secrets.values()]);
   if (inputs.createPr && !inputs.githubToken) throw new ActionFailure('create-pr is true but github-token is empty');
+  if ((mode === 'review' || mode === 'mention') && !inputs.githubToken) throw new ActionFailure(`mode ${mode} posts on GitHub, but github-token is empty`);
   const snapshot = await snapshotGitControl(inputs.workingDirectory);
   const gitDirs = [...new Set([snapshot.commonDir, snapshot.gitDir])];
   if (gitDirs.some((dir) => persistedCredentialFiles(dir).length > 0)) throw new ActionFailure(PERSISTED_CREDENTIALS_HINT);
@@ -77,14 +65,24 @@ async function prepare(deps: ActionDeps): Promise<Prepared> {
   const root = await mkdtemp(path.join(deps.env.RUNNER_TEMP || os.tmpdir(), 'tern-'));
   const dirs = { artifacts: path.join(root, 'artifacts'), tmp: path.join(root, 'tmp'), home: path.join(root, 'home') };
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true, mode: 0o700 });
-  return { inputs, ctx, redact, snapshot, baseSha: snapshot.headSha, dirs, startedAtMs };
+  return { inputs, mode, ctx, redact, snapshot, baseSha: snapshot.headSha, dirs, startedAtMs };
+}
+
+/** `auto`: run when a prompt is given, else review or mention by the event. */
+export function resolveMode(inputs: ActionInputs, ctx: RunContext): Prepared['mode'] {
+  if (inputs.mode !== 'auto') return inputs.mode;
+  if (inputs.prompt !== null) return 'run';
+  if ((REVIEW_EVENTS as readonly string[]).includes(ctx.eventName)) return 'review';
+  if ((MENTION_EVENTS as readonly string[]).includes(ctx.eventName)) return 'mention';
+  if (ctx.eventName === 'workflow_dispatch' && inputs.prNumber !== null) return 'review';
+  throw new InputError(`mode auto: the event ${ctx.eventName} is neither a pull request (review) nor a comment or issue (mention); give a prompt, or pr-number on workflow_dispatch`);
 }
 
 function emptyOutcome(p: Prepared): ActionOutcome {
   return {
     conclusion: 'failed',
     reason: null,
-    mode: p.inputs.mode,
+    mode: p.mode,
     task: p.inputs.prompt,
     threadId: null,
     finalMessage: null,
@@ -98,13 +96,17 @@ function emptyOutcome(p: Prepared): ActionOutcome {
     artifactsDir: p.dirs.artifacts,
     runUrl: p.ctx.runUrl,
     tests: null,
+    review: null,
+    commentUrl: null,
   };
 }
 
 async function runPhases(p: Prepared, deps: ActionDeps, outcome: ActionOutcome): Promise<void> {
+  if (p.mode === 'review') return runReview(p, deps, outcome);
+  if (p.mode === 'mention') return runMention(p, deps, outcome);
   const { inputs } = p;
   let prompt = inputs.prompt ?? '';
-  if (inputs.mode === 'fix-tests') {
+  if (p.mode === 'fix-tests') {
     deps.info(`tern: running the tests: ${inputs.testCommand}`);
     const before = record(await runTestPhase(testOptions(p, deps)));
     outcome.tests = { command: inputs.testCommand!, before, after: null };
@@ -112,26 +114,8 @@ async function runPhases(p: Prepared, deps: ActionDeps, outcome: ActionOutcome):
     prompt = fixTestsPrompt(inputs.testCommand!, before.outputTail, inputs.prompt);
   }
 
-  deps.info('tern: agent phase (tern run)');
-  const agent = await runAgentPhase({
-    ...inputs,
-    ternScript: deps.ternScript,
-    checkout: inputs.workingDirectory,
-    prompt,
-    outDir: p.dirs.artifacts,
-    tmpDir: p.dirs.tmp,
-    ternHome: p.dirs.home,
-    modelKey: inputs.openaiApiKey,
-    isolation: inputs.agentIsolation,
-    sourceEnv: deps.env,
-    log: deps.log,
-  });
-  absorbResult(outcome, agent.result, p.dirs.artifacts);
-  if (!agent.result) return fail(outcome, `the agent phase left no result (${agent.timedOut ? 'killed at the deadline' : `exit ${agent.exitCode}`})`);
-  if (agent.result.outcome === 'failed') {
-    const why = agent.result.failure;
-    return fail(outcome, `the turn did not complete (${why?.kind ?? 'unknown'}): ${why?.message ?? 'no reason given'}`);
-  }
+  const agent = await startAgent(p, deps, { prompt });
+  if (!absorbAgent(outcome, agent, p.dirs.artifacts)) return;
 
   if (outcome.tests) {
     deps.info('tern: running the tests again');
@@ -178,15 +162,6 @@ async function judgeAndPublish(p: Prepared, deps: ActionDeps, outcome: ActionOut
   conclude(outcome, 'success', null);
 }
 
-function absorbResult(outcome: ActionOutcome, result: RunResult | null, artifactsDir: string): void {
-  outcome.commands = commandsFromEvents(artifactsDir);
-  if (!result) return;
-  outcome.threadId = result.threadId;
-  outcome.finalMessage = result.finalMessage;
-  outcome.filesChanged = result.filesChanged;
-  outcome.tokens = result.tokenUsage?.totalTokens ?? null;
-}
-
 function testOptions(p: Prepared, deps: ActionDeps) {
   return {
     checkout: p.inputs.workingDirectory,
@@ -216,17 +191,4 @@ export function fixTestsPrompt(testCommand: string, outputTail: string, extra: s
   ];
   if (extra) parts.push('', 'Further instructions:', extra);
   return parts.join('\n');
-}
-
-function conclude(outcome: ActionOutcome, conclusion: ActionOutcome['conclusion'], reason: string | null): void {
-  outcome.conclusion = conclusion;
-  outcome.reason = reason;
-}
-
-function fail(outcome: ActionOutcome, reason: string): void {
-  conclude(outcome, 'failed', reason);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -30,6 +30,8 @@ export function setOutputs(o: ActionOutcome): void {
   core.setOutput('branch', o.branch ?? '');
   core.setOutput('artifacts-dir', o.artifactsDir);
   core.setOutput('tokens', o.tokens !== null ? String(o.tokens) : '');
+  core.setOutput('review-url', o.review?.url ?? '');
+  core.setOutput('comment-url', o.commentUrl ?? '');
 }
 
 export async function writeStepSummary(o: ActionOutcome): Promise<void> {

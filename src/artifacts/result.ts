@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import type { ThreadTokenUsage } from '../protocol/v2.js';
+import type { ReviewText } from '../protocol/review-text.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { redactDeep, type Redactor } from './redact.js';
 
@@ -77,6 +78,8 @@ export interface RunResult {
   finalMessage: string | null;
   /** Paths changed in the working tree, relative to the repository root. */
   filesChanged: string[];
+  /** `tern run --review`: what was reviewed and the findings (null for a task turn; absent in older files). */
+  review?: RunReview | null;
   tokenUsage: ThreadTokenUsage['total'] | null;
   budget: BudgetUsage;
   approvals: ApprovalDecisionRecord[];
@@ -85,6 +88,12 @@ export interface RunResult {
   /** ISO 8601. */
   startedAt: string;
   finishedAt: string;
+}
+
+/** The review of `tern run --review BASE`, as `exitedReviewMode` carried it (protocol/review-text.ts). */
+export interface RunReview extends ReviewText {
+  /** The base the branch was reviewed against. */
+  base: string;
 }
 
 export async function writeResult(outDir: string, result: RunResult, redact: Redactor): Promise<string> {

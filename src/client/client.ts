@@ -14,6 +14,8 @@ import {
 } from '../jsonrpc/connection.js';
 import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js';
 import type {
+  ReviewStartParams,
+  ReviewStartResponse,
   ClientInfo,
   InitializeParams,
   InitializeResponse,
@@ -131,12 +133,25 @@ export class ProtocolClient {
    * after `turn/completed` (or rejects if the server dies first).
    */
   async startTurn(params: TurnStartParams, opts?: RequestOptions): Promise<{ response: TurnStartResponse; events: TurnStream }> {
+    return this.followed(params.threadId, () => this.turnStart(params, opts));
+  }
+
+  /**
+   * `review/start` (inline delivery: the review is a turn of the same thread), returning
+   * the review turn as an async iterator of typed events, like `startTurn`.
+   */
+  async startReview(params: ReviewStartParams, opts?: RequestOptions): Promise<{ response: ReviewStartResponse; events: TurnStream }> {
+    return this.followed(params.threadId, () => this.request<ReviewStartResponse>('review/start', params, opts));
+  }
+
+  /** Subscribes a TurnStream of `threadId` before `start` runs, so no event after its reply is lost. */
+  private async followed<R extends { turn: { id: string } }>(threadId: string, start: () => Promise<R>): Promise<{ response: R; events: TurnStream }> {
     let unsubscribe = () => {};
-    const events = new TurnStream(params.threadId, () => unsubscribe());
+    const events = new TurnStream(threadId, () => unsubscribe());
     unsubscribe = this.onNotification((n) => events.accept(n));
     void this.unexpectedExit.then((err) => events.fail(err));
     try {
-      const response = await this.turnStart(params, opts);
+      const response = await start();
       events.turnId ??= response.turn.id;
       return { response, events };
     } catch (err) {

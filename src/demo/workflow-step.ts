@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 
+/** Events with a built-in payload; any other event needs `payload`. */
 export type StepEvent = 'schedule' | 'workflow_dispatch' | 'push';
 
 export interface WorkflowStep {
@@ -24,7 +25,10 @@ export interface WorkflowStep {
   runnerTemp: string;
   apiUrl: string;
   serverUrl?: string;
-  event?: StepEvent;
+  /** GITHUB_EVENT_NAME: a StepEvent, or any event whose `payload` is given. */
+  event?: StepEvent | string;
+  /** The event payload as GitHub would send it; built for a StepEvent when absent. */
+  payload?: Record<string, unknown>;
   ref?: string;
   workflow?: string;
   runId?: string;
@@ -81,7 +85,8 @@ function runnerEnvironment(step: WorkflowStep, outputFile: string, summaryFile: 
   const ref = step.ref ?? 'refs/heads/main';
   const sha = readHead(step.checkout);
   const eventPath = path.join(step.runnerTemp, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(eventPayload(event, ref, sha, step.owner, step.repo)));
+  const payload = step.payload ?? eventPayload(event as StepEvent, ref, sha, step.owner, step.repo);
+  writeFileSync(eventPath, JSON.stringify(payload));
   const env: Record<string, string> = {};
   for (const name of KEPT_VARIABLES) if (step.baseEnv[name] !== undefined) env[name] = step.baseEnv[name]!;
   Object.assign(env, {
@@ -146,6 +151,8 @@ export function eventPayload(event: StepEvent, ref: string, sha: string, owner: 
       return { ref, before: '0'.repeat(40), after: sha, created: false, deleted: false, forced: false, commits: [], head_commit: null, pusher: { name: 'octocat' }, repository, sender };
     case 'workflow_dispatch':
       return { inputs: { task: 'from the dispatch form' }, ref, repository, sender, workflow: '.github/workflows/tern.yml' };
+    default:
+      throw new Error(`no built-in payload for the ${String(event)} event: pass one`);
   }
 }
 

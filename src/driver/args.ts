@@ -14,13 +14,18 @@ export const APPROVAL_POLICIES = ['never', 'on-request', 'untrusted'] as const;
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
 export const DEFAULT_OUT_DIR = 'tern-out';
+/** The policy preset a review runs under unless --policy names another. */
+export const REVIEW_POLICY_PRESET = 'read-only-review';
 
 export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number] & AskForApproval;
 
 export interface RunOptions {
   /** Absolute. */
   cwd: string;
+  /** The task; empty in review mode (the review request is the server's). */
   prompt: string;
+  /** --review BASE: review the current branch against BASE (`review/start`) instead of a task turn. */
+  review: string | null;
   /** Absolute; created by the run. */
   outDir: string;
   /** Server argv, `-c key=value` pairs already appended. */
@@ -46,13 +51,16 @@ export interface RunOptions {
   threadStore: string | null;
 }
 
-export const USAGE = `Usage: tern run (--prompt TEXT | --prompt-file FILE) [options]
+export const USAGE = `Usage: tern run (--prompt TEXT | --prompt-file FILE | --review BASE) [options]
 
 Runs one agent turn against a Codex-compatible app server and records it.
 
 Options:
   --prompt TEXT               the task for the agent
   --prompt-file FILE          read the task from FILE
+  --review BASE               review the current branch against BASE (a branch, ref or commit) with
+                              review/start instead of a task; the findings go to result.json (review).
+                              Implies --sandbox read-only and --policy read-only-review unless given
   --cwd DIR                   working directory of the agent (default: current dir)
   --out DIR                   artifact directory (default: ./${DEFAULT_OUT_DIR})
   --server-command "CMD"      app server to spawn (default: tern app-server),
@@ -88,9 +96,10 @@ Outcomes and exit codes:
 Examples:
   tern run --prompt "Fix the failing test" --out ./tern-out
   tern run --prompt-file task.md --policy fix-tests --max-cost 2 --json
-  tern run --prompt "Review" --sandbox read-only --server-command "codex app-server"`;
+  tern run --prompt "Review" --sandbox read-only --server-command "codex app-server"
+  tern run --review origin/main --json`;
 
-export const USAGE_HINT = 'usage: tern run (--prompt TEXT | --prompt-file FILE) [--cwd DIR] [--out DIR] [options]; see tern run --help';
+export const USAGE_HINT = 'usage: tern run (--prompt TEXT | --prompt-file FILE | --review BASE) [--cwd DIR] [--out DIR] [options]; see tern run --help';
 
 export class UsageError extends UsageFailure {
   override name = 'UsageError';
@@ -112,24 +121,8 @@ export function parseRunArgs(argv: string[], baseDir: string = process.cwd()): P
   }
   if (values.help) return { help: true };
 
-  // --prompt / --prompt-file: exactly one.
-  if (values.prompt !== undefined && values['prompt-file'] !== undefined) {
-    throw new UsageError('use either --prompt or --prompt-file, not both');
-  }
-  let prompt: string;
-  if (values.prompt !== undefined) {
-    prompt = values.prompt;
-  } else if (values['prompt-file'] !== undefined) {
-    const file = path.resolve(baseDir, values['prompt-file']);
-    try {
-      prompt = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read --prompt-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  } else {
-    throw new UsageError('missing the task: pass --prompt TEXT or --prompt-file FILE');
-  }
-  if (prompt.trim().length === 0) throw new UsageError('the prompt is empty');
+  const review = reviewBase(values.review, values.prompt !== undefined || values['prompt-file'] !== undefined);
+  const prompt = review === null ? readTask(values.prompt, values['prompt-file'], baseDir) : '';
 
   const cwd = path.resolve(baseDir, values.cwd ?? '.');
   let isDir = false;
@@ -143,7 +136,8 @@ export function parseRunArgs(argv: string[], baseDir: string = process.cwd()): P
   const outDir = path.resolve(baseDir, values.out ?? DEFAULT_OUT_DIR);
 
   const approvalPolicy = oneOf('--approval-policy', values['approval-policy'] ?? 'never', APPROVAL_POLICIES);
-  const sandbox = oneOf('--sandbox', values.sandbox ?? 'workspace-write', SANDBOX_MODES);
+  const sandbox = oneOf('--sandbox', values.sandbox ?? (review !== null ? 'read-only' : 'workspace-write'), SANDBOX_MODES);
+  if (review !== null && sandbox !== 'read-only') throw new UsageError(`--review runs under --sandbox read-only; got '${sandbox}'`);
 
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
   if (values.timeout !== undefined) {
@@ -187,11 +181,11 @@ export function parseRunArgs(argv: string[], baseDir: string = process.cwd()): P
   return {
     help: false,
     options: {
-      cwd, prompt, outDir, serverCommand, configOverrides, model, approvalPolicy, sandbox, timeoutMs, budgets,
+      cwd, prompt, review, outDir, serverCommand, configOverrides, model, approvalPolicy, sandbox, timeoutMs, budgets,
       priceTable: optionalPath(values['price-table']),
       secretEnv,
       json: values.json ?? false,
-      policy: values.policy ?? null,
+      policy: values.policy ?? (review !== null ? REVIEW_POLICY_PRESET : null),
       resume: values.resume ?? null,
       threadStore: optionalPath(values['thread-store']),
     },
@@ -207,6 +201,7 @@ function parse(argv: string[]) {
       cwd: { type: 'string' },
       prompt: { type: 'string' },
       'prompt-file': { type: 'string' },
+      review: { type: 'string' },
       out: { type: 'string' },
       'server-command': { type: 'string' },
       config: { type: 'string', short: 'c', multiple: true },
@@ -227,6 +222,37 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** --prompt / --prompt-file: exactly one, not empty. */
+function readTask(promptFlag: string | undefined, promptFile: string | undefined, baseDir: string): string {
+  if (promptFlag !== undefined && promptFile !== undefined) throw new UsageError('use either --prompt or --prompt-file, not both');
+  let prompt: string;
+  if (promptFlag !== undefined) {
+    prompt = promptFlag;
+  } else if (promptFile !== undefined) {
+    const file = path.resolve(baseDir, promptFile);
+    try {
+      prompt = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --prompt-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else {
+    throw new UsageError('missing the task: pass --prompt TEXT, --prompt-file FILE or --review BASE');
+  }
+  if (prompt.trim().length === 0) throw new UsageError('the prompt is empty');
+  return prompt;
+}
+
+/** --review BASE: a ref or commit name git accepts, never an option; not combined with a task. */
+function reviewBase(value: string | undefined, hasTask: boolean): string | null {
+  if (value === undefined) return null;
+  if (hasTask) throw new UsageError('--review takes no --prompt or --prompt-file: the review request is built in');
+  const base = value.trim();
+  if (base === '' || base.startsWith('-') || /[\s\x00-\x1f~^:?*[\\]|\.\.|@\{/.test(base)) {
+    throw new UsageError(`--review takes a branch, ref or commit id, got '${value}'`);
+  }
+  return base;
 }
 
 function countFlag(flag: string, value: string | undefined): number | null {

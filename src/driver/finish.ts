@@ -17,6 +17,7 @@ import type { Redactor } from '../artifacts/redact.js';
 import { DIFF_FILE, EXIT_CODES, RESULT_SCHEMA_VERSION, writeResult, type ApprovalDecisionRecord, type RunResult } from '../artifacts/result.js';
 import { worktreeDiff } from '../artifacts/worktree-diff.js';
 import { errorMessage } from '../util/errors.js';
+import type { ReviewText } from '../protocol/review-text.js';
 import type { RunOptions } from './args.js';
 import type { BudgetTracker } from './budgets.js';
 import type { RunState } from './outcome.js';
@@ -47,7 +48,7 @@ export async function finishRun(f: FinishInput): Promise<number> {
   await f.client.close().catch(() => undefined);
   const { patch, files } = await takeDiff(f);
   const artifactErrors = await writeLogs(f);
-  const { outcome, exitCode } = f.state.outcome(files.length);
+  const { outcome, exitCode } = f.state.outcome(files.length, f.options.review !== null);
   if (f.state.failure?.kind === 'timeout') f.budgets.markWallTime();
   const finishedAtMs = Date.now();
   const result: RunResult = {
@@ -60,6 +61,7 @@ export async function finishRun(f: FinishInput): Promise<number> {
     turnId: f.state.turnId,
     finalMessage: f.state.finalMessage,
     filesChanged: files,
+    review: f.options.review !== null ? { base: f.options.review, ...relativePaths(f.state.review ?? { overallExplanation: '', findings: [] }, f.options.cwd) } : null,
     tokenUsage: f.state.tokenUsage,
     budget: f.budgets.usage(),
     approvals: f.approvals,
@@ -182,6 +184,20 @@ function printSummary(result: RunResult, f: FinishInput): void {
   if (declined > 0) say(`  approvals declined: ${declined}`);
   if (refused > 0) say(`  server requests refused: ${refused}`);
   say(`  artifacts: ${f.options.outDir}`);
+}
+
+/**
+ * Findings name files relative to the working directory: the reference server's reviewer reports
+ * `absolute_file_path`, tern's a relative path. An absolute path outside the directory stays as is.
+ */
+export function relativePaths(review: ReviewText, cwd: string): ReviewText {
+  const findings = review.findings.map((f) => {
+    const file = f.codeLocation.file;
+    const rel = path.isAbsolute(file) ? path.relative(cwd, file) : file;
+    const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    return inside && rel !== file ? { ...f, codeLocation: { ...f.codeLocation, file: rel.split(path.sep).join('/') } } : f;
+  });
+  return { ...review, findings };
 }
 
 function truncate(text: string, max: number): string {

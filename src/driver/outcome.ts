@@ -5,6 +5,7 @@
 
 import { EXIT_CODES, type FailureKind, type RunOutcome, type TurnStatus } from '../artifacts/result.js';
 import type { ThreadTokenUsage, Turn } from '../protocol/v2.js';
+import type { ReviewText } from '../protocol/review-text.js';
 
 const REASON_MAX = 400;
 
@@ -16,6 +17,8 @@ export class RunState {
   finalMessage: string | null = null;
   tokenUsage: ThreadTokenUsage['total'] | null = null;
   failure: { kind: FailureKind; message: string } | null = null;
+  /** Review mode: the review as `exitedReviewMode` carried it, parsed back into findings. */
+  review: ReviewText | null = null;
 
   /** Records a failure unless one is already recorded. */
   fail(kind: FailureKind, message: string): void {
@@ -31,12 +34,19 @@ export class RunState {
     else if (turn.status !== 'completed') this.fail('server', `turn ended with unexpected status '${String(turn.status)}'`);
   }
 
-  /** The outcome, once the diff is known. */
-  outcome(filesChanged: number): { outcome: RunOutcome; exitCode: number } {
+  /** The outcome, once the diff is known. A review that completed is a success: the review is its product. */
+  outcome(filesChanged: number, reviewing = false): { outcome: RunOutcome; exitCode: number } {
     if (this.failure) return { outcome: 'failed', exitCode: EXIT_CODES[this.failure.kind] };
     if (this.turnStatus !== 'completed') {
       this.fail('internal', 'the run ended without a completed turn or a recorded failure');
       return { outcome: 'failed', exitCode: EXIT_CODES.internal };
+    }
+    if (reviewing) {
+      if (this.review === null) {
+        this.fail('server', 'the review turn completed without an exitedReviewMode item (no review to record)');
+        return { outcome: 'failed', exitCode: EXIT_CODES.server };
+      }
+      return { outcome: 'success', exitCode: EXIT_CODES.success };
     }
     return filesChanged > 0 ? { outcome: 'success', exitCode: EXIT_CODES.success } : { outcome: 'no_changes', exitCode: EXIT_CODES.no_changes };
   }

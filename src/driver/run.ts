@@ -150,7 +150,7 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
         onStream: (s) => (currentTurn = s),
       },
       thread.threadId,
-      options.prompt,
+      options.review !== null ? { kind: 'review', base: options.review } : { kind: 'task', prompt: options.prompt },
     );
   } catch (err) {
     recordFailure(state, err);

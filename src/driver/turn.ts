@@ -10,6 +10,7 @@ import type { TurnEvent, TurnStream } from '../client/turn-stream.js';
 import type { FailureKind } from '../artifacts/result.js';
 import type { BudgetTracker } from './budgets.js';
 import type { RunState } from './outcome.js';
+import { parseReviewText } from '../protocol/review-text.js';
 
 /** After turn/interrupt: how long the server gets to report the turn's end. */
 export const INTERRUPT_GRACE_MS = 10_000;
@@ -33,10 +34,18 @@ class TurnAbandoned extends ServerFailure {
   override name = 'TurnAbandoned';
 }
 
+/** What the turn does: a task (`turn/start`) or a review of the branch against a base (`review/start`). */
+export type TurnRequest = { kind: 'task'; prompt: string } | { kind: 'review'; base: string };
+
+function startRequest(client: ProtocolClient, threadId: string, request: TurnRequest) {
+  if (request.kind === 'review') return client.startReview({ threadId, target: { type: 'baseBranch', branch: request.base }, delivery: 'inline' });
+  return client.startTurn({ threadId, input: [{ type: 'text', text: request.prompt, text_elements: [] }] });
+}
+
 /** Runs the turn to its end; failures are recorded in `state`, never thrown (except a dying server). */
-export async function followTurn(deps: TurnDeps, threadId: string, prompt: string): Promise<void> {
+export async function followTurn(deps: TurnDeps, threadId: string, request: TurnRequest): Promise<void> {
   const { client, state } = deps;
-  const { response, events } = await client.startTurn({ threadId, input: [{ type: 'text', text: prompt, text_elements: [] }] });
+  const { response, events } = await startRequest(client, threadId, request);
   state.turnId = response.turn.id;
   deps.onStream?.(events);
   const stopper = new TurnStopper(deps, threadId, response.turn.id, events);
@@ -59,6 +68,7 @@ export async function followTurn(deps: TurnDeps, threadId: string, prompt: strin
 
 function absorb(state: RunState, event: TurnEvent): void {
   if (event.type === 'itemCompleted' && event.item.type === 'agentMessage') state.finalMessage = event.item.text;
+  if (event.type === 'itemCompleted' && event.item.type === 'exitedReviewMode') state.review = parseReviewText(event.item.review);
   if (event.type === 'tokenUsage') state.tokenUsage = event.usage.total;
   if (event.type === 'turnCompleted' && state.finalMessage === null) {
     const last = [...event.turn.items].reverse().find((i) => i.type === 'agentMessage');

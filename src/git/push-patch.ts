@@ -23,6 +23,8 @@ export interface PushPatchOptions {
   remote: string;
   /** Sent (as an HTTP basic auth header) only to an https:// remote. */
   token?: string;
+  /** false: a plain push, refused unless it fast-forwards the branch (someone else's branch). Default true. */
+  force?: boolean;
 }
 
 export interface PushPatchResult {
@@ -72,10 +74,10 @@ export async function commitPatch(pg: PrivateGit, o: Omit<PushPatchOptions, 'che
   }
 }
 
-/** Force-pushes `commitSha` to `refs/heads/<branch>` of `remote`; the token (https only) goes in the environment only. */
+/** Force-pushes (unless `force: false`) `commitSha` to `refs/heads/<branch>` of `remote`; the token (https only) goes in the environment only. */
 export async function pushCommit(
   pg: PrivateGit,
-  o: { commitSha: string; branch: string; remote: string; token?: string },
+  o: { commitSha: string; branch: string; remote: string; token?: string; force?: boolean },
 ): Promise<void> {
   await validateBranch(pg, o.branch);
   const shown = displayRemote(o.remote);
@@ -84,7 +86,8 @@ export async function pushCommit(
   secrets.push(...urlCredentials(o.remote));
   const git = pg.gitWith({ config }, { timeoutMs: PUSH_SILENCE_TIMEOUT_MS });
   try {
-    await git.raw(['push', '--force', '--no-verify', '--quiet', '--', pushTarget(o.remote), `${o.commitSha}:refs/heads/${o.branch}`]);
+    const force = o.force === false ? [] : ['--force'];
+    await git.raw(['push', ...force, '--no-verify', '--quiet', '--', pushTarget(o.remote), `${o.commitSha}:refs/heads/${o.branch}`]);
   } catch (err) {
     throw new TernError('push_failed', `push to ${shown} failed: ${oneLine(err, secrets)}`, { cause: scrubbed(err, secrets) });
   }

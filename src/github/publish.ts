@@ -55,6 +55,38 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
   return { branch: pushed.branch, commitSha: pushed.commitSha, pr: { number: pr.number, url: pr.url, created: pr.created }, warnings: pr.warnings };
 }
 
+export interface BranchPushRequest {
+  checkout: string;
+  /** The branch's tip the patch was made on (the checkout's HEAD): the new commit's parent. */
+  baseSha: string;
+  patch: string;
+  branch: string;
+  commitMessage: string;
+  author: { name: string; email: string };
+  remote: string;
+  token: string;
+  serverUrl: string;
+}
+
+/**
+ * One commit on someone's pull request branch (in this repository): a plain push, so it only
+ * fast-forwards; if the branch moved since the checkout, the push is refused, never forced.
+ */
+export async function pushToBranch(req: BranchPushRequest): Promise<{ commitSha: string }> {
+  const pushed = await commitPatchAndPush({
+    checkout: req.checkout,
+    baseSha: req.baseSha,
+    patch: req.patch,
+    branch: req.branch,
+    message: req.commitMessage,
+    author: req.author,
+    remote: req.remote,
+    force: false,
+    ...tokenFor(req.remote, req.serverUrl, req.token),
+  });
+  return { commitSha: pushed.commitSha };
+}
+
 async function defaultBranch(octokit: ReturnType<typeof createOctokit>, owner: string, repo: string): Promise<string> {
   try {
     const { data } = await octokit.rest.repos.get({ owner, repo });

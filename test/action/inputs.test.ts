@@ -37,6 +37,16 @@ describe('action inputs', () => {
     });
   });
 
+  it('review and mention need no prompt; their inputs have defaults', () => {
+    expect(parseInputs(inputs({ mode: 'review' }))).toMatchObject({ mode: 'review', prompt: null, reviewEvent: 'COMMENT', prNumber: null });
+    expect(parseInputs(inputs({ mode: 'review', 'review-event': 'request_changes', 'pr-number': '12' }))).toMatchObject({ reviewEvent: 'REQUEST_CHANGES', prNumber: 12 });
+    expect(parseInputs(inputs({ mode: 'mention' }))).toMatchObject({ triggerPhrase: '@tern', allowBots: [] });
+    expect(parseInputs(inputs({ mode: 'mention', 'trigger-phrase': '/fix', 'allow-bots': 'renovate[bot]\ndependabot[bot]' }))).toMatchObject({
+      triggerPhrase: '/fix',
+      allowBots: ['renovate[bot]', 'dependabot[bot]'],
+    });
+  });
+
   it('reads prompt-file relative to the working directory', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tern-inputs-'));
     writeFileSync(path.join(dir, 'task.md'), 'From a file');
@@ -44,9 +54,14 @@ describe('action inputs', () => {
   });
 
   it.each([
-    [{ mode: 'review', prompt: 'x' }, "mode 'review' is not available yet"],
-    [{ mode: 'mention', prompt: 'x' }, "mode 'mention' is not available yet"],
-    [{ mode: 'bogus', prompt: 'x' }, 'input mode must be one of run, fix-tests'],
+    [{ mode: 'bogus', prompt: 'x' }, 'input mode must be one of run, fix-tests, review, mention, auto'],
+    [{ mode: 'review', 'review-event': 'APPROVE' }, 'tern never approves a pull request'],
+    [{ mode: 'review', 'review-event': 'dismiss' }, 'input review-event must be one of COMMENT, REQUEST_CHANGES'],
+    [{ mode: 'review', 'pr-number': '#3' }, 'input pr-number must be a pull request number'],
+    [{ mode: 'mention', 'allow-bots': '*' }, "input allow-bots does not accept '*'"],
+    [{ mode: 'mention', 'allow-bots': 'renovate[bot], *[bot]' }, "input allow-bots does not accept '*'"],
+    [{ mode: 'mention', 'allow-bots': 'octocat' }, 'input allow-bots lists bot logins ending in [bot]'],
+    [{ mode: 'mention', 'trigger-phrase': 'hey tern' }, 'input trigger-phrase must be one word'],
     [{}, 'mode run needs a task'],
     [{ mode: 'fix-tests' }, 'needs the test-command input'],
     [{ prompt: 'x', 'prompt-file': 'y' }, 'either prompt or prompt-file'],

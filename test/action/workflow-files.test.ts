@@ -33,11 +33,11 @@ describe('action.yml', () => {
   });
 
   it('has every input and output the docs promise, each described', () => {
-    const inputs = ['prompt', 'prompt-file', 'mode', 'working-directory', 'openai-api-key', 'model', 'base-url', 'wire-api', 'config',
+    const inputs = ['prompt', 'prompt-file', 'mode', 'review-event', 'pr-number', 'trigger-phrase', 'allow-bots', 'working-directory', 'openai-api-key', 'model', 'base-url', 'wire-api', 'config',
       'approval-policy', 'sandbox', 'timeout-minutes', 'test-command', 'github-token', 'create-pr', 'draft', 'branch-prefix', 'branch',
       'base', 'title', 'labels', 'reviewers', 'allow-workflow-changes', 'max-diff-lines', 'upload-artifacts', 'artifact-name'];
     for (const name of inputs) expect(action.inputs[name]?.description, name).toBeTruthy();
-    const outputs = ['conclusion', 'thread-id', 'final-message', 'files-changed', 'pr-number', 'pr-url', 'branch', 'artifacts-dir', 'tokens'];
+    const outputs = ['conclusion', 'thread-id', 'final-message', 'files-changed', 'pr-number', 'pr-url', 'branch', 'artifacts-dir', 'tokens', 'review-url', 'comment-url'];
     for (const name of outputs) expect(action.outputs[name]?.description, name).toBeTruthy();
     expect(action.inputs['github-token']!.default).toBe('${{ github.token }}');
     expect(action.inputs['approval-policy']!.default).toBe('never');
@@ -48,15 +48,30 @@ describe('action.yml', () => {
 });
 
 describe('example workflows', () => {
-  it('there are examples for a nightly fix-tests job and a dispatched task', () => {
+  it('there are examples for a nightly fix-tests job, a dispatched task, PR review and mentions', () => {
     const files = examples.map((e) => e.file);
-    expect(files).toContain('nightly-fix-tests.yml');
-    expect(files).toContain('dispatch-task.yml');
+    expect(files).toEqual(expect.arrayContaining(['nightly-fix-tests.yml', 'dispatch-task.yml', 'pr-review.yml', 'mention.yml']));
+  });
+
+  /** What each example's token may do: no more than its mode needs. */
+  const PERMISSIONS: Record<string, Record<string, string>> = {
+    'pr-review.yml': { contents: 'read', 'pull-requests': 'write' },
+    'mention.yml': { contents: 'write', 'pull-requests': 'write', issues: 'write' },
+  };
+  const DEFAULT_PERMISSIONS = { contents: 'write', 'pull-requests': 'write' };
+
+  it('pr-review.yml never runs the pull request code with secrets: pull_request_target checks out the head without running it', () => {
+    const review = examples.find((e) => e.file === 'pr-review.yml')!.workflow;
+    const steps = Object.values(review.jobs).flatMap((j) => j.steps);
+    const runs = steps.filter((s) => typeof s.run === 'string').map((s) => s.run!);
+    expect(runs.every((r) => !/npm|yarn|pnpm|make|\.\/|pip/.test(r))).toBe(true);
+    const tern = steps.find((s) => s.uses?.includes('tern'))!;
+    expect(tern.with?.mode).toBe('review');
   });
 
   for (const { file, workflow } of examples) {
     it(`${file}: least privilege, a concurrency key with the event name, no credential left in the checkout`, () => {
-      expect(workflow.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+      expect(workflow.permissions).toEqual(PERMISSIONS[file] ?? DEFAULT_PERMISSIONS);
       expect(workflow.concurrency?.group).toContain('${{ github.event_name }}');
       const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
       const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout'));

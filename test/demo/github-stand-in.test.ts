@@ -1,6 +1,6 @@
 import { getOctokit } from '@actions/github';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGitHubStandIn, type GitHubStandIn } from '../../src/demo/github-stand-in/index.js';
+import { seedIssue, seedIssueComment, seedPullRequest, seedReviewComment, startGitHubStandIn, type GitHubStandIn } from '../../src/demo/github-stand-in/index.js';
 
 const OWNER = 'octo-org';
 const REPO = 'widgets';
@@ -270,5 +270,106 @@ describe('github stand-in: what GitHub would refuse', () => {
     // /pulls/comments is its own operation, not pulls/get with pull_number "comments".
     expect(await statusOf(octokit.request('GET /repos/{owner}/{repo}/pulls/comments', repo))).toBe(501);
     expect(standIn.requests[0]?.operationId).toBe('pulls/list-review-comments-for-repo');
+  });
+});
+
+describe('github stand-in: reviews, permissions, reactions, issues', () => {
+  const DIFF = [
+    'diff --git a/src/a.js b/src/a.js',
+    'index 1111111..2222222 100644',
+    '--- a/src/a.js',
+    '+++ b/src/a.js',
+    '@@ -1,3 +1,4 @@',
+    ' one',
+    '-two',
+    '+TWO',
+    '+two and a half',
+    ' three',
+    '@@ -10,2 +11,2 @@',
+    ' ten',
+    '-eleven',
+    '+ELEVEN',
+    '',
+  ].join('\n');
+
+  function seededPull() {
+    return seedPullRequest(standIn.state, { title: 'Change a', body: 'body', user: 'contributor', head: 'feature', base: 'trunk', headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40), diff: DIFF });
+  }
+
+  it('creates one review with inline comments on diff lines and lists both back', async () => {
+    const pr = seededPull();
+    const { data } = await octokit.rest.pulls.createReview({
+      ...repo,
+      pull_number: pr.number,
+      event: 'REQUEST_CHANGES',
+      body: 'Two findings.',
+      comments: [
+        { path: 'src/a.js', line: 3, side: 'RIGHT', start_line: 2, start_side: 'RIGHT', body: 'range' },
+        { path: 'src/a.js', line: 12, side: 'RIGHT', body: 'single' },
+      ],
+    });
+    expect(data).toMatchObject({ state: 'CHANGES_REQUESTED', body: 'Two findings.', commit_id: 'a'.repeat(40) });
+    const reviews = await octokit.rest.pulls.listReviews({ ...repo, pull_number: pr.number });
+    expect(reviews.data.map((r) => r.id)).toEqual([data.id]);
+    const comments = await octokit.rest.pulls.listReviewComments({ ...repo, pull_number: pr.number });
+    expect(comments.data.map((c) => [c.path, c.start_line, c.line, c.body, c.pull_request_review_id])).toEqual([
+      ['src/a.js', 2, 3, 'range', data.id],
+      ['src/a.js', null, 12, 'single', data.id],
+    ]);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it('refuses comments outside the diff, ranges across hunks, approval of its own PR and an empty COMMENT body, as GitHub does', async () => {
+    const pr = seededPull();
+    const review = (comments: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) =>
+      loose('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...repo, pull_number: pr.number, event: 'COMMENT', body: 'b', comments, ...extra });
+    expect((await failure(review([{ path: 'src/a.js', line: 7, side: 'RIGHT', body: 'x' }]))).status).toBe(422);
+    expect((await failure(review([{ path: 'src/other.js', line: 1, side: 'RIGHT', body: 'x' }]))).status).toBe(422);
+    expect((await failure(review([{ path: 'src/a.js', start_line: 3, line: 11, side: 'RIGHT', body: 'x' }]))).status).toBe(422);
+    expect((await failure(review([], { body: '' }))).status).toBe(422);
+    const own = seedPullRequest(standIn.state, { title: 't', body: null, user: standIn.state.actor, head: 'mine', base: 'trunk', headSha: 'c'.repeat(40), baseSha: 'b'.repeat(40) });
+    expect((await failure(octokit.rest.pulls.createReview({ ...repo, pull_number: own.number, event: 'APPROVE' }))).status).toBe(422);
+    expect(standIn.state.reviews).toEqual([]);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it('reports collaborator permissions: listed roles, the owner as admin, anyone else read', async () => {
+    standIn.state.permissions.writer = 'write';
+    standIn.state.permissions.keeper = 'maintain';
+    const of = async (username: string) => (await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username })).data;
+    expect(await of('writer')).toMatchObject({ permission: 'write', role_name: 'write' });
+    expect(await of('keeper')).toMatchObject({ permission: 'write', role_name: 'maintain' });
+    expect(await of(OWNER)).toMatchObject({ permission: 'admin' });
+    expect(await of('stranger')).toMatchObject({ permission: 'read', role_name: 'read' });
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it('comments on issues and records reactions on issues, issue comments and review comments', async () => {
+    const issue = seedIssue(standIn.state, { title: 'Bug', body: 'It breaks', user: 'reporter' });
+    const seeded = seedIssueComment(standIn.state, issue.number, { body: '@tern fix it', user: 'reporter' });
+    const pr = seededPull();
+    const inline = seedReviewComment(standIn.state, pr, { body: 'hm', user: 'reporter', path: 'src/a.js', line: 3 });
+    const { data: comment } = await octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body: 'on it' });
+    expect(comment.html_url).toBe(`${SERVER_URL}/${OWNER}/${REPO}/issues/${issue.number}#issuecomment-${comment.id}`);
+    const first = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: seeded.id, content: 'eyes' });
+    const again = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: seeded.id, content: 'eyes' });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    await octokit.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: inline.id, content: 'eyes' });
+    await octokit.rest.reactions.createForIssue({ ...repo, issue_number: issue.number, content: 'rocket' });
+    expect(standIn.state.reactions.map((r) => [r.subject, r.subject_id, r.content])).toEqual([
+      ['issue_comment', seeded.id, 'eyes'],
+      ['review_comment', inline.id, 'eyes'],
+      ['issue', issue.number, 'rocket'],
+    ]);
+    expect(await statusOf(octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: 42, content: 'eyes' }))).toBe(404);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it('shows a pull request from a fork with the fork as the head repository', async () => {
+    const pr = seedPullRequest(standIn.state, { title: 't', body: null, user: 'outsider', head: 'patch-1', base: 'trunk', headSha: 'd'.repeat(40), baseSha: 'b'.repeat(40), headRepo: 'outsider/widgets' });
+    const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: pr.number });
+    expect(data.head).toMatchObject({ ref: 'patch-1', sha: 'd'.repeat(40), label: 'outsider:patch-1', repo: { full_name: 'outsider/widgets', fork: true } });
+    expect(data.base.repo.full_name).toBe(`${OWNER}/${REPO}`);
+    expect(standIn.violations).toEqual([]);
   });
 });

@@ -17,6 +17,17 @@ import { createConformanceChecker } from '../support/protocol-schema.js';
 import { createRepoFixture, type RepoFixture } from '../support/git-repo.js';
 import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
 import { parseEventsJsonl } from '../../src/artifacts/timeline.js';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { REPO_ROOT } from '../support/protocol-schema.js';
+
+/** result.json's published schema (a review run adds `review`). */
+const validateResult = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv.compile(JSON.parse(readFileSync(path.join(REPO_ROOT, 'schemas', 'run-result.schema.json'), 'utf8')));
+})();
 
 /** tern's own bundled server, in the shape codexPeerCommand returns. */
 async function ternPeer(_modelBaseUrl: string, workRoot: string): Promise<{ command: string; env: NodeJS.ProcessEnv }> {
@@ -69,12 +80,16 @@ describe('tern run against codex app-server', () => {
   });
 
   /** Model mock + codex env + a temp repo; returns argv pieces for `tern run`. */
-  async function setup(script: ScriptStep[], files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' }, server: 'codex' | 'tern' = 'codex') {
-    const model = await startModelServer({ script });
-    models.push(model);
-    const peer = server === 'codex' ? await codexPeerCommand({ modelBaseUrl: model.url, workRoot }) : await ternPeer(model.url, workRoot);
+  async function setup(
+    script: ScriptStep[] | ((repoDir: string) => ScriptStep[]),
+    files: Record<string, string> = { 'hello.txt': 'hello from the test repo\n' },
+    server: 'codex' | 'tern' = 'codex',
+  ) {
     const repo = await createRepoFixture(files);
     repos.push(repo);
+    const model = await startModelServer({ script: typeof script === 'function' ? script(repo.dir) : script });
+    models.push(model);
+    const peer = server === 'codex' ? await codexPeerCommand({ modelBaseUrl: model.url, workRoot }) : await ternPeer(model.url, workRoot);
     const out = path.join(await mkdtemp(path.join(workRoot, 'out-')), 'artifacts');
     // The codex binary via --server-command; the mock-provider settings via tern's own -c passthrough.
     const configFlags = mockProviderFlags(model.url);
@@ -195,6 +210,63 @@ describe('tern run against codex app-server', () => {
     expect(a.result.filesChanged).toEqual(['committed.txt', 'loose.txt']);
     expect(a.patch).toContain('+++ b/committed.txt');
     expect(a.patch).toContain('+++ b/loose.txt');
+  });
+
+  it('--review BASE runs review/start against BASE under read-only-review and records the findings in result.json', async () => {
+    const review = {
+      findings: [
+        { title: '[P1] Off by one', body: 'The loop stops early.', confidence_score: 0.9, priority: 1, code_location: { file: 'hello.txt', line_range: { start: 2, end: 3 } } },
+      ],
+      overall_correctness: 'patch is incorrect',
+      overall_explanation: 'One real bug.',
+      overall_confidence_score: 0.8,
+    };
+    const { model, repo, out, argv, env } = await setup(
+      [{ output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'git diff main' } }] }, { output: [{ type: 'message', text: JSON.stringify(review) }] }],
+      undefined,
+      'tern',
+    );
+    const base = (await repo.git('rev-parse', 'HEAD')).trim();
+    await writeFile(path.join(repo.dir, 'hello.txt'), 'one\ntwo\nthree\n');
+    await repo.git('-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qam', 'change');
+    const r = await run([...argv, '--review', base, '--timeout', '120'], env);
+    expect(r.stderr).not.toContain('failed');
+    expect(r.code).toBe(0);
+    const a = await readArtifacts(out);
+    expect(a.result.outcome).toBe('success');
+    expect(validateResult(a.result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(a.result.filesChanged).toEqual([]);
+    expect(a.result.review).toEqual({
+      base,
+      overallExplanation: 'One real bug.',
+      findings: [{ title: '[P1] Off by one', body: 'The loop stops early.', priority: 1, confidence: null, codeLocation: { file: 'hello.txt', lineRange: { start: 2, end: 3 } } }],
+    });
+    const sent = a.events.filter((e) => e.dir === 'c2s').map((e) => e.msg);
+    expect(sent.find((m) => m.method === 'review/start')?.params).toMatchObject({ target: { type: 'baseBranch', branch: base }, delivery: 'inline' });
+    expect(sent.find((m) => m.method === 'thread/start')?.params).toMatchObject({ sandbox: 'read-only', approvalPolicy: 'untrusted' });
+    expect(JSON.stringify(model.requests.at(0)?.body)).toContain(base);
+  });
+
+  it('--review against the reference codex app-server: its review text parses into the same findings', async () => {
+    const review = {
+      // The reference reviewer's shape: an absolute path (absolute_file_path); result.json has it relative.
+      findings: [{ title: '[P2] Name the constant', body: 'Use a named constant.', confidence_score: 0.7, priority: 2, code_location: { absolute_file_path: 'ABSOLUTE', line_range: { start: 1, end: 1 } } }],
+      overall_correctness: 'patch is incorrect',
+      overall_explanation: 'A small thing.',
+      overall_confidence_score: 0.7,
+    };
+    const { repo, out, argv, env } = await setup((dir) => [{ output: [{ type: 'message', text: JSON.stringify(review).replace('ABSOLUTE', path.join(dir, 'hello.txt')) }] }]);
+    const base = (await repo.git('rev-parse', 'HEAD')).trim();
+    await writeFile(path.join(repo.dir, 'hello.txt'), 'changed\n');
+    await repo.git('-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qam', 'change');
+    const r = await run([...argv, '--review', base, '--timeout', '120'], env);
+    expect(r.code).toBe(0);
+    const a = await readArtifacts(out);
+    expect(a.result.review).toEqual({
+      base,
+      overallExplanation: 'A small thing.',
+      findings: [{ title: '[P2] Name the constant', body: 'Use a named constant.', priority: 2, confidence: null, codeLocation: { file: 'hello.txt', lineRange: { start: 1, end: 1 } } }],
+    });
   });
 
   it('a model HTTP 400 fails the turn: non-zero exit, result.json status failed with the error', async () => {
@@ -350,7 +422,11 @@ describe('tern run failure paths without a model', () => {
 describe('tern run flags', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown flag', ['--prompt', 'x', '--bogus'], /^tern run: Unknown option '--bogus'$/],
-    ['missing prompt', [], /^tern run: missing the task: pass --prompt TEXT or --prompt-file FILE$/],
+    ['missing prompt', [], /^tern run: missing the task: pass --prompt TEXT, --prompt-file FILE or --review BASE$/],
+    ['review with a prompt', ['--review', 'main', '--prompt', 'x'], /--review takes no --prompt or --prompt-file/],
+    ['review of an option', ['--review=--output=/tmp/x'], /--review takes a branch, ref or commit id/],
+    ['review of a range', ['--review', 'main..HEAD'], /--review takes a branch, ref or commit id/],
+    ['review with a writable sandbox', ['--review', 'main', '--sandbox', 'workspace-write'], /--review runs under --sandbox read-only/],
     ['both prompts', ['--prompt', 'x', '--prompt-file', 'y'], /either --prompt or --prompt-file/],
     ['missing value', ['--prompt'], /argument missing/],
     ['unreadable prompt file', ['--prompt-file', '/nonexistent/prompt.md'], /cannot read --prompt-file .*ENOENT/],

@@ -163,15 +163,15 @@ describe('the Action, mode run', () => {
     expect(world.github.state.pulls).toEqual([]);
   });
 
-  it('refuses review and mention modes until they exist', async () => {
+  it('refuses an input it cannot honour before anything runs: tern never approves', async () => {
     world = await createActionWorld(FILES, []);
-    const run = await world.run({ inputs: { mode: 'review', prompt: 'x' } });
+    const run = await world.run({ inputs: { mode: 'review', 'review-event': 'APPROVE' } });
     expect(run.exitCode).not.toBe(0);
-    expect(run.stdout).toContain("::error::tern: mode 'review' is not available yet");
+    expect(run.stdout).toContain('::error::tern: input review-event: tern never approves a pull request');
     expect(run.outputs).toMatchObject({ conclusion: 'failed' });
-    expect(run.outputs.reason).toContain("mode 'review' is not available yet");
     expect(run.summary).toContain('## tern failed');
     expect(world.model.requests).toEqual([]);
+    expect(world.github.requests).toEqual([]);
   });
 
   it('refuses to start when actions/checkout persisted the token in the git config', async () => {

@@ -44,7 +44,9 @@ export interface ActionWorld {
 
 export interface RunOptions {
   inputs: Record<string, string>;
-  event?: 'schedule' | 'workflow_dispatch' | 'push';
+  /** A built-in event, or any event with its `payload` (see test/support/action-events.ts). */
+  event?: string;
+  payload?: Record<string, unknown>;
   ref?: string;
   workflow?: string;
   runId?: string;
@@ -115,6 +117,7 @@ async function runAction(
     runnerTemp,
     apiUrl: w.github.url,
     event: opts.event ?? 'workflow_dispatch',
+    ...(opts.payload ? { payload: opts.payload } : {}),
     ref: opts.ref ?? 'refs/heads/main',
     workflow: opts.workflow ?? 'nightly fix',
     runId: opts.runId ?? String(1000 + n),

@@ -5,7 +5,18 @@ import { listen, type RecordedRequest } from './server.js';
 import { createState, type StandInState, type StateOptions } from './state.js';
 
 export type { RecordedRequest } from './server.js';
-export type { StandInState, StoredComment, StoredLabel, StoredPullRequest } from './state.js';
+export type {
+  Permission,
+  StandInState,
+  StoredComment,
+  StoredIssue,
+  StoredLabel,
+  StoredPullRequest,
+  StoredReaction,
+  StoredReview,
+  StoredReviewComment,
+} from './state.js';
+export { seedIssue, seedIssueComment, seedPullRequest, seedReviewComment, type PullSeed } from './seed.js';
 export { descriptionPath } from './openapi.js';
 
 export interface GitHubStandInOptions extends StateOptions {

@@ -1,8 +1,8 @@
-// issues/add-labels and issue comments. The stand-in's only issues are its pull requests
-// (on GitHub every pull request is an issue with the same number).
+// issues/add-labels and issue comments. Comments go on issues and pull requests alike (on GitHub
+// every pull request is an issue with the same number); labels only on pull requests here.
 import { bodyFields, json, notFound, numberParam, paginated, type Handler } from './handler-kit.js';
 import { commentJson, labelJson } from './representations.js';
-import { ensureLabel, findPull, nextId, timestamp, webUrl, type StoredComment } from './state.js';
+import { ensureLabel, findIssueOrPull, findPull, nextId, timestamp, webUrl, type StoredComment } from './state.js';
 
 export const addLabels: Handler = (ctx) => {
   const pr = findPull(ctx.state, numberParam(ctx, 'issue_number'));
@@ -17,8 +17,9 @@ export const addLabels: Handler = (ctx) => {
 
 export const createComment: Handler = (ctx) => {
   const number = numberParam(ctx, 'issue_number');
-  const pr = findPull(ctx.state, number);
-  if (!pr) return notFound();
+  const target = findIssueOrPull(ctx.state, number);
+  if (!target) return notFound();
+  const kind = findPull(ctx.state, number) ? 'pull' : 'issues';
   const id = nextId(ctx.state);
   const now = timestamp();
   const comment: StoredComment = {
@@ -26,7 +27,7 @@ export const createComment: Handler = (ctx) => {
     issue_number: number,
     body: String(bodyFields(ctx).body),
     user: ctx.state.actor,
-    html_url: webUrl(ctx.state, `/pull/${number}#issuecomment-${id}`),
+    html_url: webUrl(ctx.state, `/${kind}/${number}#issuecomment-${id}`),
     created_at: now,
     updated_at: now,
   };
@@ -36,7 +37,7 @@ export const createComment: Handler = (ctx) => {
 
 export const listComments: Handler = (ctx) => {
   const number = numberParam(ctx, 'issue_number');
-  if (!findPull(ctx.state, number)) return notFound();
+  if (!findIssueOrPull(ctx.state, number)) return notFound();
   const since = typeof ctx.query.since === 'string' ? Date.parse(ctx.query.since) : Number.NEGATIVE_INFINITY;
   const comments = ctx.state.comments.filter((c) => c.issue_number === number && Date.parse(c.updated_at) >= since);
   return paginated(ctx, comments.map((c) => commentJson(ctx.state, c)));

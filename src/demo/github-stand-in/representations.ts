@@ -5,11 +5,14 @@ import { createHash } from 'node:crypto';
 import {
   apiRepoUrl,
   findPull,
-  webUrl,
   type StandInState,
+  type Permission,
   type StoredComment,
   type StoredLabel,
   type StoredPullRequest,
+  type StoredReaction,
+  type StoredReview,
+  type StoredReviewComment,
 } from './state.js';
 
 type Json = Record<string, unknown>;
@@ -97,25 +100,29 @@ const REPO_API_URLS: Array<[string, string]> = [
   ['trees_url', '/git/trees{/sha}'],
 ];
 
-export function repositoryJson(state: StandInState): Json {
-  const id = Number.parseInt(digest(`${state.owner}/${state.repo}`).slice(0, 8), 16) % USER_ID_MODULUS;
-  const openIssues = state.pulls.filter((p) => p.state === 'open').length;
+/** The stand-in's repository, or (given `fullName`) a fork of it that only exists as a PR's head. */
+export function repositoryJson(state: StandInState, fullName?: string): Json {
+  const [owner, name] = fullName ? fullName.split('/') as [string, string] : [state.owner, state.repo];
+  const id = Number.parseInt(digest(`${owner}/${name}`).slice(0, 8), 16) % USER_ID_MODULUS;
+  const openIssues = fullName ? 0 : state.pulls.filter((p) => p.state === 'open').length + state.issues.filter((i) => i.state === 'open').length;
   const host = new URL(state.serverUrl).host;
+  const web = `${state.serverUrl}/${owner}/${name}`;
+  const api = `${state.apiUrl}/repos/${owner}/${name}`;
   const repo: Json = {
     id,
     node_id: nodeId('Repository', id),
-    name: state.repo,
-    full_name: `${state.owner}/${state.repo}`,
-    owner: userJson(state, state.owner),
+    name,
+    full_name: `${owner}/${name}`,
+    owner: userJson(state, owner),
     private: false,
-    html_url: webUrl(state),
+    html_url: web,
     description: null,
-    fork: false,
-    url: apiRepoUrl(state),
-    git_url: `git://${host}/${state.owner}/${state.repo}.git`,
-    ssh_url: `git@${host}:${state.owner}/${state.repo}.git`,
-    clone_url: webUrl(state, '.git'),
-    svn_url: webUrl(state),
+    fork: fullName !== undefined,
+    url: api,
+    git_url: `git://${host}/${owner}/${name}.git`,
+    ssh_url: `git@${host}:${owner}/${name}.git`,
+    clone_url: `${web}.git`,
+    svn_url: web,
     mirror_url: null,
     homepage: null,
     language: null,
@@ -137,7 +144,7 @@ export function repositoryJson(state: StandInState): Json {
     created_at: REPO_CREATED_AT,
     updated_at: REPO_CREATED_AT,
   };
-  for (const [key, suffix] of REPO_API_URLS) repo[key] = apiRepoUrl(state, suffix);
+  for (const [key, suffix] of REPO_API_URLS) repo[key] = `${api}${suffix}`;
   return repo;
 }
 
@@ -180,8 +187,9 @@ export function branchSha(state: StandInState, branch: string): string {
   return digest(`${state.owner}/${state.repo}@${branch}`).slice(0, SHA_HEX_LENGTH);
 }
 
-function branchJson(state: StandInState, branch: string, repo: Json): Json {
-  return { label: `${state.owner}:${branch}`, ref: branch, sha: branchSha(state, branch), user: userJson(state, state.owner), repo };
+function branchJson(state: StandInState, branch: string, sha: string | undefined, repo: Json): Json {
+  const owner = (repo.owner as Json).login as string;
+  return { label: `${owner}:${branch}`, ref: branch, sha: sha ?? branchSha(state, branch), user: userJson(state, owner), repo };
 }
 
 function pullLinks(state: StandInState, pr: StoredPullRequest): Json {
@@ -234,8 +242,8 @@ export function pullSimpleJson(state: StandInState, pr: StoredPullRequest): Json
     assignees: [],
     requested_reviewers: pr.requested_reviewers.map((login) => userJson(state, login)),
     requested_teams: [],
-    head: branchJson(state, pr.head, repo),
-    base: branchJson(state, pr.base, repo),
+    head: branchJson(state, pr.head, pr.head_sha, pr.head_repo ? repositoryJson(state, pr.head_repo) : repo),
+    base: branchJson(state, pr.base, pr.base_sha, repo),
     _links: links,
     author_association: pr.user === state.owner ? 'OWNER' : 'CONTRIBUTOR',
     auto_merge: null,
@@ -262,6 +270,79 @@ export function pullJson(state: StandInState, pr: StoredPullRequest): Json {
   };
 }
 
+function association(state: StandInState, login: string): string {
+  if (login === state.owner) return 'OWNER';
+  const permission = state.permissions[login];
+  return permission === 'admin' || permission === 'maintain' || permission === 'write' ? 'COLLABORATOR' : 'NONE';
+}
+
+/** `pull-request-review` */
+export function reviewJson(state: StandInState, review: StoredReview): Json {
+  const pullUrl = apiRepoUrl(state, `/pulls/${review.pull_number}`);
+  return {
+    id: review.id,
+    node_id: nodeId('PullRequestReview', review.id),
+    user: userJson(state, review.user),
+    body: review.body,
+    state: review.state,
+    html_url: review.html_url,
+    pull_request_url: pullUrl,
+    _links: { html: { href: review.html_url }, pull_request: { href: pullUrl } },
+    submitted_at: review.submitted_at,
+    commit_id: review.commit_id,
+    author_association: association(state, review.user),
+  };
+}
+
+/** `pull-request-review-comment` */
+export function reviewCommentJson(state: StandInState, c: StoredReviewComment): Json {
+  const url = apiRepoUrl(state, `/pulls/comments/${c.id}`);
+  const pullUrl = apiRepoUrl(state, `/pulls/${c.pull_number}`);
+  return {
+    url,
+    id: c.id,
+    node_id: nodeId('PullRequestReviewComment', c.id),
+    pull_request_review_id: c.pull_request_review_id,
+    diff_hunk: '',
+    path: c.path,
+    commit_id: c.commit_id,
+    original_commit_id: c.commit_id,
+    user: userJson(state, c.user),
+    body: c.body,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    html_url: c.html_url,
+    pull_request_url: pullUrl,
+    author_association: association(state, c.user),
+    _links: { self: { href: url }, html: { href: c.html_url }, pull_request: { href: pullUrl } },
+    start_line: c.start_line,
+    original_start_line: c.start_line,
+    start_side: c.start_line === null ? null : c.side,
+    line: c.line,
+    original_line: c.line,
+    side: c.side,
+    subject_type: 'line',
+  };
+}
+
+/** `reaction` */
+export function reactionJson(state: StandInState, r: StoredReaction): Json {
+  return { id: r.id, node_id: nodeId('Reaction', r.id), user: userJson(state, r.user), content: r.content, created_at: r.created_at };
+}
+
+/** `repository-collaborator-permission` */
+export function permissionJson(state: StandInState, login: string, permission: Permission): Json {
+  const pushes = permission === 'admin' || permission === 'maintain' || permission === 'write';
+  const user = permission === 'none' ? null : {
+    ...userJson(state, login),
+    permissions: { pull: true, triage: pushes || permission === 'triage', push: pushes, maintain: permission === 'admin' || permission === 'maintain', admin: permission === 'admin' },
+    role_name: permission,
+  };
+  // GitHub reports maintain as write and triage as read in `permission`; `role_name` keeps the role.
+  const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
+  return { permission: legacy, role_name: permission, user };
+}
+
 export function commentJson(state: StandInState, comment: StoredComment): Json {
   const isPull = findPull(state, comment.issue_number) !== undefined;
   return {
@@ -274,7 +355,7 @@ export function commentJson(state: StandInState, comment: StoredComment): Json {
     created_at: comment.created_at,
     updated_at: comment.updated_at,
     issue_url: apiRepoUrl(state, `/issues/${comment.issue_number}`),
-    author_association: comment.user === state.owner ? 'OWNER' : isPull ? 'CONTRIBUTOR' : 'NONE',
+    author_association: comment.user === state.owner ? 'OWNER' : isPull ? 'CONTRIBUTOR' : association(state, comment.user),
   };
 }
 

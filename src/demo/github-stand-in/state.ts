@@ -1,4 +1,5 @@
-// The stand-in's memory: one repository, its pull requests, their comments and the repo's labels.
+// The stand-in's memory: one repository, its issues and pull requests, their comments, reviews and
+// reactions, the repo's labels and who holds which permission.
 // Records keep GitHub's field names where they mirror a field of the API (tests read them directly);
 // `head` and `base` are branch names of this repository, `labels` and `requested_reviewers` names/logins.
 
@@ -17,6 +18,13 @@ export interface StoredPullRequest {
   html_url: string;
   user: string; // author login
   maintainer_can_modify: boolean;
+  /** Commit ids when the test seeded real ones (otherwise derived from the branch name). */
+  head_sha?: string;
+  base_sha?: string;
+  /** `owner/name` of the head's repository when it is a fork; undefined: this repository. */
+  head_repo?: string;
+  /** The pull request's unified diff (`git diff base...head`), when seeded: review comments are checked against it. */
+  diff?: string;
   created_at: string;
   updated_at: string;
   closed_at: string | null;
@@ -31,6 +39,58 @@ export interface StoredComment {
   created_at: string;
   updated_at: string;
 }
+
+/** An issue that is not a pull request (pull requests live in `pulls`). */
+export interface StoredIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  user: string;
+  state: 'open' | 'closed';
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredReview {
+  id: number;
+  pull_number: number;
+  body: string;
+  state: 'COMMENTED' | 'CHANGES_REQUESTED' | 'APPROVED';
+  commit_id: string;
+  user: string;
+  html_url: string;
+  submitted_at: string;
+}
+
+/** A review comment on a diff line (`line` on `side`, optionally from `start_line`). */
+export interface StoredReviewComment {
+  id: number;
+  pull_request_review_id: number | null;
+  pull_number: number;
+  path: string;
+  line: number;
+  start_line: number | null;
+  side: 'LEFT' | 'RIGHT';
+  body: string;
+  user: string;
+  commit_id: string;
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredReaction {
+  id: number;
+  subject: 'issue' | 'issue_comment' | 'review_comment';
+  subject_id: number; // issue number or comment id
+  content: string;
+  user: string;
+  created_at: string;
+}
+
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface StoredLabel {
   id: number;
@@ -47,7 +107,13 @@ export interface StandInState {
   actor: string; // login the token belongs to: author of what the stand-in creates
   collaborators: string[] | null; // who may be requested as reviewer; null: anyone
   pulls: StoredPullRequest[];
+  issues: StoredIssue[];
   comments: StoredComment[];
+  reviews: StoredReview[];
+  reviewComments: StoredReviewComment[];
+  reactions: StoredReaction[];
+  /** login -> permission on the repository; anyone not listed has `read` (a public repository). */
+  permissions: Record<string, Permission>;
   labels: StoredLabel[];
   lastNumber: number; // issues and pull requests share one number sequence, as on GitHub
   lastId: number;
@@ -60,6 +126,7 @@ export interface StateOptions {
   serverUrl?: string;
   actor?: string;
   collaborators?: string[];
+  permissions?: Record<string, Permission>;
 }
 
 const FIRST_ID = 1_000_000;
@@ -76,7 +143,12 @@ export function createState(opts: StateOptions): StandInState {
     actor: opts.actor ?? DEFAULT_ACTOR,
     collaborators: opts.collaborators ? [...opts.collaborators] : null,
     pulls: [],
+    issues: [],
     comments: [],
+    reviews: [],
+    reviewComments: [],
+    reactions: [],
+    permissions: { [opts.owner]: 'admin', ...opts.permissions },
     labels: [],
     lastNumber: 0,
     lastId: FIRST_ID,
@@ -102,6 +174,11 @@ export function findPull(state: StandInState, number: number): StoredPullRequest
 
 export function openPullFor(state: StandInState, head: string, base: string): StoredPullRequest | undefined {
   return state.pulls.find((p) => p.state === 'open' && p.head === head && p.base === base);
+}
+
+/** An issue or pull request by number (they share one sequence), or undefined. */
+export function findIssueOrPull(state: StandInState, number: number): StoredIssue | StoredPullRequest | undefined {
+  return state.issues.find((i) => i.number === number) ?? findPull(state, number);
 }
 
 /** Labels come into existence when first added to an issue, as on GitHub. */

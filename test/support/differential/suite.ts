@@ -1,0 +1,68 @@
+/**
+ * The vitest side of the differential harness: `differentialSuite(scenario)` declares two tests.
+ * The first runs the scenario against `codex app-server` (the reference) and records its
+ * normalised sequence; the second runs it against `tern app-server` (dist/tern.js) and requires
+ * the same sequence. Both servers' messages must validate against the 0.169.0 schema.
+ */
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConformanceChecker, type ConformanceChecker } from '../protocol-schema.js';
+import { normaliseConnections } from './normalise.js';
+import { recordScenario, type Recording } from './runner.js';
+import type { Scenario } from './scenario.js';
+
+/** Set to a directory to get `<scenario>.<kind>.txt` with each normalised sequence (debugging). */
+const DUMP_ENV = 'TERN_DIFF_DUMP';
+
+export interface DifferentialOptions {
+  /** Assertions that hold for both servers (e.g. a declined command's file is absent). */
+  check?(rec: Recording): void;
+}
+
+function conforms(checker: ConformanceChecker, rec: Recording): void {
+  for (const c of rec.connections) {
+    checker.reset();
+    checker.assertConforms(c.map((e) => ({ dir: e.dir, msg: e.msg })));
+  }
+}
+
+export function normalised(rec: Recording, name: string): string[] {
+  const lines = normaliseConnections(rec.connections, [rec.repo]);
+  const dump = process.env[DUMP_ENV];
+  if (dump) writeFileSync(path.join(dump, `${name.replace(/\W+/g, '-')}.${rec.kind}.txt`), `${lines.join('\n')}\n`);
+  return lines;
+}
+
+export function differentialSuite(scenario: Scenario, opts: DifferentialOptions = {}): void {
+  describe(`differential: ${scenario.name}`, () => {
+    let workRoot: string;
+    let checker: ConformanceChecker;
+    let reference: string[] | undefined;
+
+    beforeAll(async () => {
+      workRoot = await mkdtemp(path.join(os.tmpdir(), 'tern-differential-'));
+      checker = await createConformanceChecker();
+    });
+    afterAll(async () => {
+      if (workRoot) await rm(workRoot, { recursive: true, force: true });
+    });
+
+    it('codex app-server runs it, every message conforming to the 0.169.0 schema', async () => {
+      const rec = await recordScenario('codex', scenario, workRoot);
+      conforms(checker, rec);
+      opts.check?.(rec);
+      reference = normalised(rec, scenario.name);
+    });
+
+    it('tern app-server sends the same normalised sequence, every message conforming', async () => {
+      expect(reference, 'the codex run failed; nothing to compare with').toBeDefined();
+      const rec = await recordScenario('tern', scenario, workRoot);
+      expect(normalised(rec, scenario.name)).toEqual(reference);
+      conforms(checker, rec);
+      opts.check?.(rec);
+    });
+  });
+}

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { differentialSuite } from '../support/differential/suite.js';
-import { FILES, TOOLS_SCRIPT } from '../support/differential/scripts.js';
+import { FILES, TOOLS_SCRIPT, UNTRUSTED_TOOLS_SCRIPT } from '../support/differential/scripts.js';
 
 function toolsRan(repo: string): void {
   expect(readFileSync(path.join(repo, 'hello.txt'), 'utf8')).toContain('(patched)');
@@ -32,7 +32,7 @@ differentialSuite(
   {
     name: 'untrusted with accept',
     files: FILES,
-    script: TOOLS_SCRIPT,
+    script: UNTRUSTED_TOOLS_SCRIPT,
     async run(ctx) {
       ctx.onServerRequest(() => ({ decision: 'accept' }));
       await ctx.initialize();

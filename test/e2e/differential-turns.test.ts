@@ -5,13 +5,15 @@
 import { differentialSuite } from '../support/differential/suite.js';
 import { exec, FILES, say } from '../support/differential/scripts.js';
 
-/** Long enough to still be running when the interrupt arrives; the interrupt kills it. */
+/** Long enough to still be running when the interrupt arrives. */
 const SLOW_CMD = 'sleep 30';
+/** exec_command waits this long for output before returning to the model: longer than the test. */
+const SLOW_YIELD_MS = 25_000;
 
 differentialSuite({
   name: 'interrupt during a command',
   files: FILES,
-  script: [{ output: [exec(SLOW_CMD)] }],
+  script: [{ output: [exec(SLOW_CMD, { yield_time_ms: SLOW_YIELD_MS })] }],
   async run(ctx) {
     await ctx.initialize();
     const thread = await ctx.startThread({ approvalPolicy: 'never', sandbox: 'workspace-write' });

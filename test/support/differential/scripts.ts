@@ -37,6 +37,15 @@ export const TOOLS_SCRIPT: ScriptStep[] = [
   say('Done: read hello.txt, patched it, added notes.txt and wrote out.txt.'),
 ];
 
+/**
+ * TOOLS_SCRIPT with a first command that is not known-safe (it writes), so that both servers ask
+ * for all three tool calls under `untrusted` (a known-safe `cat` is where they differ on purpose).
+ */
+export const UNTRUSTED_TOOLS_SCRIPT: ScriptStep[] = [
+  { output: [{ type: 'reasoning', summary: 'Let me copy hello.txt first.' }, exec('cp hello.txt copy.txt')] },
+  ...TOOLS_SCRIPT.slice(1),
+];
+
 /** The command an approval test declines: its file must never appear. */
 export const SIDE_EFFECT_CMD = 'echo ran > side.txt';
 export const SIDE_EFFECT_FILE = 'side.txt';

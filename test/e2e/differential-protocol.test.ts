@@ -1,6 +1,6 @@
 /**
  * Differential scenario: protocol errors (requests before initialize, a second initialize, unknown
- * methods, bad params, unknown threads, malformed lines, steering an idle thread). Error codes and
+ * methods, bad params, unknown threads, malformed lines, string ids, steering an idle thread). Error codes and
  * messages (ids and paths masked) must match the reference.
  */
 import { differentialSuite } from '../support/differential/suite.js';
@@ -27,6 +27,11 @@ differentialSuite({
     ctx.peer.send({ id: 'no-method' });
     ctx.peer.send({ method: 42, id: 'bad-method' });
     await ctx.request('thread/loaded/list', {});
+    // A string id is echoed as is (the response is matched to its request by id), and a
+    // "jsonrpc" member, which neither server sends, is accepted on input.
+    await ctx.peer.request('thread/list', {}, { id: 'a-string-id' });
+    ctx.peer.send({ jsonrpc: '2.0', id: 'with-jsonrpc', method: 'thread/list', params: {} });
+    await ctx.waitFor((m) => m.id === 'with-jsonrpc');
     const thread = await ctx.startThread({ approvalPolicy: 'never' });
     await ctx.request('turn/steer', { threadId: thread.id, expectedTurnId: 'nope', input: [{ type: 'text', text: 'x' }] });
     await ctx.request('turn/interrupt', { threadId: thread.id, turnId: 'nope' });

@@ -42,7 +42,9 @@ function conforms(checker: ConformanceChecker, rec: Recording): void {
 const same = (lines: string[]): string[] => lines;
 
 export function normalised(rec: Recording, name: string): string[] {
-  const lines = normaliseConnections(rec.connections, [rec.repo]);
+  // How many times each server called the scripted model belongs to the compared behaviour too.
+  const modelCalls = rec.modelRequests.filter((r) => r.method === 'POST' && /\/responses$/.test(r.path.split('?')[0] ?? '')).length;
+  const lines = [...normaliseConnections(rec.connections, [rec.repo]), `--- model calls: ${modelCalls} ---`];
   const dump = process.env[DUMP_ENV];
   if (dump) writeFileSync(path.join(dump, `${name.replace(/\W+/g, '-')}.${rec.kind}.txt`), `${lines.join('\n')}\n`);
   return lines;

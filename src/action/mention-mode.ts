@@ -17,7 +17,7 @@ import { createOctokit, describeFailure, type Octokit } from '../github/pull-req
 import { REVIEW_MARKER } from '../github/review-comments.js';
 import { errorMessage } from '../util/errors.js';
 import { watchAgentEvents } from './agent-progress.js';
-import { hasTriggerPhrase, mentionPrompt, startBody, workingBody } from './mention-prompt.js';
+import { hasTriggerPhrase, mentionPrompt, startBody, stepLines, workingBody } from './mention-prompt.js';
 import { commitMessage, pullRequestTitle, type ActionOutcome } from './report.js';
 import { absorbAgent, conclude, fail, oneLine, startAgent, type ActionDeps, type Prepared } from './run-state.js';
 
@@ -44,14 +44,15 @@ export async function runMention(p: Prepared, deps: ActionDeps, outcome: ActionO
   const progress = new ProgressComment(issueCommentWriter(octokit, p.ctx.owner, p.ctx.repo, mention.number), deps.clock ?? realClock);
   await progress.start(startBody(p.ctx.runUrl));
   outcome.commentUrl = progress.url;
+  const steps: string[] = [];
   try {
-    await work(p, deps, outcome, { octokit, mention, request: request.text, progress });
+    await work(p, deps, outcome, { octokit, mention, request: request.text, progress, steps });
   } catch (err) {
     fail(outcome, p.redact(oneLine(errorMessage(err))));
   }
   for (const w of progress.warnings) deps.info(`tern: warning: ${w}`);
   try {
-    await progress.finish(p.redact(finalBody(p, outcome)));
+    await progress.finish(p.redact(`${finalBody(p, outcome)}${stepsDone(steps)}`));
   } catch (err) {
     fail(outcome, `could not post the outcome in the progress comment: ${describeFailure(err)}${outcome.reason ? ` (outcome: ${outcome.reason})` : ''}`);
   }
@@ -81,6 +82,8 @@ interface Work {
   mention: Mention;
   request: string;
   progress: ProgressComment;
+  /** The agent's steps as last read; the final comment keeps them (a throttled edit may never have shown them). */
+  steps: string[];
 }
 
 async function work(p: Prepared, deps: ActionDeps, outcome: ActionOutcome, w: Work): Promise<void> {
@@ -94,7 +97,10 @@ async function work(p: Prepared, deps: ActionDeps, outcome: ActionOutcome, w: Wo
     pr,
   });
   outcome.task = `${w.request}\n\n(on ${pr ? 'pull request' : 'issue'} #${w.mention.number}: ${stripHiddenText(w.mention.title).text})`;
-  const watcher = watchAgentEvents(p.dirs.artifacts, p.inputs.workingDirectory, deps.clock ?? realClock, (steps) => w.progress.update(p.redact(workingBody(p.ctx.runUrl, steps, STEPS_SHOWN))));
+  const watcher = watchAgentEvents(p.dirs.artifacts, p.inputs.workingDirectory, deps.clock ?? realClock, (steps) => {
+    w.steps.splice(0, w.steps.length, ...steps);
+    w.progress.update(p.redact(workingBody(p.ctx.runUrl, steps, STEPS_SHOWN)));
+  });
   let agent;
   try {
     agent = await startAgent(p, deps, { prompt });
@@ -174,6 +180,13 @@ async function publishForIssue(p: Prepared, deps: ActionDeps, outcome: ActionOut
 }
 
 /** The progress comment's last text: the outcome first, then the answer or the agent's summary, then the run. */
+/** The steps the agent took, folded under the outcome. */
+function stepsDone(steps: string[]): string {
+  if (steps.length === 0) return '';
+  const summary = `<details><summary>What tern did (${steps.length} step${steps.length === 1 ? '' : 's'})</summary>`;
+  return ['', '', summary, '', ...stepLines(steps, STEPS_SHOWN), '', '</details>'].join('\n');
+}
+
 function finalBody(p: Prepared, o: ActionOutcome): string {
   const run = p.ctx.runUrl ? `\n\n[workflow run](${p.ctx.runUrl})` : '';
   const said = o.finalMessage ? `\n\n${o.finalMessage.trim()}` : '';

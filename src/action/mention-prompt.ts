@@ -56,8 +56,13 @@ export function startBody(runUrl: string | null): string {
   return [`tern is working on it${runUrl ? ` ([workflow run](${runUrl}))` : ''}…`].join('\n');
 }
 
-export function workingBody(runUrl: string | null, steps: string[], maxShown: number): string {
+/** The last `maxShown` steps as a checked list, after a line counting the earlier ones. */
+export function stepLines(steps: string[], maxShown: number): string[] {
   const shown = steps.slice(-maxShown).map((s) => `- [x] ${s}`);
   const hidden = steps.length > maxShown ? [`- … ${steps.length - maxShown} earlier steps`] : [];
-  return [startBody(runUrl), '', ...hidden, ...shown].join('\n');
+  return [...hidden, ...shown];
+}
+
+export function workingBody(runUrl: string | null, steps: string[], maxShown: number): string {
+  return [startBody(runUrl), '', ...stepLines(steps, maxShown)].join('\n');
 }

@@ -85,7 +85,11 @@ function sourceKind(source: Thread['source']): string {
 
 type SortField = 'createdAt' | 'updatedAt' | 'recencyAt';
 const sortValue = (t: Thread, f: SortField): number => t[f] ?? t.createdAt;
-const SORT_FIELDS: Record<string, SortField> = { created_at: 'createdAt', updated_at: 'updatedAt', recency_at: 'recencyAt' };
+/**
+ * `section_position` orders threads inside the sidebar sections of codex's own client, which tern
+ * has no notion of; the Codex terminal client sends it, so it is served in creation order.
+ */
+const SORT_FIELDS: Record<string, SortField> = { created_at: 'createdAt', updated_at: 'updatedAt', recency_at: 'recencyAt', section_position: 'createdAt' };
 
 /** Where a page starts: after (or, `inclusive`, at) the thread with this sort value and id. */
 interface Cursor {

@@ -217,6 +217,8 @@ describe('tern app-server: thread methods', () => {
       message: `lastTurnId '${turn.id}' identifies an in-progress turn`,
     });
     const fork = await peer.request('thread/fork', { threadId: thread.id });
+    // The fork's thread/started follows its reply: let it arrive before marking the resume's messages.
+    await peer.waitFor((m) => m.method === 'thread/started' && m.params.thread.id === fork.thread.id, 10_000);
     expect(fork.thread.turns.map((t: any) => [t.id, t.status])).toEqual([[turn.id, 'interrupted']]);
     expect(fork.thread.turns[0].items.map((i: any) => i.type)).toEqual(['userMessage']);
 

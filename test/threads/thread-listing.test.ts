@@ -49,7 +49,8 @@ describe('thread/list', () => {
     expect(ids(listThreads(home, { limit: 10, cursor: p2.backwardsCursor, sortDirection: 'asc' }, notLoaded))).toEqual(['t2', 't3', 't4']);
     expect(ids(listThreads(home, { sortDirection: 'asc', limit: 0 }, notLoaded))).toEqual(['t0']);
     expect(() => listThreads(home, { cursor: 'garbage!' }, notLoaded)).toThrow('invalid cursor');
-    expect(() => listThreads(home, { sortKey: 'section_position' }, notLoaded)).toThrow('unsupported sortKey');
+    // section_position (sent by the Codex terminal client) is served in creation order.
+    expect(ids(listThreads(home, { sortKey: 'section_position' }, notLoaded))).toEqual(ids(listThreads(home, { sortKey: 'created_at' }, notLoaded)));
   });
 
   it('filters by cwd, provider, source kind and search term (name or preview, case-sensitive); loaded threads show their status', () => {

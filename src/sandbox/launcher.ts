@@ -11,9 +11,9 @@
 //    --die-with-parent, and the sandbox would live on as an orphan.
 
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 import { SandboxUnavailableError } from './errors.js';
 import type { SpawnPlan } from './host.js';
+import { loadExeca } from './load-execa.js';
 import { ToolSandbox } from './tool-sandbox.js';
 
 export interface LaunchOptions {
@@ -90,7 +90,8 @@ type PlanRun = Pick<LaunchResult, 'exitCode' | 'output' | 'outputTruncated' | 't
 /** Runs a spawn plan to its end, its timeout or its abort; whichever comes first ends the whole tree. */
 async function runPlan(plan: SpawnPlan, opts: LaunchOptions): Promise<PlanRun> {
   const out = new OutputCollector(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, opts.onOutput);
-  const child = spawnPlanned(plan);
+  const { execa } = await loadExeca();
+  const child = spawnPlanned(execa, plan);
   const pid = child.pid ?? null;
   const infoStream = plan.infoFd === undefined ? undefined : (child.stdio[plan.infoFd] as Readable | undefined);
   const killer: TreeKiller = infoStream ? new SandboxKiller(pid, infoStream) : new GroupKiller(pid);
@@ -143,7 +144,7 @@ function notStarted(err: SandboxUnavailableError | null, started: number, o: { a
   };
 }
 
-function spawnPlanned(plan: SpawnPlan) {
+function spawnPlanned(execa: typeof import('execa').execa, plan: SpawnPlan) {
   const stdio = plan.infoFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'];
   return execa(plan.file, plan.args, {
     cwd: plan.cwd,

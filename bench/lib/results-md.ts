@@ -56,18 +56,21 @@ function startupSection(s: J): string[] {
 }
 
 function rssSection(s: J): string[] {
-  const rows = Object.entries(s.rows as J).map(([k, v]) => `| ${k} | ${f1(v.min)} | ${f1(v.median)} | ${f1(v.max)} |`);
+  const rows = Object.entries(s.rows as J).map(
+    ([k, v]) => `| ${k} | ${f1(v.min)} | ${f1(v.median)} | ${f1(v.max)} | ${f1(s.split?.[k]?.anonMiB)} | ${f1(s.split?.[k]?.fileMiB)} |`,
+  );
   const r24 = s.ratioNode24 as number | null;
   return [
     '## Peak server RSS on the tools turn (VmHWM, MiB)',
     '',
     when(s),
     '',
-    '| server | min | median | max |',
-    '|---|---|---|---|',
+    '| server | min | median | max | own (RssAnon) after | mapped files (RssFile) after |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
     `tern on Node 24 / codex: ${ratio(r24)} (target at most ${TARGETS.rssRatio.toFixed(2)}x: ${r24 === null ? '–' : meets(r24 <= TARGETS.rssRatio)}); tern on the bench's Node / codex: ${ratio(s.ratioNode)}.`,
+    "RssFile is mostly the pages of the executable in use (node's or codex's binary); RssAnon is the process's own memory (heap, malloc).",
     '',
   ];
 }

@@ -54,8 +54,11 @@ export async function serverCommand(home: ServerHome, modelBaseUrl: string, extr
 
 const PROC_STATUS_FIELD = (field: string) => new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm');
 
-/** `VmHWM` (peak) or `VmRSS` (now) of a process, in MiB. */
-export function procMemMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+/**
+ * `VmHWM` (peak) or `VmRSS` (now) of a process, in MiB; `RssAnon` / `RssFile` split the current
+ * RSS into the process's own memory and the pages of mapped files (for node: mostly its binary).
+ */
+export function procMemMiB(pid: number, field: 'VmHWM' | 'VmRSS' | 'RssAnon' | 'RssFile'): number {
   const m = PROC_STATUS_FIELD(field).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(m[1]) / 1024;

@@ -2,7 +2,8 @@
  * A command that prints about 200 MB (`seq 1 24000000`, 204.9 MB): the turn must complete; the
  * output deltas the client receives must be in order (lines 1, 2, 3, … up to an omission marker,
  * then consecutive lines again up to the last); the server's RSS growth over the turn (VmHWM
- * after - VmRSS before) and what it persisted are reported; what the model saw (the tool output
+ * after - VmRSS before; a first turn with a small command has loaded the SDK and the launcher)
+ * and what it persisted are reported; what the model saw (the tool output
  * in the next request) must be capped. Deltas are checked as they arrive and not retained.
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -39,6 +40,8 @@ export class SeqOrderChecker {
   bytes = 0;
   deltas = 0;
   inOrder = true;
+  /** Where order broke first: the line seen and the number expected. */
+  firstDisorder: string | null = null;
   markerLines: string[] = [];
   lastNumber = 0;
   private partial = '';
@@ -63,13 +66,13 @@ export class SeqOrderChecker {
 
   private line(line: string): void {
     if (!/^\d+$/.test(line)) {
-      if (this.phase === 'tail') this.inOrder = false;
+      if (this.phase === 'tail') this.disorder(line);
       if (line !== '') this.markerLines.push(line.slice(0, 200));
       this.phase = 'marker';
       this.cut = false;
       return;
     }
-    if (this.cut) this.inOrder = false;
+    if (this.cut) this.disorder(line);
     if (this.phase === 'marker') {
       this.phase = 'tail';
       this.anchored = false;
@@ -85,9 +88,14 @@ export class SeqOrderChecker {
     if (n === expected) this.lastNumber = n;
     else if (this.phase === 'head' && String(expected).startsWith(line)) this.cut = true;
     else {
-      this.inOrder = false;
+      this.disorder(line);
       this.lastNumber = n;
     }
+  }
+
+  private disorder(line: string): void {
+    if (this.inOrder) this.firstDisorder = `${JSON.stringify(line.slice(0, 40))} after ${this.lastNumber} (delta ${this.deltas})`;
+    this.inOrder = false;
   }
 }
 
@@ -98,6 +106,7 @@ export interface BigOutputRow {
   deltas: number;
   deltaBytes: number;
   deltasInOrder: boolean;
+  firstDisorder: string | null;
   /** The last number the client saw in the deltas (LAST when the tail arrived). */
   lastNumberSeen: number;
   omissionMarker: string | null;
@@ -130,6 +139,10 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
   const tap = await startModelTap({
     keepBodies: true,
     scriptFor: () => [
+      // A first turn with a small command: the server has loaded what a tool call needs
+      // (model SDK, process launcher) before the growth is measured.
+      { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'seq 1 10' }, callId: 'call_warm_up' }] },
+      { output: [{ type: 'message', text: FINAL_TEXT }] },
       { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: `seq 1 ${LAST}` }, callId }] },
       { output: [{ type: 'message', text: FINAL_TEXT }] },
     ],
@@ -142,6 +155,8 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
     const client = server.connect();
     await initializeClient(client);
     const threadId = await startThread(client, repo);
+    const warmUp = await runTurn(client, threadId, 'Print a few numbers.', TURN_TIMEOUT_MS);
+    if (warmUp.status !== 'completed') throw new BenchAbort(`${kind}: the warm-up turn ended ${warmUp.status}`);
     const check = new SeqOrderChecker();
     const rssBefore = procMemMiB(server.pid, 'VmRSS');
     const t0 = performance.now();
@@ -151,7 +166,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
     check.finish();
     const peakAfter = procMemMiB(server.pid, 'VmHWM');
     const cmd = run.items.find((i) => i.type === 'commandExecution');
-    const seen = toolOutputSeen([...tap.threads.values()][0]?.bodies[1], callId);
+    const seen = toolOutputSeen([...tap.threads.values()][0]?.bodies[3], callId);
     const tailLine = `${LAST}`;
     return {
       kind,
@@ -160,6 +175,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
       deltas: check.deltas,
       deltaBytes: check.bytes,
       deltasInOrder: check.inOrder,
+      firstDisorder: check.firstDisorder,
       lastNumberSeen: check.lastNumber,
       omissionMarker: check.markerLines[0] ?? null,
       rssBeforeMiB: rssBefore,
@@ -185,7 +201,7 @@ export async function benchBigOutput(workRoot: string, log: (s: string) => void)
   for (const kind of kinds) {
     const row = await runOne(kind, workRoot);
     log(
-      `  200 MB output ${kind}: turn ${row.turnStatus}, ${row.deltas} deltas (${(row.deltaBytes / MIB).toFixed(1)} MiB, in order: ${row.deltasInOrder}), ` +
+      `  200 MB output ${kind}: turn ${row.turnStatus}, ${row.deltas} deltas (${(row.deltaBytes / MIB).toFixed(1)} MiB, in order: ${row.deltasInOrder}${row.firstDisorder ? `, first break: ${row.firstDisorder}` : ''}), ` +
         `RSS +${row.rssGrowthMiB.toFixed(1)} MiB, model saw ${row.modelSawChars} chars, persisted ${(row.persistedBytes / 1024).toFixed(0)} KiB, ${Math.round(row.turnMs)} ms`,
     );
     if (row.turnStatus !== 'completed' && row.kind !== 'codex') throw new BenchAbort(`${kind}: the 200 MB turn ended ${row.turnStatus}`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startModelServer } from '../../src/demo/model-server/server.js';
 import { HELLO_REPO, TOOLS_FINAL_MESSAGE, toolsScript } from '../../test/fixtures/scenarios.js';
 import { createTempRepo } from '../../test/support/git-repo.js';
-import { BenchAbort, summarize, type Summary } from '../common.js';
+import { BenchAbort, median, summarize, type Summary } from '../common.js';
 import { initializeClient, spawnStdioServer, type BenchClient, type Json } from '../lib/client.js';
 import { createHome, node24Available, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
 
@@ -66,6 +66,8 @@ export function checkToolsTurn(who: string, run: TurnRun): void {
 
 export interface RssResult {
   rows: Partial<Record<ServerKind, Summary & { samples: number[] }>>;
+  /** Median RssAnon / RssFile right after the turn (MiB): the process's own memory vs mapped files. */
+  split: Partial<Record<ServerKind, { anonMiB: number; fileMiB: number }>>;
   /** tern@node24 median / codex median (target: at most 0.5). */
   ratioNode24: number | null;
   ratioNode: number | null;
@@ -77,6 +79,8 @@ const TURN_TIMEOUT_MS = 120_000;
 export async function benchToolsRss(workRoot: string, iterations: number, log: (s: string) => void): Promise<RssResult> {
   const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'tern@node', 'codex'] : ['tern@node', 'codex'];
   const samples = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
+  const anon = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
+  const file = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
   const homes = new Map(await Promise.all(kinds.map(async (k) => [k, await createHome(k, workRoot)] as const)));
   for (let i = 0; i <= iterations; i++) {
     const line: string[] = [];
@@ -91,7 +95,12 @@ export async function benchToolsRss(workRoot: string, iterations: number, log: (
         const run = await runTurn(client, await startThread(client, repo), 'Read hello.txt, patch it, and write out.txt.', TURN_TIMEOUT_MS);
         checkToolsTurn(kind, run);
         const peak = procMemMiB(server.pid, 'VmHWM');
-        if (i > 0) samples.get(kind)!.push(peak); // round 0 is the warm-up
+        if (i > 0) {
+          // round 0 is the warm-up
+          samples.get(kind)!.push(peak);
+          anon.get(kind)!.push(procMemMiB(server.pid, 'RssAnon'));
+          file.get(kind)!.push(procMemMiB(server.pid, 'RssFile'));
+        }
         line.push(`${kind} ${peak.toFixed(1)}`);
       } catch (err) {
         if (err instanceof Error) err.message += `\n--- ${kind} stderr ---\n${server.stderr().slice(-1500)}`;
@@ -104,10 +113,15 @@ export async function benchToolsRss(workRoot: string, iterations: number, log: (
     log(`  tools-turn peak RSS ${i === 0 ? 'warm-up' : `#${i}`}: ${line.join(', ')} MiB`);
   }
   const rows: RssResult['rows'] = {};
-  for (const [k, xs] of samples) rows[k] = { ...summarize(xs), samples: xs.map((x) => Math.round(x * 10) / 10) };
+  const split: RssResult['split'] = {};
+  for (const [k, xs] of samples) {
+    rows[k] = { ...summarize(xs), samples: xs.map((x) => Math.round(x * 10) / 10) };
+    split[k] = { anonMiB: median(anon.get(k)!), fileMiB: median(file.get(k)!) };
+  }
   const codex = rows.codex?.median;
   return {
     rows,
+    split,
     ratioNode24: codex && rows['tern@node24'] ? rows['tern@node24'].median / codex : null,
     ratioNode: codex && rows['tern@node'] ? rows['tern@node'].median / codex : null,
   };

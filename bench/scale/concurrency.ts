@@ -116,7 +116,7 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
 export async function benchConcurrency(workRoot: string, log: (s: string) => void, clientsOf: ClientFactory = stdioClients): Promise<ConcurrencyResult> {
   const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
   const rows: ConcurrencyRow[] = [];
-  for (const kind of kinds) {
+  for (const kind of kinds.filter((k) => !process.env.BENCH_ONLY_SERVER || k === process.env.BENCH_ONLY_SERVER)) {
     const r = await runOne(kind, workRoot, clientsOf);
     log(
       `  ${r.threads} threads / ${r.connections} connection(s) ${kind}: ${r.completed} completed, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +

@@ -21,6 +21,8 @@ export interface BenchArgs {
   iterations: number;
   /** --keep: keep the temp dirs. */
   keep: boolean;
+  /** --only a,b: run only these parts (benches with parts; the others ignore it). */
+  only: string[] | null;
 }
 
 /** `[--iterations N | --quick] [--keep] [--help]`; undefined after printing the usage for --help. */
@@ -30,6 +32,7 @@ export function parseBenchArgs(opts: { usage: string; iterations: number; quickI
       iterations: { type: 'string', short: 'n' },
       quick: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -40,7 +43,8 @@ export function parseBenchArgs(opts: { usage: string; iterations: number; quickI
   const iterations = values.iterations !== undefined ? Number(values.iterations) : values.quick ? opts.quickIterations : opts.iterations;
   if (!Number.isInteger(iterations) || iterations < 1) throw new BenchAbort(`--iterations: expected a positive integer, got ${values.iterations}`);
   run.keep = values.keep;
-  return { iterations, keep: values.keep };
+  const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter(Boolean);
+  return { iterations, keep: values.keep, only };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,8 +21,8 @@
 //   connection failure           httpConnectionFailed {null}
 //   stream failure               responseStreamDisconnected {null}
 
-import { STATUS_CODES } from 'node:http';
 import { ModelError, QUOTA_ERROR_CODES, TRANSIENT_FAILURE_CODES, type RetryNotice } from '../model/types.js';
+import { httpStatusText } from '../util/http-status.js';
 import type { CodexErrorInfo, TurnError } from '../protocol/v2.js';
 import { SANDBOX_ERROR_CODE } from '../sandbox/errors.js';
 import { TernError } from '../util/errors.js';
@@ -166,6 +166,6 @@ function requestIdSuffix(err: ModelError): string {
 
 function statusLine(status: number | undefined): string {
   if (status === undefined) return 'unknown';
-  const reason = STATUS_CODES[status];
+  const reason = httpStatusText(status);
   return reason ? `${status} ${reason}` : String(status);
 }

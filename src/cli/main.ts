@@ -1,11 +1,14 @@
 // The `tern` binary: one entry, subcommands. Nothing here but dispatch.
+// Each subcommand is imported when it runs (a chunk of its own in dist/), after
+// the compile cache is on: `tern app-server` never loads the driver or the demo,
+// and `tern --version` loads nothing else at all.
 
-import { runAppServer } from '../server/app-server.js';
-import { runCommand } from '../driver/index.js';
-import { runDemo } from '../demo/demo.js';
 import { EXIT_CODES } from '../artifacts/result.js';
 import { userFailure } from '../util/errors.js';
+import { enableCompileCache } from './compile-cache.js';
 import { VERSION } from '../util/version.js';
+
+enableCompileCache();
 
 const USAGE = `tern ${VERSION}
 usage:
@@ -19,12 +22,19 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   switch (command) {
-    case 'app-server':
+    case 'app-server': {
+      const { runAppServer } = await import('../server/app-server.js');
       return runAppServer(rest, { ...io, stdin: process.stdin });
-    case 'run':
-      return runCommand(rest, { ...io, stopSignal: stopOnSignals() });
-    case 'demo':
+    }
+    case 'run': {
+      const stopSignal = stopOnSignals();
+      const { runCommand } = await import('../driver/index.js');
+      return runCommand(rest, { ...io, stopSignal });
+    }
+    case 'demo': {
+      const { runDemo } = await import('../demo/demo.js');
       return runDemo(rest, io);
+    }
     case '--version':
     case '-V':
       process.stdout.write(`${VERSION}\n`);

@@ -11,13 +11,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startGitHubStandIn } from './github-stand-in/index.js';
 import { startModelServer } from './model-server/server.js';
 import { DEMO_FILES, DEMO_SCRIPT } from './demo-repo.js';
 import { runWorkflowStep, type StepResult } from './workflow-step.js';
 import { demoProtection } from './demo-sandbox.js';
+import { distDir } from '../util/dist-dir.js';
 
 export interface DemoIo {
   stdout: NodeJS.WritableStream;
@@ -26,7 +26,7 @@ export interface DemoIo {
 }
 
 const USAGE = 'usage: tern demo [--dir DIR]';
-const DIST_DIR = path.dirname(fileURLToPath(import.meta.url));
+const DIST_DIR = distDir(import.meta.url);
 const ACTION_SCRIPT = path.join(DIST_DIR, 'action.js');
 const ACTION_YML = path.join(DIST_DIR, '..', 'action.yml');
 const OWNER = 'tern-demo';

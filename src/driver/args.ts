@@ -4,9 +4,9 @@
 import { UsageFailure } from '../util/errors.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseCommandString } from 'execa';
+import { distDir } from '../util/dist-dir.js';
 import type { AskForApproval, SandboxMode } from '../protocol/v2.js';
 import type { BudgetLimits } from './budgets.js';
 
@@ -109,7 +109,7 @@ export type ParsedArgs = { help: true } | { help: false; options: RunOptions };
 
 /** The default server: this same tern binary's `app-server` subcommand. */
 export function defaultServerCommand(): string[] {
-  return [process.execPath, fileURLToPath(import.meta.url), 'app-server'];
+  return [process.execPath, path.join(distDir(import.meta.url), 'tern.js'), 'app-server'];
 }
 
 export function parseRunArgs(argv: string[], baseDir: string = process.cwd()): ParsedArgs {

@@ -1,11 +1,14 @@
 // The model client for a provider: the attempt client of its wire API, wrapped
 // in the one retry layer (retry.ts) with the provider's retry budgets.
+//
+// The attempt clients (and with them the `openai` SDK, the largest part of the
+// server's code) are imported on the first model request, not at start-up: a
+// server that only answers `initialize`, lists or reads threads never loads them.
 
 import type { ModelProviderInfo } from '../config/types.js';
-import { ChatCompletionsModelClient } from './chat-client.js';
-import { ResponsesModelClient, type AttemptClientOptions } from './responses-client.js';
+import type { AttemptClientOptions } from './responses-client.js';
 import { RetryingModelClient, type RetryPolicy } from './retry.js';
-import type { ModelClient } from './types.js';
+import type { ModelClient, ModelEvent, ModelRequest } from './types.js';
 
 export interface ModelClientOptions {
   apiKey: string;
@@ -26,10 +29,33 @@ export function createModelClient(provider: ModelProviderInfo, opts: ModelClient
     userAgent: opts.userAgent,
     fetch: opts.fetch,
   };
-  const attempt = provider.wireApi === 'chat' ? new ChatCompletionsModelClient(attemptOpts) : new ResponsesModelClient(attemptOpts);
-  return new RetryingModelClient(attempt, {
+  return new RetryingModelClient(new LazyAttemptClient(provider.wireApi, attemptOpts), {
     ...opts.retry,
     requestMaxRetries: provider.requestMaxRetries,
     streamMaxRetries: provider.streamMaxRetries,
   });
+}
+
+/** The attempt client of a wire API, imported and built on its first request. */
+class LazyAttemptClient implements ModelClient {
+  private client: Promise<ModelClient> | null = null;
+
+  constructor(
+    private readonly wireApi: ModelProviderInfo['wireApi'],
+    private readonly opts: AttemptClientOptions,
+  ) {}
+
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+    this.client ??= this.load();
+    yield* (await this.client).stream(request, signal);
+  }
+
+  private async load(): Promise<ModelClient> {
+    if (this.wireApi === 'chat') {
+      const { ChatCompletionsModelClient } = await import('./chat-client.js');
+      return new ChatCompletionsModelClient(this.opts);
+    }
+    const { ResponsesModelClient } = await import('./responses-client.js');
+    return new ResponsesModelClient(this.opts);
+  }
 }

@@ -14,7 +14,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { loadExeca } from './load-execa.js';
 import { aclFailed, homeNotSearchable, rootTooBroad, setfaclMissing } from './errors.js';
 import { unsearchable, type SandboxIdentity } from './identity.js';
 import { ancestorsOf, errnoCode, isInside } from './paths.js';
@@ -37,6 +37,7 @@ export function assertGrantable(root: string): void {
 async function setfacl(identity: SandboxIdentity, args: string[], paths: string[]): Promise<void> {
   for (let i = 0; i < paths.length; i += SETFACL_BATCH) {
     const batch = paths.slice(i, i + SETFACL_BATCH);
+    const { execa } = await loadExeca();
     const r = await execa('setfacl', [...args, '--', ...batch], {
       reject: false,
       stdin: 'ignore',

@@ -5,7 +5,7 @@
 import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { loadExeca } from './load-execa.js';
 import { grantSearchPath, grantTree, regrantFiles, type AccessLevel } from './access.js';
 import { bwrapArgs, INFO_FD, sandboxEnvironment, type BwrapLayout, type OsSandboxPolicy } from './bwrap.js';
 import { bwrapMissing, classifyProbeFailure, SandboxUnavailableError, setfaclMissing } from './errors.js';
@@ -206,6 +206,7 @@ async function findExecutable(name: string, searchPath: string, excludedRoots: s
 
 async function runProbe(bwrap: string, identity: SandboxIdentity | null): Promise<void> {
   const args = ['--unshare-all', '--die-with-parent', '--new-session', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--', 'true'];
+  const { execa } = await loadExeca();
   const r = await execa(bwrap, args, {
     reject: false,
     stdin: 'ignore',

@@ -5,7 +5,7 @@
 // PID and user namespaces.
 
 import { promises as fs, type Stats } from 'node:fs';
-import { execa } from 'execa';
+import { loadExeca } from './load-execa.js';
 import { sandboxUserMissing, sandboxUserPrivileged } from './errors.js';
 
 export const DEFAULT_SANDBOX_USER = 'tern-sandbox';
@@ -28,6 +28,7 @@ export function runningAsRoot(): boolean {
 
 /** The account `name` from the passwd database (NSS included), or null. */
 export async function lookupUser(name: string): Promise<SandboxIdentity | null> {
+  const { execa } = await loadExeca();
   const r = await execa('getent', ['passwd', name], {
     reject: false,
     stdin: 'ignore',
@@ -70,6 +71,7 @@ export async function unsearchable(identity: SandboxIdentity, dirs: string[]): P
     if (st === null || !canSearchByMode(st, identity)) doubtful.push(dir);
   }
   if (doubtful.length === 0) return [];
+  const { execa } = await loadExeca();
   const r = await execa('sh', ['-c', 'for d; do test -x "$d" || echo "$d"; done', 'sh', ...doubtful], {
     reject: false,
     stdin: 'ignore',

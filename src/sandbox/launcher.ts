@@ -11,9 +11,10 @@
 //    --die-with-parent, and the sandbox would live on as an orphan.
 
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
+import { StringDecoder } from 'node:string_decoder';
 import { SandboxUnavailableError } from './errors.js';
 import type { SpawnPlan } from './host.js';
+import { loadExeca } from './load-execa.js';
 import { ToolSandbox } from './tool-sandbox.js';
 
 export interface LaunchOptions {
@@ -90,7 +91,8 @@ type PlanRun = Pick<LaunchResult, 'exitCode' | 'output' | 'outputTruncated' | 't
 /** Runs a spawn plan to its end, its timeout or its abort; whichever comes first ends the whole tree. */
 async function runPlan(plan: SpawnPlan, opts: LaunchOptions): Promise<PlanRun> {
   const out = new OutputCollector(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, opts.onOutput);
-  const child = spawnPlanned(plan);
+  const { execa } = await loadExeca();
+  const child = spawnPlanned(execa, plan);
   const pid = child.pid ?? null;
   const infoStream = plan.infoFd === undefined ? undefined : (child.stdio[plan.infoFd] as Readable | undefined);
   const killer: TreeKiller = infoStream ? new SandboxKiller(pid, infoStream) : new GroupKiller(pid);
@@ -143,7 +145,7 @@ function notStarted(err: SandboxUnavailableError | null, started: number, o: { a
   };
 }
 
-function spawnPlanned(plan: SpawnPlan) {
+function spawnPlanned(execa: typeof import('execa').execa, plan: SpawnPlan) {
   const stdio = plan.infoFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'];
   return execa(plan.file, plan.args, {
     cwd: plan.cwd,
@@ -269,15 +271,20 @@ class SandboxKiller implements TreeKiller {
 
 /**
  * Keeps the head and a rolling tail of the output; streams deltas for the head
- * only, so a command printing gigabytes costs bounded memory and traffic.
+ * only, so a command printing gigabytes costs bounded memory and traffic. The tail
+ * is a list of chunks, dropped whole from the front once the rest covers the tail
+ * budget and cut once at the end: no per-chunk copy of the kept tail. Bytes are
+ * decoded as one UTF-8 stream, so a character split between two reads survives.
  */
 class OutputCollector {
   truncated = false;
   private head = '';
-  private tail = '';
+  private readonly tail: string[] = [];
+  private tailLength = 0;
   private dropped = 0;
   private readonly headMax: number;
   private readonly tailMax: number;
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     max: number,
@@ -288,31 +295,45 @@ class OutputCollector {
   }
 
   collect(chunk: string | Buffer): void {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    if (!this.truncated && this.head.length + text.length <= this.headMax) {
+    this.add(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  }
+
+  finish(): string {
+    this.add(this.decoder.end());
+    if (!this.truncated) return this.head;
+    let tail = this.tail.join('');
+    if (tail.length > this.tailMax) {
+      this.dropped += tail.length - this.tailMax;
+      tail = tail.slice(tail.length - this.tailMax);
+    }
+    const marker = `\n[... ${this.dropped} characters of output omitted ...]\n`;
+    this.onOutput?.(marker);
+    return this.head + marker + tail;
+  }
+
+  private add(text: string): void {
+    if (text === '') return;
+    if (this.truncated) return this.keepTail(text);
+    const room = this.headMax - this.head.length;
+    if (text.length <= room) {
       this.head += text;
       this.onOutput?.(text);
       return;
     }
-    if (!this.truncated) {
-      const fits = text.slice(0, this.headMax - this.head.length);
-      this.head += fits;
-      if (fits) this.onOutput?.(fits);
-      this.truncated = true;
-      this.tail = text.slice(fits.length);
-    } else {
-      this.tail += text;
-    }
-    if (this.tail.length > this.tailMax) {
-      this.dropped += this.tail.length - this.tailMax;
-      this.tail = this.tail.slice(this.tail.length - this.tailMax);
-    }
+    const fits = text.slice(0, room);
+    this.head += fits;
+    if (fits) this.onOutput?.(fits);
+    this.truncated = true;
+    this.keepTail(text.slice(room));
   }
 
-  finish(): string {
-    if (!this.truncated) return this.head;
-    const marker = `\n[... ${this.dropped} characters of output omitted ...]\n`;
-    this.onOutput?.(marker);
-    return this.head + marker + this.tail;
+  private keepTail(text: string): void {
+    this.tail.push(text);
+    this.tailLength += text.length;
+    while (this.tail.length > 1 && this.tailLength - this.tail[0]!.length >= this.tailMax) {
+      const first = this.tail.shift()!;
+      this.tailLength -= first.length;
+      this.dropped += first.length;
+    }
   }
 }

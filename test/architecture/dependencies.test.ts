@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'src');
@@ -40,6 +41,45 @@ const edges: Edge[] = files(SRC).flatMap((file) => {
   });
 });
 
+/**
+ * Code loaded at run time instead of at start-up: `import(...)` calls, `require(...)` and
+ * `createRequire(...)`, found on the syntax tree (so type positions such as
+ * `typeof import('execa')` do not count). Each is a lazy-loading point: `file -> what`.
+ */
+function runtimeLoads(file: string, text = readFileSync(file, 'utf8')): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const arg = node.arguments[0];
+      const what = arg && ts.isStringLiteralLike(arg) ? arg.text : arg ? arg.getText(source) : '';
+      if (callee.kind === ts.SyntaxKind.ImportKeyword) found.push(`import(${what})`);
+      else if (ts.isIdentifier(callee) && (callee.text === 'require' || callee.text === 'createRequire')) found.push(`${callee.text}(${what})`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found.map((f) => `${path.relative(SRC, file)} -> ${f}`);
+}
+
+/**
+ * The only places that load code lazily, each for start-up cost (see AGENTS.md): the CLI's
+ * subcommands, the model SDK on the first model request, execa on the first process the
+ * sandbox starts, node:http's status table on the first failed request; and the demo's
+ * stand-in, which only resolves a file's path. Anything else must be a static import.
+ */
+const LAZY_LOADS = [
+  'cli/main.ts -> import(../server/app-server.js)',
+  'cli/main.ts -> import(../driver/index.js)',
+  'cli/main.ts -> import(../demo/demo.js)',
+  'model/factory.ts -> import(./chat-client.js)',
+  'model/factory.ts -> import(./responses-client.js)',
+  'sandbox/load-execa.ts -> import(execa)',
+  'util/http-status.ts -> createRequire(import.meta.url)',
+  'demo/github-stand-in/openapi.ts -> createRequire(import.meta.url)',
+];
+
 const violations = (pred: (e: Edge) => boolean) =>
   edges.filter(pred).map((e) => `${e.file} imports ${e.to}`);
 
@@ -51,6 +91,26 @@ describe('module boundaries', () => {
   it('sees dynamic imports (checked on this very file)', () => {
     const probe = "const x = await import('../server/app-server.js');";
     expect([...probe.matchAll(/\b(?:import|require)\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g)].map((m) => m[1])).toEqual(['../server/app-server.js']);
+  });
+
+  it('loads code at run time only at the allow-listed lazy-loading points', () => {
+    const loads = files(SRC).flatMap((f) => runtimeLoads(f));
+    expect(loads.filter((l) => !LAZY_LOADS.includes(l))).toEqual([]);
+    // Each allow-listed point still exists (a stale entry would hide a new one of the same name).
+    expect(LAZY_LOADS.filter((l) => !loads.includes(l))).toEqual([]);
+  });
+
+  it('finds lazy loads on the syntax tree, not in type positions (checked on a probe)', () => {
+    const probe = [
+      "import { createRequire } from 'node:module';",
+      "export type Server = typeof import('../server/app-server.js');",
+      "export async function probe(stream: import('node:stream').Readable) {",
+      "  const server = await import('../server/app-server.js');",
+      "  const http = require('node:http');",
+      '  return [server, http, stream, createRequire(import.meta.url)];',
+      '}',
+    ].join('\n');
+    expect(runtimeLoads(path.join(SRC, 'probe.ts'), probe).map((l) => l.replace(/^.*-> /, ''))).toEqual(['import(../server/app-server.js)', 'require(node:http)', 'createRequire(import.meta.url)']);
   });
 
   it('nothing under src/ imports from test/ or anything else outside src/', () => {

@@ -1,0 +1,159 @@
+/**
+ * The bench's own minimal JSON-RPC client of an app server: requests, notifications with their
+ * arrival time (performance.now(), the same clock as the model tap), and nothing retained unless
+ * a listener keeps it (a 200 MB command's deltas pass through). Servers are reached through a
+ * `ClientFactory`, so a bench can spread its threads over several connections; today the only
+ * transport is the server's stdio (one connection per process). A WebSocket factory is the
+ * planned second one (issue 10: 10 WS clients for the 100-thread bench).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+export type Json = Record<string, any>;
+export type NotificationListener = (method: string, params: Json, atMs: number) => void;
+
+export interface BenchClient {
+  request<T = Json>(method: string, params?: unknown): Promise<T>;
+  notify(method: string, params?: unknown): void;
+  /** Every notification from now on (several listeners allowed); returns the unsubscribe. */
+  onNotification(listener: NotificationListener): () => void;
+  /** Wait for the first notification matching `pred` from now on. */
+  waitFor(pred: (method: string, params: Json) => boolean, timeoutMs: number): Promise<{ params: Json; atMs: number }>;
+}
+
+/** A running server process and what the bench reads from it. */
+export interface BenchServer {
+  readonly pid: number;
+  /** stderr so far (for failure messages). */
+  readonly stderr: () => string;
+  /** A client of this server; with stdio every call returns the one connection. */
+  connect(): BenchClient;
+  /** Close stdin and wait for the exit (SIGKILL after `timeoutMs`). */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export interface ServerCommand {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** Clients of a server, `count` of them (over stdio: the same connection `count` times). */
+export type ClientFactory = (server: BenchServer, count: number) => BenchClient[];
+
+export const stdioClients: ClientFactory = (server, count) => Array.from({ length: count }, () => server.connect());
+
+const STDERR_KEEP_CHARS = 20_000;
+
+/** Spawn a server speaking JSONL on stdio. */
+export function spawnStdioServer(cmd: ServerCommand, cwd: string): BenchServer {
+  const child: ChildProcessWithoutNullStreams = spawn(cmd.command, cmd.args, { env: cmd.env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-STDERR_KEEP_CHARS);
+  });
+  child.stdin.on('error', () => undefined);
+  const client = new LineClient((line) => child.stdin.write(`${line}\n`));
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => client.receive(line, performance.now()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => client.failAll(new Error(`server exited (code ${code}, signal ${signal})\n${stderr.slice(-2000)}`)));
+  return {
+    pid: child.pid!,
+    stderr: () => stderr,
+    connect: () => client,
+    async close(timeoutMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+interface Pending {
+  resolve(v: any): void;
+  reject(e: Error): void;
+  method: string;
+}
+
+/** JSON-RPC over lines: ids, pending requests, notification listeners; server requests are declined. */
+class LineClient implements BenchClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<NotificationListener>();
+
+  constructor(private readonly send: (line: string) => void) {}
+
+  request<T>(method: string, params?: unknown): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, method });
+      this.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  notify(method: string, params?: unknown): void {
+    this.send(JSON.stringify(params === undefined ? { method } : { method, params }));
+  }
+
+  onNotification(listener: NotificationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  waitFor(pred: (method: string, params: Json) => boolean, timeoutMs: number): Promise<{ params: Json; atMs: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for a notification`));
+      }, timeoutMs);
+      // A bench that failed elsewhere must still exit: the timer alone keeps nothing alive.
+      timer.unref();
+      const off = this.onNotification((method, params, atMs) => {
+        if (!pred(method, params)) return;
+        clearTimeout(timer);
+        off();
+        resolve({ params, atMs });
+      });
+    });
+  }
+
+  receive(line: string, atMs: number): void {
+    let msg: Json;
+    try {
+      msg = JSON.parse(line) as Json;
+    } catch {
+      return;
+    }
+    if ('id' in msg && 'method' in msg) {
+      // A server request (e.g. an approval): the benches run with approvalPolicy "never".
+      this.send(JSON.stringify({ id: msg.id, error: { code: -32600, message: 'bench client: no server requests expected' } }));
+      return;
+    }
+    if ('id' in msg) {
+      const p = this.pending.get(msg.id as number);
+      if (!p) return;
+      this.pending.delete(msg.id as number);
+      if (msg.error) p.reject(new Error(`${p.method}: ${JSON.stringify(msg.error)}`));
+      else p.resolve(msg.result);
+      return;
+    }
+    if (typeof msg.method === 'string') for (const l of [...this.listeners]) l(msg.method, (msg.params ?? {}) as Json, atMs);
+  }
+
+  failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+export const CLIENT_INFO = { clientInfo: { name: 'tern_bench', title: 'tern bench', version: '0.0.1' }, capabilities: null };
+
+/** `initialize` + `initialized`. */
+export async function initializeClient(client: BenchClient): Promise<void> {
+  await client.request('initialize', CLIENT_INFO);
+  client.notify('initialized');
+}

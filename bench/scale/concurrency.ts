@@ -1,0 +1,134 @@
+/**
+ * 100 concurrent threads on one server, each running the tools turn (two commands and a patch,
+ * four model calls) in a repo of its own, with a script of its own (the model tap routes by
+ * thread). Every scripted response starts with a one-delta message carrying a unique marker;
+ * latency is the marker passing the model tap -> the `item/agentMessage/delta` carrying it
+ * reaching the client (one clock: tap and client are in the bench process). 400 samples a run.
+ *
+ * Threads are spread over `connections` clients made by a ClientFactory. Today that is one stdio
+ * connection carrying all 100 threads; issue 10 asks for 10 WebSocket clients, which is a
+ * WebSocket ClientFactory and `connections: 10` once `tern app-server --listen ws://` exists.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ScriptStep } from '../../src/demo/model-server/types.js';
+import { HELLO_REPO, toolsScript } from '../../test/fixtures/scenarios.js';
+import { createTempRepo } from '../../test/support/git-repo.js';
+import { BenchAbort } from '../common.js';
+import { initializeClient, spawnStdioServer, stdioClients, type BenchClient, type ClientFactory } from '../lib/client.js';
+import { marker, startModelTap } from '../lib/model-tap.js';
+import { createHome, node24Available, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
+import { checkToolsTurn, runTurn, startThread } from './turns.js';
+
+export const THREADS = 100;
+/** Connections the threads are spread over (stdio: one; issue 10's target: 10 WebSocket clients). */
+export const CONNECTIONS = 1;
+const TURN_TIMEOUT_MS = 600_000;
+const MARKER_IN_TEXT = /⟦([A-Za-z0-9:_-]+)⟧/;
+
+/** The tools turn with a marker message leading every response of thread `t`. */
+function markedScript(t: number): ScriptStep[] {
+  return toolsScript().map((step, s) => {
+    if (!('output' in step)) return step;
+    const tag = { type: 'message' as const, text: `step ${marker(`t${t}-s${s}`)}`, chunks: 1 };
+    const last = step.output.at(-1);
+    // The final message carries its marker itself (one delta), the others get a leading message.
+    if (s === 3 && last?.type === 'message') return { output: [{ ...last, text: `${last.text} ${marker(`t${t}-s${s}`)}`, chunks: 1 }] };
+    return { ...step, output: [tag, ...step.output] };
+  });
+}
+
+export interface ConcurrencyRow {
+  kind: ServerKind;
+  threads: number;
+  connections: number;
+  completed: number;
+  latencySamples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  peakRssMiB: number;
+  wallMs: number;
+}
+
+export interface ConcurrencyResult {
+  rows: ConcurrencyRow[];
+  /** tern / codex, when both ran. */
+  ratios: { p50: number; p99: number; peakRss: number; wall: number } | null;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFactory): Promise<ConcurrencyRow> {
+  const tap = await startModelTap({ scriptFor: markedScript });
+  const home = await createHome(kind, workRoot);
+  const dir = await mkdtemp(path.join(workRoot, `conc-${kind.replace('@', '-')}-`));
+  const repos = Array.from({ length: THREADS }, () => createTempRepo(HELLO_REPO, dir));
+  const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
+  try {
+    const clients = clientsOf(server, CONNECTIONS);
+    for (const c of new Set<BenchClient>(clients)) await initializeClient(c);
+    const latencies: number[] = [];
+    const onNote = (method: string, params: Record<string, any>, atMs: number) => {
+      if (method !== 'item/agentMessage/delta') return;
+      const m = MARKER_IN_TEXT.exec(String(params.delta));
+      const sent = m ? tap.markers.get(m[1]!) : undefined;
+      if (sent !== undefined) latencies.push(atMs - sent);
+    };
+    const threadIds = await Promise.all(repos.map((repo, i) => startThread(clients[i % CONNECTIONS]!, repo)));
+    const t0 = performance.now();
+    const runs = await Promise.all(
+      threadIds.map((id, i) => runTurn(clients[i % CONNECTIONS]!, id, 'Read hello.txt, patch it, and write out.txt.', TURN_TIMEOUT_MS, onNote)),
+    );
+    const wallMs = performance.now() - t0;
+    let completed = 0;
+    for (const [i, run] of runs.entries()) {
+      checkToolsTurn(`${kind} thread ${i}`, run);
+      completed += 1;
+    }
+    const expected = THREADS * toolsScript().length;
+    if (latencies.length !== expected) throw new BenchAbort(`${kind}: ${latencies.length} marker deltas matched, expected ${expected}`);
+    return {
+      kind,
+      threads: THREADS,
+      connections: CONNECTIONS,
+      completed,
+      latencySamples: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: Math.max(...latencies),
+      peakRssMiB: procMemMiB(server.pid, 'VmHWM'),
+      wallMs,
+    };
+  } catch (err) {
+    if (err instanceof Error) err.message += `\n--- ${kind} stderr ---\n${server.stderr().slice(-1500)}`;
+    throw err;
+  } finally {
+    await server.close();
+    await tap.close();
+  }
+}
+
+export async function benchConcurrency(workRoot: string, log: (s: string) => void, clientsOf: ClientFactory = stdioClients): Promise<ConcurrencyResult> {
+  const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
+  const rows: ConcurrencyRow[] = [];
+  for (const kind of kinds.filter((k) => !process.env.BENCH_ONLY_SERVER || k === process.env.BENCH_ONLY_SERVER)) {
+    const r = await runOne(kind, workRoot, clientsOf);
+    log(
+      `  ${r.threads} threads / ${r.connections} connection(s) ${kind}: ${r.completed} completed, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
+        `max ${r.maxMs.toFixed(1)} ms, peak RSS ${r.peakRssMiB.toFixed(1)} MiB, wall ${Math.round(r.wallMs)} ms`,
+    );
+    rows.push(r);
+  }
+  const tern = rows.find((r) => r.kind !== 'codex');
+  const codex = rows.find((r) => r.kind === 'codex');
+  const ratios =
+    tern && codex
+      ? { p50: tern.p50Ms / codex.p50Ms, p99: tern.p99Ms / codex.p99Ms, peakRss: tern.peakRssMiB / codex.peakRssMiB, wall: tern.wallMs / codex.wallMs }
+      : null;
+  return { rows, ratios };
+}

@@ -76,6 +76,8 @@ const LAZY_LOADS = [
   'model/factory.ts -> import(./chat-client.js)',
   'model/factory.ts -> import(./responses-client.js)',
   'sandbox/load-execa.ts -> import(execa)',
+  // ws and the listener only when --listen asks for a socket.
+  'server/app-server.ts -> import(../transport/websocket.js)',
   'util/http-status.ts -> createRequire(import.meta.url)',
   'demo/github-stand-in/openapi.ts -> createRequire(import.meta.url)',
 ];

@@ -34,16 +34,7 @@ export interface PublishResult {
 export async function publishChange(req: PublishRequest): Promise<PublishResult> {
   const octokit = req.pr ? createOctokit(req.token, req.github.apiUrl) : null;
   const base = req.pr ? (req.base ?? (await defaultBranch(octokit!, req.github.owner, req.github.repo))) : null;
-  const pushed = await commitPatchAndPush({
-    checkout: req.checkout,
-    baseSha: req.baseSha,
-    patch: req.patch,
-    branch: req.branch,
-    message: req.commitMessage,
-    author: req.author,
-    remote: req.remote,
-    ...tokenFor(req.remote, req.github.serverUrl, req.token),
-  });
+  const pushed = await commitAndPush({ ...req, serverUrl: req.github.serverUrl }, true);
   if (!req.pr || !octokit || !base) return { branch: pushed.branch, commitSha: pushed.commitSha, pr: null, warnings: [] };
   const pr = await openOrUpdatePullRequest(octokit, {
     owner: req.github.owner,
@@ -73,7 +64,13 @@ export interface BranchPushRequest {
  * fast-forwards; if the branch moved since the checkout, the push is refused, never forced.
  */
 export async function pushToBranch(req: BranchPushRequest): Promise<{ commitSha: string }> {
-  const pushed = await commitPatchAndPush({
+  const pushed = await commitAndPush(req, false);
+  return { commitSha: pushed.commitSha };
+}
+
+/** The patch as one commit on `branch`, pushed (forced only for tern's own branches). */
+function commitAndPush(req: BranchPushRequest, force: boolean): ReturnType<typeof commitPatchAndPush> {
+  return commitPatchAndPush({
     checkout: req.checkout,
     baseSha: req.baseSha,
     patch: req.patch,
@@ -81,10 +78,9 @@ export async function pushToBranch(req: BranchPushRequest): Promise<{ commitSha:
     message: req.commitMessage,
     author: req.author,
     remote: req.remote,
-    force: false,
+    force,
     ...tokenFor(req.remote, req.serverUrl, req.token),
   });
-  return { commitSha: pushed.commitSha };
 }
 
 async function defaultBranch(octokit: ReturnType<typeof createOctokit>, owner: string, repo: string): Promise<string> {

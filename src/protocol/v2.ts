@@ -226,7 +226,8 @@ export interface InitializeResponse {
   platformOs: string;
 }
 
-export interface ThreadStartParams {
+/** The settings thread/start, thread/resume and thread/fork may each set for their thread. */
+export interface ThreadSettingsParams {
   model?: string | null;
   modelProvider?: string | null;
   cwd?: string | null;
@@ -235,19 +236,14 @@ export interface ThreadStartParams {
   config?: Record<string, unknown> | null;
   baseInstructions?: string | null;
   developerInstructions?: string | null;
+}
+
+export interface ThreadStartParams extends ThreadSettingsParams {
   ephemeral?: boolean | null;
 }
 
-export interface ThreadResumeParams {
+export interface ThreadResumeParams extends ThreadSettingsParams {
   threadId: string;
-  model?: string | null;
-  modelProvider?: string | null;
-  cwd?: string | null;
-  approvalPolicy?: AskForApproval | null;
-  sandbox?: SandboxMode | null;
-  config?: Record<string, unknown> | null;
-  baseInstructions?: string | null;
-  developerInstructions?: string | null;
   excludeTurns?: boolean | null;
 }
 
@@ -280,20 +276,12 @@ export interface ThreadListParams {
   excludedThreadIds?: string[] | null;
 }
 
-export interface ThreadForkParams {
+export interface ThreadForkParams extends ThreadSettingsParams {
   threadId: string;
   /** Fork through this turn, inclusive (default: every turn). It must not be in progress. */
   lastTurnId?: string | null;
   ephemeral?: boolean | null;
   excludeTurns?: boolean | null;
-  model?: string | null;
-  modelProvider?: string | null;
-  cwd?: string | null;
-  approvalPolicy?: AskForApproval | null;
-  sandbox?: SandboxMode | null;
-  config?: Record<string, unknown> | null;
-  baseInstructions?: string | null;
-  developerInstructions?: string | null;
 }
 
 /** Same as thread/start's; `thread.forkedFromId` set, `thread.turns` filled (unless `excludeTurns`). */

@@ -14,7 +14,7 @@ import { initialContextItems, type PromptSettings } from '../agent/prompt.js';
 import { TokenUsageTracker } from '../agent/token-usage.js';
 import { loadConfig, type ConfigOverride, type TernConfig } from '../config/index.js';
 import type { ResponseItem } from '../model/types.js';
-import type { AskForApproval, SandboxMode, SandboxPolicy, Thread, ThreadStartParams, ThreadStartResponse, Turn } from '../protocol/v2.js';
+import type { AskForApproval, SandboxMode, SandboxPolicy, Thread, ThreadSettingsParams, ThreadStartParams, ThreadStartResponse, Turn } from '../protocol/v2.js';
 import { protocolSandboxPolicy } from '../sandbox/policy.js';
 import { nullThreadLog, openThreadLog, threadLogPath, type ThreadLog } from '../store/thread-log.js';
 import { TernError } from '../util/errors.js';
@@ -33,15 +33,7 @@ export interface LifecycleDeps {
 }
 
 /** Settings a thread/start, thread/resume or thread/fork may override. */
-export interface ThreadOverrides {
-  model?: string | null;
-  modelProvider?: string | null;
-  cwd?: string | null;
-  approvalPolicy?: AskForApproval | null;
-  sandbox?: SandboxMode | null;
-  config?: Record<string, unknown> | null;
-  baseInstructions?: string | null;
-}
+export type ThreadOverrides = ThreadSettingsParams;
 
 /** The config (file < `-c` < params' dotted `config`), with the chosen model provider. */
 export function resolveConfig(d: LifecycleDeps, params: ThreadOverrides, defaultProvider?: string): TernConfig {

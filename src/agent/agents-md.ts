@@ -20,6 +20,7 @@
 
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { hasGitMarker } from '../util/git-marker.js';
 
 export const PROJECT_DOC_MAX_BYTES_DEFAULT = 32 * 1024;
 export const AGENTS_MD = 'AGENTS.md';
@@ -50,11 +51,11 @@ export interface AgentsMdResult {
   truncated: boolean;
 }
 
-/** The nearest ancestor of `cwd` (cwd included) that holds `.git` (directory or file), or null. */
+/** The nearest ancestor of `cwd` (cwd included) that holds a repository (`hasGitMarker`), or null. */
 export async function findRepoRoot(cwd: string): Promise<string | null> {
   let dir = path.resolve(cwd);
   for (;;) {
-    if (await exists(path.join(dir, '.git'))) return dir;
+    if (hasGitMarker(dir)) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
@@ -190,6 +191,3 @@ function isInside(p: string, root: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-async function exists(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => null)) !== null;
-}

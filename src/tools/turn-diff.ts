@@ -8,10 +8,11 @@
 // drops out.
 
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
+import { hasGitMarker } from '../util/git-marker.js';
 
 /** Lines of context around each change, as git shows by default. */
 const CONTEXT_LINES = 3;
@@ -125,7 +126,7 @@ function isBinary(b: Buffer): boolean {
   return b.includes(0);
 }
 
-/** The nearest directory at or above cwd holding `.git` (resolved), else cwd itself. */
+/** The nearest directory at or above cwd holding a repository (resolved), else cwd itself. */
 function displayRoot(cwd: string): string {
   let dir: string;
   try {
@@ -134,7 +135,7 @@ function displayRoot(cwd: string): string {
     return path.resolve(cwd);
   }
   for (let d = dir; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, '.git'))) return d;
+    if (hasGitMarker(d)) return d;
     if (path.dirname(d) === d) return dir;
   }
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   agentsMdText,
   discoverAgentsMd,
+  findRepoRoot,
   PROJECT_DOC_MAX_BYTES_DEFAULT,
   searchDirs,
   truncateUtf8,
@@ -47,7 +48,7 @@ describe('AGENTS.md discovery', () => {
 
   it('walks from the repository root down to cwd, root first and nearest last', async () => {
     const dir = tree({
-      '.git/': '',
+      '.git/HEAD': 'ref: refs/heads/main\n',
       'AGENTS.md': 'root rules\n',
       'pkg/README.md': 'not an instruction file',
       'pkg/sub/AGENTS.md': 'sub rules\n',
@@ -76,9 +77,18 @@ describe('AGENTS.md discovery', () => {
     expect((await discoverAgentsMd(opts(cwd))).files.map((f) => f.text)).toEqual(['here']);
   });
 
+  it('an empty .git directory (a sandbox mount point, say) does not make a repository root', async () => {
+    const outer = tree({ '.git/': '', 'AGENTS.md': 'not a repo', 'work/AGENTS.md': 'here' });
+    const cwd = path.join(outer, 'work');
+    expect(await findRepoRoot(cwd)).not.toBe(outer);
+    expect((await discoverAgentsMd(opts(cwd))).files.map((f) => f.text)).not.toContain('not a repo');
+    writeFileSync(path.join(outer, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    expect(await findRepoRoot(cwd)).toBe(outer);
+  });
+
   it('takes one file per directory: AGENTS.override.md, else AGENTS.md, else a fallback name; empty files are skipped', async () => {
     const dir = tree({
-      '.git/': '',
+      '.git/HEAD': 'ref: refs/heads/main\n',
       'AGENTS.override.md': 'override wins',
       'AGENTS.md': 'shadowed',
       'a/AGENTS.md': '  \n\n',
@@ -93,13 +103,13 @@ describe('AGENTS.md discovery', () => {
 
   it('reads the global file from the tern home first', async () => {
     const home = tree({ 'AGENTS.md': 'global rules' });
-    const dir = tree({ '.git/': '', 'AGENTS.md': 'repo rules' });
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'AGENTS.md': 'repo rules' });
     const r = await discoverAgentsMd(opts(dir, { globalDir: home }));
     expect(r.files.map((f) => f.text)).toEqual(['global rules', 'repo rules']);
   });
 
   it('spends the cap nearest first: the outermost file is cut, then left out', async () => {
-    const dir = tree({ '.git/': '', 'AGENTS.md': 'R'.repeat(100), 'x/AGENTS.md': 'N'.repeat(60) });
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'AGENTS.md': 'R'.repeat(100), 'x/AGENTS.md': 'N'.repeat(60) });
     const cwd = path.join(dir, 'x');
     const cut = await discoverAgentsMd(opts(cwd, { maxBytes: 100 }));
     expect(cut.truncated).toBe(true);
@@ -113,13 +123,13 @@ describe('AGENTS.md discovery', () => {
   });
 
   it('project_doc_max_bytes = 0 turns AGENTS.md off', async () => {
-    const dir = tree({ '.git/': '', 'AGENTS.md': 'rules' });
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'AGENTS.md': 'rules' });
     expect((await discoverAgentsMd(opts(dir, { maxBytes: 0 }))).files).toEqual([]);
   });
 
   it('follows a symlink only inside the repository', async () => {
     const secret = tree({ 'secret.txt': 'TOKEN=abc' });
-    const dir = tree({ '.git/': '', 'docs/agents.md': 'linked rules', 'sub/': '' });
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'docs/agents.md': 'linked rules', 'sub/': '' });
     symlinkSync(path.join(secret, 'secret.txt'), path.join(dir, 'AGENTS.md'));
     symlinkSync(path.join(dir, 'docs', 'agents.md'), path.join(dir, 'sub', 'AGENTS.md'));
     const r = await discoverAgentsMd(opts(path.join(dir, 'sub')));
@@ -137,7 +147,7 @@ describe('AGENTS.md discovery', () => {
 
 describe('the AGENTS.md message', () => {
   it('wraps the files in the Codex wrapper, each under its path, nearest last', async () => {
-    const dir = tree({ '.git/': '', 'AGENTS.md': 'Use pnpm.\n', 'web/AGENTS.md': 'Run the web tests.\n' });
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'AGENTS.md': 'Use pnpm.\n', 'web/AGENTS.md': 'Run the web tests.\n' });
     const cwd = path.join(dir, 'web');
     const text = agentsMdText(cwd, await discoverAgentsMd(opts(cwd)));
     expect(text).toBe(
@@ -158,7 +168,7 @@ describe('the AGENTS.md message', () => {
   });
 
   it('says when a file was cut, and is null when there is nothing', async () => {
-    const dir = tree({ '.git/': '', 'AGENTS.md': 'x'.repeat(20) });
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'AGENTS.md': 'x'.repeat(20) });
     const text = agentsMdText(dir, await discoverAgentsMd(opts(dir, { maxBytes: 10 })))!;
     expect(text).toContain(`${'x'.repeat(10)}\n[... the rest of this file was left out: AGENTS.md size limit reached]`);
     expect(agentsMdText(dir, { files: [], truncated: false })).toBeNull();

@@ -23,6 +23,7 @@ describe('TurnDiffTracker', () => {
   it('paths are relative to the repository root; a file back to its first state drops out', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'turn-diff-'));
     mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
     mkdirSync(path.join(dir, 'sub'));
     const a = path.join(dir, 'sub', 'a.txt');
     writeFileSync(a, 'one\n');

@@ -39,7 +39,8 @@ export function findStoredThread(ternHome: string, threadId: string): StoredThre
 /** `thread/read` of a thread that is not loaded: `notLoaded`, turns from its log. */
 export function readStoredThread(ternHome: string, threadId: string, includeTurns: boolean): { thread: Thread } {
   const stored = findStoredThread(ternHome, threadId);
-  if (!stored) throw new TernError('thread_not_found', `thread not found: ${threadId}`);
+  // The reference's words for a well-formed id it knows nothing about.
+  if (!stored) throw new TernError('thread_not_found', `thread not loaded: ${threadId}`);
   const name = readThreadNames(ternHome).get(threadId) ?? null;
   const turns: Turn[] = includeTurns ? stored.replay.turns : [];
   return { thread: { ...threadFromReplay(stored.replay, stored.file, name), turns } };

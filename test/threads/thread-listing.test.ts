@@ -83,6 +83,6 @@ describe('thread/list', () => {
     const read = readStoredThread(home, 't1', true);
     expect(read.thread).toMatchObject({ id: 't1', preview: 'prompt 1', status: { type: 'notLoaded' } });
     expect(read.thread.turns.map((t) => t.status)).toEqual(['completed']);
-    expect(() => readStoredThread(home, 'nope', false)).toThrow('thread not found: nope');
+    expect(() => readStoredThread(home, 'nope', false)).toThrow('thread not loaded: nope');
   });
 });

@@ -522,9 +522,10 @@ class TurnRunner {
         'item/fileChange/requestApproval',
         { ...this.ids(), itemId: callId, startedAtMs: item.startedAtMs ?? Date.now(), reason: null, grantRoot: null },
         this.signal,
-        { settle: (answer) => this.completeIfRefused(item, answer) },
       );
+      // Unlike a command's, a refused file change completes after the flag is cleared (as codex).
       if (!approves(decision)) {
+        this.completeIfRefused(item, decision);
         if (decision === 'cancel') this.cancelTurn();
         return 'apply_patch was declined by the user: no file was changed.';
       }

@@ -224,6 +224,8 @@ describe('tern app-server: thread methods', () => {
     const fork = await peer.request('thread/fork', { threadId: thread.id });
     expect(fork.thread.turns.map((t: any) => [t.id, t.status])).toEqual([[turn.id, 'interrupted']]);
     expect(fork.thread.turns[0].items.map((i: any) => i.type)).toEqual(['userMessage']);
+    // The fork's notifications (token totals, thread/started) follow its reply: let them pass first.
+    await peer.waitFor((m) => m.method === 'thread/started' && m.params.thread.id === fork.thread.id, 10_000);
 
     const mark = peer.mark();
     const resumed = await peer.request('thread/resume', { threadId: thread.id });

@@ -86,7 +86,13 @@ function sourceKind(source: Thread['source']): string {
 
 type SortField = 'createdAt' | 'updatedAt' | 'recencyAt';
 const sortValue = (t: Thread, f: SortField): number => t[f] ?? t.createdAt;
-const SORT_FIELDS: Record<string, SortField> = { created_at: 'createdAt', updated_at: 'updatedAt', recency_at: 'recencyAt' };
+// tern keeps no sidebar sections: `section_position` (which the Codex terminal client sends) sorts by creation.
+const SORT_FIELDS: Record<string, SortField> = {
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+  recency_at: 'recencyAt',
+  section_position: 'createdAt',
+};
 
 /** Where a page starts: after (or, `inclusive`, at) the thread with this sort value and id. */
 interface Cursor {

@@ -49,7 +49,9 @@ describe('thread/list', () => {
     expect(ids(listThreads(home, { limit: 10, cursor: p2.backwardsCursor, sortDirection: 'asc' }, notLoaded))).toEqual(['t2', 't3', 't4']);
     expect(ids(listThreads(home, { sortDirection: 'asc', limit: 0 }, notLoaded))).toEqual(['t0']);
     expect(() => listThreads(home, { cursor: 'garbage!' }, notLoaded)).toThrow('invalid cursor');
-    expect(() => listThreads(home, { sortKey: 'section_position' }, notLoaded)).toThrow('unsupported sortKey');
+    // codex accepts section_position (the Codex terminal client sends it); tern has no sections: creation order.
+    expect(ids(listThreads(home, { sortKey: 'section_position' }, notLoaded))).toEqual(['t4', 't3', 't2', 't1', 't0']);
+    expect(() => listThreads(home, { sortKey: 'bogus' as never }, notLoaded)).toThrow('unsupported sortKey');
   });
 
   it('filters by cwd, provider, source kind and search term (name or preview, case-sensitive); loaded threads show their status', () => {

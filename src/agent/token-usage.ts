@@ -69,6 +69,13 @@ export class TokenUsageTracker {
     return this.snapshot();
   }
 
+  /** The totals a thread's log recorded last (resume, fork): counting goes on from there. */
+  restore(u: ThreadTokenUsage): void {
+    this.total = { ...u.total };
+    this.last = { ...u.last };
+    this.changes++;
+  }
+
   snapshot(): ThreadTokenUsage {
     return { total: { ...this.total }, last: { ...this.last }, modelContextWindow: this.contextWindow };
   }

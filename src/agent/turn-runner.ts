@@ -52,11 +52,22 @@ export interface TurnEmitter {
 }
 
 /** Asks the client; resolves to its decision (an error reply counts as `decline`). */
+/**
+ * Where the caller's item events go around an approval, in the reference's order: `announce` runs once,
+ * after the `waitingOnApproval` flag and before the request (or at once when the answer is remembered);
+ * `settle` runs with the answer after `serverRequest/resolved` and before the flag is cleared.
+ */
+export interface ApprovalHooks {
+  announce?: () => void;
+  settle?: (decision: unknown) => void;
+}
+
 export interface ApprovalGateway {
   request<M extends ServerRequestMethod>(
     method: M,
     params: ServerRequestParams[M],
     signal: AbortSignal,
+    hooks?: ApprovalHooks,
   ): Promise<ServerRequestResults[M]['decision']>;
 }
 
@@ -170,6 +181,13 @@ class TurnRunner {
     item.startedAtMs = startedAtMs;
     item.completedAtMs = null;
     this.notify('item/started', { ...this.ids(), item: structuredClone(item), startedAtMs });
+  }
+
+  /** An item whose approval was refused ends `declined` (the approval gateway calls this in order). */
+  private completeIfRefused(item: ThreadItemOf<'commandExecution' | 'fileChange'>, decision: unknown): void {
+    if (approves(decision)) return;
+    item.status = 'declined';
+    this.completed(item);
   }
 
   private completed(item: ThreadItem): void {
@@ -425,35 +443,40 @@ class TurnRunner {
       exitCode: null,
       durationMs: null,
     };
-    this.started(item);
 
     let sandbox = this.sandbox;
     if (this.commandNeedsApproval(args.escalated, argv)) {
       const amendment = proposedExecpolicyAmendment(argv);
-      const decision = await this.d.approvals.request(
-        'item/commandExecution/requestApproval',
-        {
-          ...this.ids(),
-          itemId: callId,
-          startedAtMs: item.startedAtMs ?? Date.now(),
-          approvalId: null,
-          reason: args.justification,
-          command: item.command,
-          cwd,
-          commandActions: item.commandActions,
-          proposedExecpolicyAmendment: amendment,
-          availableDecisions: ['accept', { acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }, 'cancel'],
-        },
-        this.signal,
-      );
+      const params: ServerRequestParams['item/commandExecution/requestApproval'] = {
+        ...this.ids(),
+        itemId: callId,
+        startedAtMs: Date.now(),
+        approvalId: null,
+        reason: args.justification,
+        command: item.command,
+        cwd,
+        commandActions: item.commandActions,
+        proposedExecpolicyAmendment: amendment,
+        availableDecisions: ['accept', { acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }, 'cancel'],
+      };
+      // As the reference: the waiting flag, then item/started, then the request; a refusal completes
+      // the item before the flag is cleared.
+      const announce = () => {
+        this.started(item);
+        params.startedAtMs = item.startedAtMs ?? params.startedAtMs;
+      };
+      const decision = await this.d.approvals.request('item/commandExecution/requestApproval', params, this.signal, {
+        announce,
+        settle: (answer) => this.completeIfRefused(item, answer),
+      });
       if (!approves(decision)) {
-        item.status = 'declined';
-        this.completed(item);
         if (decision === 'cancel') this.cancelTurn();
         return 'exec_command was declined by the user: the command did not run.';
       }
       // An approved escalation runs outside the sandbox.
       if (args.escalated) sandbox = sandbox.escalated();
+    } else {
+      this.started(item);
     }
 
     const result = await launch({
@@ -500,9 +523,9 @@ class TurnRunner {
         { ...this.ids(), itemId: callId, startedAtMs: item.startedAtMs ?? Date.now(), reason: null, grantRoot: null },
         this.signal,
       );
+      // Unlike a command's, a refused file change completes after the flag is cleared (as codex).
       if (!approves(decision)) {
-        item.status = 'declined';
-        this.completed(item);
+        this.completeIfRefused(item, decision);
         if (decision === 'cancel') this.cancelTurn();
         return 'apply_patch was declined by the user: no file was changed.';
       }

@@ -191,7 +191,10 @@ const METHODS = {
       const result = await threads.resumeThread({ ...params, threadId: threadIdParam(params.threadId, 'session id') }, originator);
       session.subscribe(result.thread.id);
       // Approvals still waiting go to the resuming client again, after its reply (router.ts).
-      return new ReplyThen(result, () => session.sendPending(result.thread.id));
+      return new ReplyThen(result, () => {
+        threads.announceRestoredUsage(result.thread.id);
+        session.sendPending(result.thread.id);
+      });
     },
   ),
   'thread/read': row(
@@ -237,7 +240,10 @@ const METHODS = {
     async ({ threads, originator, session }, params) => {
       const result = await threads.forkThread({ ...params, threadId: threadIdParam(params.threadId, 'session id') }, originator);
       session.subscribe(result.thread.id);
-      return new ReplyThen(result, () => threads.announceThread(result.thread.id));
+      return new ReplyThen(result, () => {
+        threads.announceRestoredUsage(result.thread.id);
+        threads.announceThread(result.thread.id);
+      });
     },
   ),
   'thread/archive': row(['ThreadArchiveParams', 1], sessionIdOnly, async ({ threads }, { threadId }) => {

@@ -263,6 +263,10 @@ export async function loadThread(
     log,
     activeTurn: null,
   };
+  if (replay.lastTokenUsage) {
+    loaded.usage.restore(replay.lastTokenUsage.tokenUsage);
+    loaded.restoredUsageTurnId = replay.lastTokenUsage.turnId;
+  }
   const agentsMd = await agentsMdFor(d, cwd, config);
   return { loaded, instructionSources: agentsMd.files.map((f) => f.path) };
 }

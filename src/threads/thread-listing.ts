@@ -39,7 +39,8 @@ export function findStoredThread(ternHome: string, threadId: string): StoredThre
 /** `thread/read` of a thread that is not loaded: `notLoaded`, turns from its log. */
 export function readStoredThread(ternHome: string, threadId: string, includeTurns: boolean): { thread: Thread } {
   const stored = findStoredThread(ternHome, threadId);
-  if (!stored) throw new TernError('thread_not_found', `thread not found: ${threadId}`);
+  // The reference's words for a well-formed id it knows nothing about.
+  if (!stored) throw new TernError('thread_not_found', `thread not loaded: ${threadId}`);
   const name = readThreadNames(ternHome).get(threadId) ?? null;
   const turns: Turn[] = includeTurns ? stored.replay.turns : [];
   return { thread: { ...threadFromReplay(stored.replay, stored.file, name), turns } };
@@ -85,11 +86,13 @@ function sourceKind(source: Thread['source']): string {
 
 type SortField = 'createdAt' | 'updatedAt' | 'recencyAt';
 const sortValue = (t: Thread, f: SortField): number => t[f] ?? t.createdAt;
-/**
- * `section_position` orders threads inside the sidebar sections of codex's own client, which tern
- * has no notion of; the Codex terminal client sends it, so it is served in creation order.
- */
-const SORT_FIELDS: Record<string, SortField> = { created_at: 'createdAt', updated_at: 'updatedAt', recency_at: 'recencyAt', section_position: 'createdAt' };
+// tern keeps no sidebar sections: `section_position` (which the Codex terminal client sends) sorts by creation.
+const SORT_FIELDS: Record<string, SortField> = {
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+  recency_at: 'recencyAt',
+  section_position: 'createdAt',
+};
 
 /** Where a page starts: after (or, `inclusive`, at) the thread with this sort value and id. */
 interface Cursor {

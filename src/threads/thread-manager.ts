@@ -8,7 +8,7 @@ import { ConversationHistory } from '../agent/history.js';
 import { contextUpdateItems, type PromptSettings } from '../agent/prompt.js';
 import { TokenUsageTracker } from '../agent/token-usage.js';
 import { reviewHistoryItems, reviewTargetLabel, runReviewTurn } from '../agent/review.js';
-import { runTurn, type ApprovalGateway, type TurnEmitter, type TurnOutcome, type TurnSettings } from '../agent/turn-runner.js';
+import { runTurn, type ApprovalGateway, type ApprovalHooks, type TurnEmitter, type TurnOutcome, type TurnSettings } from '../agent/turn-runner.js';
 import type { TernConfig } from '../config/index.js';
 import { createModelClient } from '../model/factory.js';
 import type { ModelClient } from '../model/types.js';
@@ -95,6 +95,8 @@ export interface LoadedThread {
   instructions: string;
   history: ConversationHistory;
   usage: TokenUsageTracker;
+  /** Set when `usage` was restored from the log and not yet announced: the turn that last reported it. */
+  restoredUsageTurnId?: string | null;
   compactor: Compactor;
   /** The settings the model was last told about (initial context or the last context update). */
   announced: PromptSettings;
@@ -118,6 +120,18 @@ export class ThreadManager {
     const { loaded, response } = await createThread(this.o, params, originator);
     this.threads.set(loaded.thread.id, loaded);
     return response;
+  }
+
+  /**
+   * After a resume or fork reply that loaded a log: the token totals restored from it, as the
+   * reference sends them (once).
+   */
+  announceRestoredUsage(threadId: string): void {
+    const t = this.threads.get(threadId);
+    const turnId = t?.restoredUsageTurnId;
+    if (!t || !turnId) return;
+    t.restoredUsageTurnId = null;
+    this.o.notify('thread/tokenUsage/updated', { threadId, turnId, tokenUsage: t.usage.snapshot() }, threadId);
   }
 
   /** Announces a new (or forked) thread, after the thread/start or thread/fork reply went out. */
@@ -335,7 +349,7 @@ export class ThreadManager {
    */
   interruptTurn(threadId: string, turnId: string): void {
     const t = this.get(threadId);
-    if (!t.activeTurn) throw new TernError('no_active_turn', `no active turn to interrupt on thread ${threadId}`);
+    if (!t.activeTurn) throw new TernError('no_active_turn', 'no active turn to interrupt');
     if (t.activeTurn.turn.id !== turnId) {
       throw new TernError('turn_mismatch', `expected active turn id ${t.activeTurn.turn.id} but found ${turnId}`);
     }
@@ -427,7 +441,13 @@ export class ThreadManager {
     });
     if (work !== null) this.announceSettings(t);
 
-    const emit: TurnEmitter = { notify: (method, p) => this.publish(t, method, p) };
+    // As the reference: a turn's fatal error flips the thread to systemError before the error goes out.
+    const emit: TurnEmitter = {
+      notify: (method, p) => {
+        if (method === 'error' && !(p as { willRetry?: boolean }).willRetry) this.markSystemError(t);
+        this.publish(t, method, p);
+      },
+    };
     let outcome;
     try {
       const model = this.modelClient(t);
@@ -474,7 +494,7 @@ export class ThreadManager {
       );
     } catch (err) {
       const error = { message: (err as Error).message, codexErrorInfo: 'other' as const, additionalDetails: null };
-      this.publish(t, 'error', { threadId, turnId: turn.id, error, willRetry: false });
+      emit.notify('error', { threadId, turnId: turn.id, error, willRetry: false });
       outcome = { status: 'failed' as const, error, lastAgentMessage: null };
     }
 
@@ -489,9 +509,19 @@ export class ThreadManager {
     t.thread.updatedAt = nowSeconds();
     this.steering.close(turn.id);
     t.activeTurn = null;
-    t.thread.status = outcome.status === 'failed' ? { type: 'systemError' } : { type: 'idle' };
-    this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
+    if (outcome.status === 'failed') this.markSystemError(t);
+    else {
+      t.thread.status = { type: 'idle' };
+      this.publish(t, 'thread/status/changed', { threadId, status: t.thread.status });
+    }
     this.publish(t, 'turn/completed', { threadId, turn: { ...turn } });
+  }
+
+  /** The thread's status becomes systemError, announced once. */
+  private markSystemError(t: LoadedThread): void {
+    if (t.thread.status.type === 'systemError') return;
+    t.thread.status = { type: 'systemError' };
+    this.publish(t, 'thread/status/changed', { threadId: t.thread.id, status: t.thread.status });
   }
 
   /**
@@ -572,41 +602,58 @@ export class ThreadManager {
         method: M,
         params: ServerRequestParams[M],
         signal: AbortSignal,
+        hooks: ApprovalHooks = {},
       ): Promise<ServerRequestResults[M]['decision']> => {
         const memory = sessionApprovalsOf(t);
         const cmd = method === 'item/commandExecution/requestApproval' ? (params as ServerRequestParams['item/commandExecution/requestApproval']) : null;
         const key = cmd ? `${cmd.cwd ?? ''}\0${cmd.command ?? ''}` : null;
         // Approved for the session (acceptForSession, or an accepted exec-policy prefix): not asked again.
         if (cmd && key !== null && (memory.commands.has(key) || memory.allows(cmd.proposedExecpolicyAmendment ?? null))) {
+          hooks.announce?.();
           return 'acceptForSession' as ServerRequestResults[M]['decision'];
         }
         let requestId: string | number | null = null;
+        let decided: unknown = 'decline';
         setFlags(['waitingOnApproval']);
+        hooks.announce?.();
         try {
-          const result = (await this.o.requestFromClient(method, params, {
-            signal,
-            onSent: (id) => (requestId = id),
-            threadId,
-          })) as { decision?: unknown } | null;
-          const decision = validApprovalDecision(method, result);
-          if (decision === 'acceptForSession' && key !== null) memory.commands.add(key);
-          if (decision !== null && typeof decision === 'object' && 'acceptWithExecpolicyAmendment' in decision) {
-            memory.prefixes.push((decision.acceptWithExecpolicyAmendment as { execpolicy_amendment: string[] }).execpolicy_amendment);
+          decided = await this.askClient(t, method, params, signal, (id) => (requestId = id));
+          if (decided === 'acceptForSession' && key !== null) memory.commands.add(key);
+          if (decided !== null && typeof decided === 'object' && 'acceptWithExecpolicyAmendment' in decided) {
+            memory.prefixes.push((decided.acceptWithExecpolicyAmendment as { execpolicy_amendment: string[] }).execpolicy_amendment);
           }
-          if (decision !== null) return decision as ServerRequestResults[M]['decision'];
-          this.o.log.warn(`approval reply without a valid decision: ${JSON.stringify(result)}; treating it as decline`);
-          return 'decline';
-        } catch (err) {
-          if (signal.aborted) return 'cancel';
-          this.o.log.warn(`approval request ${method} failed (${(err as Error).message}); treating it as decline`);
-          return 'decline';
+          return decided as ServerRequestResults[M]['decision'];
         } finally {
           if (requestId !== null) this.publish(t, 'serverRequest/resolved', { threadId, requestId });
+          hooks.settle?.(decided);
           // An interrupted turn goes straight to idle (the reference sends no active-without-flags first).
           if (!signal.aborted) setFlags([]);
         }
       },
     };
+  }
+
+  /** The client's answer to one approval request; an error reply, a malformed answer or a timeout declines. */
+  private async askClient<M extends ServerRequestMethod>(
+    t: LoadedThread,
+    method: M,
+    params: ServerRequestParams[M],
+    signal: AbortSignal,
+    onSent: (id: string | number) => void,
+  ): Promise<unknown> {
+    try {
+      const result = (await this.o.requestFromClient(method, params, { signal, onSent, threadId: t.thread.id })) as {
+        decision?: unknown;
+      } | null;
+      const decision = validApprovalDecision(method, result);
+      if (decision !== null) return decision;
+      this.o.log.warn(`approval reply without a valid decision: ${JSON.stringify(result)}; treating it as decline`);
+      return 'decline';
+    } catch (err) {
+      if (signal.aborted) return 'cancel';
+      this.o.log.warn(`approval request ${method} failed (${(err as Error).message}); treating it as decline`);
+      return 'decline';
+    }
   }
 }
 

@@ -6,7 +6,7 @@
 
 import { rebuildHistory } from '../agent/history.js';
 import type { ResponseItem } from '../model/types.js';
-import type { SandboxPolicy, Thread, ThreadItem, Turn } from '../protocol/v2.js';
+import type { SandboxPolicy, Thread, ThreadItem, ThreadTokenUsage, Turn } from '../protocol/v2.js';
 import type { ThreadLogRecord } from '../store/thread-log.js';
 
 export interface SessionMeta {
@@ -46,6 +46,8 @@ export interface ReplayedThread {
   unfinishedTurnId: string | null;
   lastTurnContext: TurnContextRecord | null;
   history: ResponseItem[];
+  /** The last `thread/tokenUsage/updated` logged (totals so far), if any. */
+  lastTokenUsage: { turnId: string; tokenUsage: ThreadTokenUsage } | null;
 }
 
 const seconds = (iso: string | undefined): number | null => {
@@ -63,12 +65,15 @@ export function replayThread(records: ThreadLogRecord[]): ReplayedThread | null 
   const done = new Set<string>();
   let lastTurnContext: TurnContextRecord | null = null;
   let preview = '';
+  let lastTokenUsage: ReplayedThread['lastTokenUsage'] = null;
   for (const r of records) {
     if (r.type === 'turn_context') lastTurnContext = r.payload as TurnContextRecord;
     if (r.type !== 'event') continue;
     const { method, params } = r.payload as { method: string; params: any };
     if (method === 'thread/started' && params?.thread) startedThread = params.thread as Thread;
-    else if (method === 'turn/started' && params?.turn?.id) {
+    else if (method === 'thread/tokenUsage/updated' && params?.tokenUsage) {
+      lastTokenUsage = { turnId: params.turnId as string, tokenUsage: params.tokenUsage as ThreadTokenUsage };
+    } else if (method === 'turn/started' && params?.turn?.id) {
       const turn: Turn = { ...(params.turn as Turn), items: [], itemsView: 'full' };
       byId.set(turn.id, turn);
       turns.push(turn);
@@ -107,6 +112,7 @@ export function replayThread(records: ThreadLogRecord[]): ReplayedThread | null 
     unfinishedTurnId,
     lastTurnContext,
     history: rebuildHistory(records),
+    lastTokenUsage,
   };
 }
 

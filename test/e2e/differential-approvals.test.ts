@@ -1,6 +1,7 @@
 /**
  * Differential scenarios around approvals: a known-safe read-only command under `untrusted`,
- * an `on-request` escalation the client accepts, and a declined command (which must never run).
+ * an `on-request` escalation the client accepts, a declined command (which must never run) and a
+ * declined file change (no file changes).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { expect } from 'vitest';
 import { withoutCommandApprovals } from '../support/differential/normalise.js';
 import type { Recording } from '../support/differential/runner.js';
 import { differentialSuite } from '../support/differential/suite.js';
-import { exec, FILES, say, SIDE_EFFECT_CMD, SIDE_EFFECT_FILE } from '../support/differential/scripts.js';
+import { exec, FILES, PATCH, say, SIDE_EFFECT_CMD, SIDE_EFFECT_FILE } from '../support/differential/scripts.js';
 
 const SAFE_COMMANDS = ['ls', 'git status', 'cat hello.txt | wc -l'];
 
@@ -69,4 +70,24 @@ differentialSuite(
     },
   },
   { check: (rec) => expect(existsSync(path.join(rec.repo, SIDE_EFFECT_FILE))).toBe(false) },
+);
+
+differentialSuite(
+  {
+    name: 'decline a file change',
+    files: FILES,
+    script: [{ output: [{ type: 'custom_tool_call', name: 'apply_patch', input: PATCH }] }, say('The patch was declined.')],
+    async run(ctx) {
+      ctx.onServerRequest(() => ({ decision: 'decline' }));
+      await ctx.initialize();
+      const thread = await ctx.startThread({ approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+      await ctx.runTurn(thread.id, 'Patch the files');
+    },
+  },
+  {
+    check: (rec) => {
+      expect(existsSync(path.join(rec.repo, 'notes.txt'))).toBe(false);
+      expect(readFileSync(path.join(rec.repo, 'hello.txt'), 'utf8')).toBe(FILES['hello.txt']);
+    },
+  },
 );

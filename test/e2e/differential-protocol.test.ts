@@ -21,6 +21,8 @@ differentialSuite({
     await ctx.request('turn/start', {});
     await ctx.request('turn/start', { threadId: NO_THREAD, input: [{ type: 'text', text: 'x' }] });
     await ctx.request('thread/read', { threadId: 'not-a-uuid' });
+    await ctx.request('thread/read', { threadId: NO_THREAD });
+    await ctx.request('thread/resume', { threadId: NO_THREAD });
     await ctx.request('turn/interrupt', { threadId: NO_THREAD, turnId: 'nope' });
     // Malformed lines are dropped without a reply; the next request is answered as usual.
     ctx.peer.sendRaw('this is not json');

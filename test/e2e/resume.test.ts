@@ -33,6 +33,9 @@ describe('tern app-server: durable threads', () => {
       .filter((m) => m?.method === 'item/completed')
       .map((m) => m.params.item);
     const before = inputs(first.model);
+    const usageOf = (peer: typeof first.peer) =>
+      peer.transcript.map((e) => e.msg as Record<string, any>).filter((m) => m?.method === 'thread/tokenUsage/updated').map((m) => m.params);
+    const lastUsage = usageOf(first.peer).at(-1);
     tern.expectConforms(first.peer);
     await first.peer.close();
 
@@ -46,9 +49,14 @@ describe('tern app-server: durable threads', () => {
     expect(resumed.thread.turns[0]).toMatchObject({ id: turn.id, status: 'completed', itemsView: 'full' });
     expect(resumed.thread.turns[0].items).toEqual(liveItems);
     expect(resumed.thread.preview).toBe('do the thing');
+    // As codex: the restored token totals follow the reply, and counting goes on from them.
+    await second.peer.waitFor((m) => m.method === 'thread/tokenUsage/updated', 10_000);
+    expect(usageOf(second.peer)).toEqual([{ threadId, turnId: turn.id, tokenUsage: lastUsage.tokenUsage }]);
 
     const next = await second.peer.request('turn/start', { threadId, input: text('and now?') });
     expect((await waitTurnCompleted(second.peer, next.turn.id)).params.turn.status).toBe('completed');
+    const nextUsage = usageOf(second.peer).at(-1)!.tokenUsage;
+    expect(nextUsage.total.totalTokens).toBe(lastUsage.tokenUsage.total.totalTokens + nextUsage.last.totalTokens);
     const after = inputs(second.model);
     expect(after).toHaveLength(1);
     const prev = JSON.stringify(before.at(-1));

@@ -52,7 +52,12 @@ describe('tern app-server: thread methods', () => {
     const mark = peer.mark();
     const fork = await peer.request('thread/fork', { threadId: thread.id, lastTurnId: t1 });
     await peer.waitFor((m) => m.method === 'thread/started' && m.params.thread.id === fork.thread.id, 10_000, { from: mark });
-    expect(sequence(peer, mark)).toEqual([expect.stringMatching(/^reply:/), 'thread/started']);
+    // As codex (differential "fork"): the reply, the token totals the fork inherits, then thread/started.
+    expect(sequence(peer, mark)).toEqual([expect.stringMatching(/^reply:/), 'thread/tokenUsage/updated', 'thread/started']);
+    const usage = peer.transcript.slice(mark).find((e) => (e.msg as any).method === 'thread/tokenUsage/updated')!.msg as any;
+    // Restored from the copied records: the totals as of the last turn kept (t1), counted once.
+    expect(usage.params).toMatchObject({ threadId: fork.thread.id, turnId: t1 });
+    expect(usage.params.tokenUsage.total.totalTokens).toBe(usage.params.tokenUsage.last.totalTokens);
     expect(fork.thread).toMatchObject({ forkedFromId: thread.id, name: 'Source Name', preview: 'first message', ephemeral: false });
     expect(fork.thread.id).not.toBe(thread.id);
     expect(fork.thread.turns.map((t: any) => [t.id, t.status])).toEqual([[t1, 'completed']]);
@@ -221,6 +226,8 @@ describe('tern app-server: thread methods', () => {
     await peer.waitFor((m) => m.method === 'thread/started' && m.params.thread.id === fork.thread.id, 10_000);
     expect(fork.thread.turns.map((t: any) => [t.id, t.status])).toEqual([[turn.id, 'interrupted']]);
     expect(fork.thread.turns[0].items.map((i: any) => i.type)).toEqual(['userMessage']);
+    // The fork's notifications (token totals, thread/started) follow its reply: let them pass first.
+    await peer.waitFor((m) => m.method === 'thread/started' && m.params.thread.id === fork.thread.id, 10_000);
 
     const mark = peer.mark();
     const resumed = await peer.request('thread/resume', { threadId: thread.id });

@@ -49,8 +49,9 @@ describe('thread/list', () => {
     expect(ids(listThreads(home, { limit: 10, cursor: p2.backwardsCursor, sortDirection: 'asc' }, notLoaded))).toEqual(['t2', 't3', 't4']);
     expect(ids(listThreads(home, { sortDirection: 'asc', limit: 0 }, notLoaded))).toEqual(['t0']);
     expect(() => listThreads(home, { cursor: 'garbage!' }, notLoaded)).toThrow('invalid cursor');
-    // section_position (sent by the Codex terminal client) is served in creation order.
-    expect(ids(listThreads(home, { sortKey: 'section_position' }, notLoaded))).toEqual(ids(listThreads(home, { sortKey: 'created_at' }, notLoaded)));
+    // codex accepts section_position (the Codex terminal client sends it); tern has no sections: creation order.
+    expect(ids(listThreads(home, { sortKey: 'section_position' }, notLoaded))).toEqual(['t4', 't3', 't2', 't1', 't0']);
+    expect(() => listThreads(home, { sortKey: 'bogus' as never }, notLoaded)).toThrow('unsupported sortKey');
   });
 
   it('filters by cwd, provider, source kind and search term (name or preview, case-sensitive); loaded threads show their status', () => {
@@ -84,6 +85,6 @@ describe('thread/list', () => {
     const read = readStoredThread(home, 't1', true);
     expect(read.thread).toMatchObject({ id: 't1', preview: 'prompt 1', status: { type: 'notLoaded' } });
     expect(read.thread.turns.map((t) => t.status)).toEqual(['completed']);
-    expect(() => readStoredThread(home, 'nope', false)).toThrow('thread not found: nope');
+    expect(() => readStoredThread(home, 'nope', false)).toThrow('thread not loaded: nope');
   });
 });

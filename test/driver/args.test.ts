@@ -27,7 +27,8 @@ describe('parseRunArgs', () => {
     // Default server: this same binary's app-server subcommand.
     expect(o.serverCommand).toEqual([
       process.execPath,
-      fileURLToPath(new URL('../../src/driver/args.ts', import.meta.url)),
+      // Run from the sources, dist/ is the module's own folder; bundled, it is dist/ (see the e2e suites).
+      fileURLToPath(new URL('../../src/driver/tern.js', import.meta.url)),
       'app-server',
     ]);
   });

@@ -308,9 +308,10 @@ describe('tern run against codex app-server', () => {
 
   it('--timeout interrupts a hanging turn and exits non-zero without hanging', async () => {
     const { out, argv, env } = await setup([{ output: [{ type: 'message', text: 'never arrives' }], delayMs: 600_000 }]);
-    const r = await run([...argv, '--prompt', 'hang', '--timeout', '8'], env);
+    // Long enough for codex to start and begin the turn on a loaded machine; the model never answers.
+    const r = await run([...argv, '--prompt', 'hang', '--timeout', '15'], env);
     expect(r.code).toBe(4);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^tern run: failed \(timeout\): timed out after 8\.0 s/);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^tern run: failed \(timeout\): timed out after 15\.0 s/);
     const a = await readArtifacts(out);
     expect(a.result).toMatchObject({ outcome: 'failed', turnStatus: 'interrupted', failure: { kind: 'timeout' } });
     expect(a.result.budget.exceeded).toBe('wallTime');

@@ -58,7 +58,8 @@ afterEach(async () => {
 });
 
 describe('the Action, mode run', () => {
-  it('opens a PR from the diff, then a rerun of the same trigger updates the same branch and PR', async () => {
+  // Two whole Action runs: more than the default test timeout on a loaded machine.
+  it('opens a PR from the diff, then a rerun of the same trigger updates the same branch and PR', { timeout: 150_000 }, async () => {
     world = await createActionWorld(FILES, [
       patchStep('src/value.txt', 'one', 'two'),
       say('Changed the value to two.'),

@@ -14,12 +14,10 @@ import {
 } from './handler-kit.js';
 import { pullJson, pullSimpleJson } from './representations.js';
 import {
+  addPullRequest,
   findPull,
-  nextId,
-  nextNumber,
   openPullFor,
   timestamp,
-  webUrl,
   type StandInState,
   type StoredPullRequest,
 } from './state.js';
@@ -124,29 +122,15 @@ interface NewPull {
 }
 
 function storePull(state: StandInState, spec: NewPull): StoredPullRequest {
-  const number = nextNumber(state);
-  const now = timestamp();
-  const pr: StoredPullRequest = {
-    id: nextId(state),
-    number,
-    state: 'open',
+  return addPullRequest(state, {
     title: spec.title,
     body: typeof spec.body === 'string' ? spec.body : null,
     head: spec.head,
     base: spec.base,
     draft: spec.draft === true,
-    labels: [],
-    requested_reviewers: [],
-    requested_teams: [],
-    html_url: webUrl(state, `/pull/${number}`),
     user: state.actor,
     maintainer_can_modify: spec.mcm === true,
-    created_at: now,
-    updated_at: now,
-    closed_at: null,
-  };
-  state.pulls.push(pr);
-  return pr;
+  });
 }
 
 function setState(pr: StoredPullRequest, next: 'open' | 'closed'): void {

@@ -2,6 +2,7 @@
 // or comment an event is about, as if someone had made them on GitHub. Returns the stored records,
 // whose ids and numbers the event payload then names.
 import {
+  addPullRequest,
   nextId,
   nextNumber,
   timestamp,
@@ -36,33 +37,19 @@ export interface PullSeed {
 }
 
 export function seedPullRequest(state: StandInState, spec: PullSeed): StoredPullRequest {
-  const number = nextNumber(state);
-  const now = timestamp();
-  const pr: StoredPullRequest = {
-    id: nextId(state),
-    number,
-    state: 'open',
+  return addPullRequest(state, {
     title: spec.title,
     body: spec.body,
     head: spec.head,
     base: spec.base,
     draft: false,
-    labels: [],
-    requested_reviewers: [],
-    requested_teams: [],
-    html_url: webUrl(state, `/pull/${number}`),
     user: spec.user,
     maintainer_can_modify: false,
     head_sha: spec.headSha,
     base_sha: spec.baseSha,
     ...(spec.headRepo ? { head_repo: spec.headRepo } : {}),
     ...(spec.diff !== undefined ? { diff: spec.diff } : {}),
-    created_at: now,
-    updated_at: now,
-    closed_at: null,
-  };
-  state.pulls.push(pr);
-  return pr;
+  });
 }
 
 export function seedIssueComment(state: StandInState, issueNumber: number, spec: { body: string; user: string }): StoredComment {

@@ -168,6 +168,31 @@ export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** What a new pull request is made of; the rest (number, urls, times, empty lists) is the stand-in's. */
+export type NewPullRequest = Pick<StoredPullRequest, 'title' | 'body' | 'head' | 'base' | 'draft' | 'user' | 'maintainer_can_modify'> &
+  Partial<Pick<StoredPullRequest, 'head_sha' | 'base_sha' | 'head_repo' | 'diff'>>;
+
+/** Stores an open pull request under the next issue number, as GitHub would make it. */
+export function addPullRequest(state: StandInState, fields: NewPullRequest): StoredPullRequest {
+  const number = nextNumber(state);
+  const now = timestamp();
+  const pr: StoredPullRequest = {
+    id: nextId(state),
+    number,
+    state: 'open',
+    labels: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    html_url: webUrl(state, `/pull/${number}`),
+    ...fields,
+    created_at: now,
+    updated_at: now,
+    closed_at: null,
+  };
+  state.pulls.push(pr);
+  return pr;
+}
+
 export function findPull(state: StandInState, number: number): StoredPullRequest | undefined {
   return state.pulls.find((p) => p.number === number);
 }

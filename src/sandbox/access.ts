@@ -34,52 +34,98 @@ export function assertGrantable(root: string): void {
   if (TOO_BROAD_EXACT.includes(root) || TOO_BROAD_WITHIN.some((d) => isInside(d, root))) throw rootTooBroad(root);
 }
 
-async function setfacl(identity: SandboxIdentity, args: string[], paths: string[]): Promise<void> {
-  for (let i = 0; i < paths.length; i += SETFACL_BATCH) {
-    const batch = paths.slice(i, i + SETFACL_BATCH);
-    const { execa } = await loadExeca();
-    const r = await execa('setfacl', [...args, '--', ...batch], {
-      reject: false,
-      stdin: 'ignore',
-      extendEnv: false,
-      env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
-      timeout: SETFACL_TIMEOUT_MS,
-    });
-    if (r.exitCode === 0) continue;
-    if ((r as { code?: string }).code === 'ENOENT') throw setfaclMissing();
-    throw aclFailed(batch.join(', '), String(r.stderr || r.shortMessage).trim().split('\n')[0] ?? `user ${identity.name}`);
-  }
+/** One `setfacl ARGS -- PATHS` of a grant. */
+interface SetfaclStep {
+  args: string[];
+  paths: string[];
+}
+
+const SETFACL_ENV = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
+/** `sh`'s exit status when a command is not found. */
+const EXIT_NOT_FOUND = 127;
+
+/**
+ * Runs the steps in order, stopping at the first failure. One step runs setfacl directly; several
+ * run in one `sh` (script on stdin, `set -e`) so the server forks once: a fork from the server is
+ * synchronous and costs in proportion to its memory, a fork from `sh` costs next to nothing.
+ */
+async function setfacl(identity: SandboxIdentity, steps: SetfaclStep[]): Promise<void> {
+  const batches = steps.filter((s) => s.paths.length > 0).flatMap((s) => inBatches(s.paths).map((paths) => ({ args: s.args, paths })));
+  if (batches.length === 0) return;
+  const { execa } = await loadExeca();
+  const options = { reject: false, extendEnv: false, env: SETFACL_ENV, timeout: SETFACL_TIMEOUT_MS } as const;
+  const r =
+    batches.length === 1
+      ? await execa('setfacl', [...batches[0]!.args, '--', ...batches[0]!.paths], { ...options, stdin: 'ignore' })
+      : await execa('sh', ['-s'], { ...options, input: setfaclScript(batches) });
+  if (r.exitCode === 0) return;
+  const missing = batches.length === 1 ? (r as { code?: string }).code === 'ENOENT' : r.exitCode === EXIT_NOT_FOUND;
+  if (missing) throw setfaclMissing();
+  const target = batches.flatMap((b) => b.paths).join(', ');
+  throw aclFailed(target, String(r.stderr || r.shortMessage).trim().split('\n')[0] ?? `user ${identity.name}`);
+}
+
+function inBatches(paths: string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < paths.length; i += SETFACL_BATCH) out.push(paths.slice(i, i + SETFACL_BATCH));
+  return out;
+}
+
+/** A POSIX sh word for `s`: single-quoted, each `'` written as `'\''`. */
+function shQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `set -e`, then one setfacl line per batch, each with stdin closed (the script is sh's stdin). */
+function setfaclScript(batches: SetfaclStep[]): string {
+  const lines = batches.map((b) => ['setfacl', ...b.args, '--', ...b.paths].map(shQuote).join(' ') + ' </dev/null');
+  return ['set -e', ...lines, ''].join('\n');
 }
 
 function entry(identity: SandboxIdentity, level: AccessLevel): string {
   return `u:${identity.uid}:${level},d:u:${identity.uid}:${level}`;
 }
 
-/** Gives `identity` `level` access to the tree at `root` (protected directories: rX only). */
-export async function grantTree(identity: SandboxIdentity, root: string, level: AccessLevel): Promise<void> {
+/**
+ * Gives `identity` `level` access to the tree at `root` (protected directories: rX only), after
+ * search-only access on the directories above it it cannot traverse (see searchBlocked); all
+ * in one process. Returns the directories given search access.
+ */
+export async function grantTree(identity: SandboxIdentity, root: string, level: AccessLevel, searchable: Set<string> = new Set()): Promise<string[]> {
   assertGrantable(root);
+  const blocked = await searchBlocked(identity, root, searchable);
+  const search: SetfaclStep = { args: ['-m', `u:${identity.uid}:x`], paths: blocked };
   if (level === 'rX') {
-    await setfacl(identity, ['-R', '-P', '-m', entry(identity, 'rX')], [root]);
-    return;
+    await setfacl(identity, [search, { args: ['-R', '-P', '-m', entry(identity, 'rX')], paths: [root] }]);
+  } else {
+    const names = await fs.readdir(root);
+    const open = names.filter((n) => !PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
+    const closed = names.filter((n) => PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
+    await setfacl(identity, [
+      search,
+      { args: ['-P', '-m', entry(identity, 'rwX')], paths: [root] },
+      { args: ['-R', '-P', '-m', entry(identity, 'rwX')], paths: open },
+      { args: ['-R', '-P', '-m', entry(identity, 'rX')], paths: closed },
+    ]);
   }
-  const names = await fs.readdir(root);
-  const open = names.filter((n) => !PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
-  const closed = names.filter((n) => PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
-  await setfacl(identity, ['-P', '-m', entry(identity, 'rwX')], [root]);
-  if (open.length > 0) await setfacl(identity, ['-R', '-P', '-m', entry(identity, 'rwX')], open);
-  if (closed.length > 0) await setfacl(identity, ['-R', '-P', '-m', entry(identity, 'rX')], closed);
+  for (const dir of blocked) searchable.add(dir);
+  return blocked;
 }
 
 /**
- * Search-only access on every directory above `target` that `identity` cannot traverse.
- * Never on a home directory (root's, or one under /home): search access there would let the
+ * The directories above `target` that `identity` cannot traverse, which then get search-only
+ * access. Never a home directory (root's, or one under /home): search access there would let the
  * sandbox user open any file below it whose own mode allows and whose name it guesses.
+ * `searchable` holds directories already found (or made) searchable by this server: they are not
+ * asked again, and those found now are added. Losing such a grant later only makes the sandboxed
+ * command fail (bwrap cannot reach its directories); it never widens access.
  */
-export async function grantSearchPath(identity: SandboxIdentity, target: string): Promise<string[]> {
-  const blocked = await unsearchable(identity, ancestorsOf(target));
+async function searchBlocked(identity: SandboxIdentity, target: string, searchable: Set<string>): Promise<string[]> {
+  const unknown = ancestorsOf(target).filter((d) => !searchable.has(d));
+  const blocked = await unsearchable(identity, unknown);
   const home = blocked.find(isHomeDirectory);
   if (home !== undefined) throw homeNotSearchable(home, target, identity.name);
-  if (blocked.length > 0) await setfacl(identity, ['-m', `u:${identity.uid}:x`], blocked);
+  for (const dir of unknown) if (!blocked.includes(dir)) searchable.add(dir);
   return blocked;
 }
 
@@ -102,5 +148,5 @@ export async function regrantFiles(identity: SandboxIdentity, files: string[], l
       if (errnoCode(err) !== 'ENOENT') throw err;
     }
   }
-  if (present.length > 0) await setfacl(identity, ['-P', '-m', `u:${identity.uid}:${level}`], present);
+  await setfacl(identity, [{ args: ['-P', '-m', `u:${identity.uid}:${level}`], paths: present }]);
 }

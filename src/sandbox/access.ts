@@ -14,7 +14,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadExeca } from './load-execa.js';
+import { runInAclShell } from './acl-shell.js';
 import { aclFailed, homeNotSearchable, rootTooBroad, setfaclMissing } from './errors.js';
 import { unsearchable, type SandboxIdentity } from './identity.js';
 import { ancestorsOf, errnoCode, isInside } from './paths.js';
@@ -40,29 +40,21 @@ interface SetfaclStep {
   paths: string[];
 }
 
-const SETFACL_ENV = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
 /** `sh`'s exit status when a command is not found. */
 const EXIT_NOT_FOUND = 127;
 
 /**
- * Runs the steps in order, stopping at the first failure. One step runs setfacl directly; several
- * run in one `sh` (script on stdin, `set -e`) so the server forks once: a fork from the server is
- * synchronous and costs in proportion to its memory, a fork from `sh` costs next to nothing.
+ * Runs the steps in order, stopping at the first failure, in the server's setfacl shell
+ * (acl-shell.ts): the server does not fork for a grant.
  */
 async function setfacl(identity: SandboxIdentity, steps: SetfaclStep[]): Promise<void> {
   const batches = steps.filter((s) => s.paths.length > 0).flatMap((s) => inBatches(s.paths).map((paths) => ({ args: s.args, paths })));
   if (batches.length === 0) return;
-  const { execa } = await loadExeca();
-  const options = { reject: false, extendEnv: false, env: SETFACL_ENV, timeout: SETFACL_TIMEOUT_MS } as const;
-  const r =
-    batches.length === 1
-      ? await execa('setfacl', [...batches[0]!.args, '--', ...batches[0]!.paths], { ...options, stdin: 'ignore' })
-      : await execa('sh', ['-s'], { ...options, input: setfaclScript(batches) });
+  const r = await runInAclShell(setfaclScript(batches), SETFACL_TIMEOUT_MS).catch((err: Error) => ({ exitCode: -1, output: err.message }));
   if (r.exitCode === 0) return;
-  const missing = batches.length === 1 ? (r as { code?: string }).code === 'ENOENT' : r.exitCode === EXIT_NOT_FOUND;
-  if (missing) throw setfaclMissing();
+  if (r.exitCode === EXIT_NOT_FOUND) throw setfaclMissing();
   const target = batches.flatMap((b) => b.paths).join(', ');
-  throw aclFailed(target, String(r.stderr || r.shortMessage).trim().split('\n')[0] ?? `user ${identity.name}`);
+  throw aclFailed(target, r.output.split('\n')[0] || `user ${identity.name}`);
 }
 
 function inBatches(paths: string[]): string[][] {
@@ -76,10 +68,9 @@ function shQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
-/** `set -e`, then one setfacl line per batch, each with stdin closed (the script is sh's stdin). */
+/** One setfacl line per batch. */
 function setfaclScript(batches: SetfaclStep[]): string {
-  const lines = batches.map((b) => ['setfacl', ...b.args, '--', ...b.paths].map(shQuote).join(' ') + ' </dev/null');
-  return ['set -e', ...lines, ''].join('\n');
+  return batches.map((b) => ['setfacl', ...b.args, '--', ...b.paths].map(shQuote).join(' ')).join('\n');
 }
 
 function entry(identity: SandboxIdentity, level: AccessLevel): string {

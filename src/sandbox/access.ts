@@ -78,46 +78,85 @@ function entry(identity: SandboxIdentity, level: AccessLevel): string {
 }
 
 /**
+ * Per directory: settles once it is known searchable by the sandbox user (found so, or given
+ * search access); rejected entries are dropped, so the next grant asks again.
+ */
+export type SearchCache = Map<string, Promise<void>>;
+
+/**
  * Gives `identity` `level` access to the tree at `root` (protected directories: rX only), after
  * search-only access on the directories above it it cannot traverse (see searchBlocked); all
- * in one process. Returns the directories given search access.
+ * in one script. Returns the directories given search access.
  */
-export async function grantTree(identity: SandboxIdentity, root: string, level: AccessLevel, searchable: Set<string> = new Set()): Promise<string[]> {
+export async function grantTree(identity: SandboxIdentity, root: string, level: AccessLevel, searchable: SearchCache = new Map()): Promise<string[]> {
   assertGrantable(root);
-  const blocked = await searchBlocked(identity, root, searchable);
-  const search: SetfaclStep = { args: ['-m', `u:${identity.uid}:x`], paths: blocked };
-  if (level === 'rX') {
-    await setfacl(identity, [search, { args: ['-R', '-P', '-m', entry(identity, 'rX')], paths: [root] }]);
-  } else {
-    const names = await fs.readdir(root);
-    const open = names.filter((n) => !PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
-    const closed = names.filter((n) => PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
-    await setfacl(identity, [
-      search,
-      { args: ['-P', '-m', entry(identity, 'rwX')], paths: [root] },
-      { args: ['-R', '-P', '-m', entry(identity, 'rwX')], paths: open },
-      { args: ['-R', '-P', '-m', entry(identity, 'rX')], paths: closed },
-    ]);
+  const { blocked, settle } = await searchBlocked(identity, root, searchable);
+  try {
+    await setfacl(identity, [{ args: ['-m', `u:${identity.uid}:x`], paths: blocked }, ...(await treeSteps(identity, root, level))]);
+    settle(null);
+  } catch (err) {
+    settle(err as Error);
+    throw err;
   }
-  for (const dir of blocked) searchable.add(dir);
   return blocked;
+}
+
+async function treeSteps(identity: SandboxIdentity, root: string, level: AccessLevel): Promise<SetfaclStep[]> {
+  if (level === 'rX') return [{ args: ['-R', '-P', '-m', entry(identity, 'rX')], paths: [root] }];
+  const names = await fs.readdir(root);
+  const open = names.filter((n) => !PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
+  const closed = names.filter((n) => PROTECTED_DIR_NAMES.includes(n)).map((n) => path.join(root, n));
+  return [
+    { args: ['-P', '-m', entry(identity, 'rwX')], paths: [root] },
+    { args: ['-R', '-P', '-m', entry(identity, 'rwX')], paths: open },
+    { args: ['-R', '-P', '-m', entry(identity, 'rX')], paths: closed },
+  ];
+}
+
+interface Deferred {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+/** Claims `dir` in the cache: later callers wait for this one's verdict. */
+function claim(cache: SearchCache, dir: string): Deferred {
+  let d!: Deferred;
+  const p = new Promise<void>((resolve, reject) => (d = { resolve, reject }));
+  p.catch(() => {
+    if (cache.get(dir) === p) cache.delete(dir);
+  });
+  cache.set(dir, p);
+  return d;
 }
 
 /**
  * The directories above `target` that `identity` cannot traverse, which then get search-only
- * access. Never a home directory (root's, or one under /home): search access there would let the
- * sandbox user open any file below it whose own mode allows and whose name it guesses.
- * `searchable` holds directories already found (or made) searchable by this server: they are not
- * asked again, and those found now are added. Losing such a grant later only makes the sandboxed
- * command fail (bwrap cannot reach its directories); it never widens access.
+ * access (the caller calls `settle` once it has given it, or failed). Never a home directory
+ * (root's, or one under /home): search access there would let the sandbox user open any file
+ * below it whose own mode allows and whose name it guesses. Directories in `cache` are not asked
+ * again (concurrent grants share one check); losing such a grant later only makes the sandboxed
+ * command fail (bwrap cannot reach its directories), it never widens access.
  */
-async function searchBlocked(identity: SandboxIdentity, target: string, searchable: Set<string>): Promise<string[]> {
-  const unknown = ancestorsOf(target).filter((d) => !searchable.has(d));
-  const blocked = await unsearchable(identity, unknown);
-  const home = blocked.find(isHomeDirectory);
-  if (home !== undefined) throw homeNotSearchable(home, target, identity.name);
-  for (const dir of unknown) if (!blocked.includes(dir)) searchable.add(dir);
-  return blocked;
+async function searchBlocked(identity: SandboxIdentity, target: string, cache: SearchCache): Promise<{ blocked: string[]; settle: (err: Error | null) => void }> {
+  const ancestors = ancestorsOf(target);
+  const waits = ancestors.filter((d) => cache.has(d)).map((d) => cache.get(d)!);
+  const mine = new Map(ancestors.filter((d) => !cache.has(d)).map((d) => [d, claim(cache, d)] as const));
+  try {
+    await Promise.all(waits);
+    const blocked = await unsearchable(identity, [...mine.keys()]);
+    const home = blocked.find(isHomeDirectory);
+    if (home !== undefined) throw homeNotSearchable(home, target, identity.name);
+    for (const [dir, d] of mine) if (!blocked.includes(dir)) d.resolve();
+    return {
+      blocked,
+      settle: (err) => {
+        for (const dir of blocked) (err === null ? mine.get(dir)!.resolve() : mine.get(dir)!.reject(err));
+      },
+    };
+  } catch (err) {
+    for (const d of mine.values()) d.reject(err as Error);
+    throw err;
+  }
 }
 
 function isHomeDirectory(dir: string): boolean {

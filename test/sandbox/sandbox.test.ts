@@ -264,13 +264,14 @@ describeSandbox('fail closed', () => {
   });
 
   it.runIf(isRoot)('as root, sibling workspaces under one closed parent each get their grant, names with shell metacharacters included', async () => {
-    // One server, two checkouts in the same 0700 parent: the parent's search grant is made once
-    // and remembered, each checkout's grant runs as one script of setfacl lines. Names that a
-    // shell would expand or split must reach setfacl verbatim.
+    // One server, two checkouts in the same 0700 parent, granted concurrently: the parent's search
+    // grant is made once and remembered, each checkout's grant runs as one script of setfacl
+    // lines. Names that a shell would expand or split must reach setfacl verbatim.
     const parent = mkdtempSync(path.join(base, 'siblings-'));
     const odd = "it's $(touch pwned) `x` a;b";
     const [a, b] = [createTempRepo({ [`${odd}/f.txt`]: 'f\n' }, parent), createTempRepo({ 'g.txt': 'g\n' }, parent)];
-    for (const ws of [a, b]) {
+    // Both at once: the second waits for the first's verdict on the shared parent.
+    await Promise.all([a, b].map(async (ws) => {
       const policy = resolveToolPolicy(
         { type: 'workspaceWrite', writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false },
         ws,
@@ -287,7 +288,7 @@ describeSandbox('fail closed', () => {
       expect(r.output).toContain('done');
       expect(readFileSync(path.join(ws, 'new.txt'), 'utf8')).toBe('w\n');
       expect(existsSync(path.join(ws, '.git', 'hooks', 'pre-commit'))).toBe(false);
-    }
+    }));
     expect(readFileSync(path.join(a, odd, 'f.txt'), 'utf8')).toBe('f\nmore\n');
     expect(existsSync(path.join(parent, 'pwned'))).toBe(false);
     expect(existsSync('pwned')).toBe(false);

@@ -2,13 +2,16 @@
  * The bench's own minimal JSON-RPC client of an app server: requests, notifications with their
  * arrival time (performance.now(), the same clock as the model tap), and nothing retained unless
  * a listener keeps it (a 200 MB command's deltas pass through). Servers are reached through a
- * `ClientFactory`, so a bench can spread its threads over several connections; today the only
- * transport is the server's stdio (one connection per process). A WebSocket factory is the
- * planned second one (issue 10: 10 WS clients for the 100-thread bench).
+ * `ClientFactory`, so a bench can spread its threads over several connections: the server's
+ * stdio (one connection per process) or `--listen ws://127.0.0.1:PORT` (a WebSocket client per
+ * `connect()`, with the `ws` library; issue 10: 10 WS clients for the 100-thread bench).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket } from 'ws';
 
 export type Json = Record<string, any>;
 export type NotificationListener = (method: string, params: Json, atMs: number) => void;
@@ -27,8 +30,8 @@ export interface BenchServer {
   readonly pid: number;
   /** stderr so far (for failure messages). */
   readonly stderr: () => string;
-  /** A client of this server; with stdio every call returns the one connection. */
-  connect(): BenchClient;
+  /** A client of this server; with stdio every call returns the one connection, with WebSocket a new one. */
+  connect(): Promise<BenchClient>;
   /** Close stdin and wait for the exit (SIGKILL after `timeoutMs`). */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -40,9 +43,14 @@ export interface ServerCommand {
 }
 
 /** Clients of a server, `count` of them (over stdio: the same connection `count` times). */
-export type ClientFactory = (server: BenchServer, count: number) => BenchClient[];
+export type ClientFactory = (server: BenchServer, count: number) => Promise<BenchClient[]>;
 
-export const stdioClients: ClientFactory = (server, count) => Array.from({ length: count }, () => server.connect());
+/** `count` connections, opened one after another (the same one `count` times over stdio). */
+export const serverClients: ClientFactory = async (server, count) => {
+  const out: BenchClient[] = [];
+  for (let i = 0; i < count; i += 1) out.push(await server.connect());
+  return out;
+};
 
 const STDERR_KEEP_CHARS = 20_000;
 
@@ -62,7 +70,7 @@ export function spawnStdioServer(cmd: ServerCommand, cwd: string): BenchServer {
   return {
     pid: child.pid!,
     stderr: () => stderr,
-    connect: () => client,
+    connect: async () => client,
     async close(timeoutMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.stdin.end();
@@ -71,6 +79,79 @@ export function spawnStdioServer(cmd: ServerCommand, cwd: string): BenchServer {
       clearTimeout(timer);
     },
   };
+}
+
+/** How long a `--listen ws://` server may take to accept its first connection. */
+const WS_READY_TIMEOUT_MS = 30_000;
+/** Pause between connection attempts while the server starts. */
+const WS_RETRY_MS = 25;
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released for the server to bind). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const addr = srv.address();
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  if (addr === null || typeof addr !== 'object') throw new Error('no port from the kernel');
+  return addr.port;
+}
+
+/**
+ * Spawn a server with `--listen ws://127.0.0.1:PORT` (a port picked here, so tern and codex are
+ * started the same way); each `connect()` opens a new WebSocket client, retrying until the
+ * server listens. `close()` sends SIGTERM.
+ */
+export async function spawnWsServer(cmd: ServerCommand, cwd: string): Promise<BenchServer> {
+  const url = `ws://127.0.0.1:${await freePort()}`;
+  const child: ChildProcess = spawn(cmd.command, [...cmd.args, '--listen', url], { env: cmd.env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-STDERR_KEEP_CHARS);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const clients = new Set<{ ws: WebSocket; client: LineClient }>();
+  child.once('exit', (code, signal) => {
+    for (const c of clients) c.client.failAll(new Error(`server exited (code ${code}, signal ${signal})\n${stderr.slice(-2000)}`));
+  });
+  return {
+    pid: child.pid!,
+    stderr: () => stderr,
+    async connect() {
+      const ws = await openWebSocket(url, () => child.exitCode !== null || child.signalCode !== null);
+      const client = new LineClient((line) => ws.send(line));
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) client.receive(String(data), performance.now());
+      });
+      ws.on('close', () => client.failAll(new Error(`websocket closed\n${stderr.slice(-2000)}`)));
+      clients.add({ ws, client });
+      return client;
+    },
+    async close(timeoutMs = 10_000) {
+      for (const c of clients) c.ws.terminate();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Connect to `url`, retrying while the server starts (until it exits or the timeout). */
+async function openWebSocket(url: string, gone: () => boolean): Promise<WebSocket> {
+  const deadline = performance.now() + WS_READY_TIMEOUT_MS;
+  for (;;) {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const opened = await new Promise<boolean>((resolve) => {
+      ws.once('open', () => resolve(true));
+      ws.once('error', () => resolve(false));
+    });
+    if (opened) return ws;
+    ws.terminate();
+    if (gone() || performance.now() > deadline) throw new Error(`could not connect to ${url}`);
+    await sleep(WS_RETRY_MS);
+  }
 }
 
 interface Pending {

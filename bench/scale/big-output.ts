@@ -152,7 +152,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
   const repo = createTempRepo(HELLO_REPO, dir);
   const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
   try {
-    const client = server.connect();
+    const client = await server.connect();
     await initializeClient(client);
     const threadId = await startThread(client, repo);
     const warmUp = await runTurn(client, threadId, 'Print a few numbers.', TURN_TIMEOUT_MS);

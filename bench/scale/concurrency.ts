@@ -5,9 +5,8 @@
  * latency is the marker passing the model tap -> the `item/agentMessage/delta` carrying it
  * reaching the client (one clock: tap and client are in the bench process). 400 samples a run.
  *
- * Threads are spread over `connections` clients made by a ClientFactory. Today that is one stdio
- * connection carrying all 100 threads; issue 10 asks for 10 WebSocket clients, which is a
- * WebSocket ClientFactory and `connections: 10` once `tern app-server --listen ws://` exists.
+ * Threads are spread over CONNECTIONS WebSocket clients (issue 10: 10 clients, 10 threads each):
+ * both servers run with `--listen ws://127.0.0.1:PORT` on a port the bench picks.
  */
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,14 +15,14 @@ import type { ScriptStep } from '../../src/demo/model-server/types.js';
 import { HELLO_REPO, toolsScript } from '../../test/fixtures/scenarios.js';
 import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort } from '../common.js';
-import { initializeClient, spawnStdioServer, stdioClients, type BenchClient, type ClientFactory } from '../lib/client.js';
+import { initializeClient, serverClients, spawnWsServer, type BenchClient, type ClientFactory } from '../lib/client.js';
 import { marker, startModelTap } from '../lib/model-tap.js';
 import { createHome, node24Available, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
 import { checkToolsTurn, runTurn, startThread } from './turns.js';
 
 export const THREADS = 100;
-/** Connections the threads are spread over (stdio: one; issue 10's target: 10 WebSocket clients). */
-export const CONNECTIONS = 1;
+/** WebSocket clients the threads are spread over (issue 10: 10). */
+export const CONNECTIONS = 10;
 const TURN_TIMEOUT_MS = 600_000;
 const MARKER_IN_TEXT = /⟦([A-Za-z0-9:_-]+)⟧/;
 
@@ -68,9 +67,9 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
   const home = await createHome(kind, workRoot);
   const dir = await mkdtemp(path.join(workRoot, `conc-${kind.replace('@', '-')}-`));
   const repos = Array.from({ length: THREADS }, () => createTempRepo(HELLO_REPO, dir));
-  const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
+  const server = await spawnWsServer(await serverCommand(home, tap.url), dir);
   try {
-    const clients = clientsOf(server, CONNECTIONS);
+    const clients = await clientsOf(server, CONNECTIONS);
     for (const c of new Set<BenchClient>(clients)) await initializeClient(c);
     const latencies: number[] = [];
     const onNote = (method: string, params: Record<string, any>, atMs: number) => {
@@ -113,7 +112,7 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
   }
 }
 
-export async function benchConcurrency(workRoot: string, log: (s: string) => void, clientsOf: ClientFactory = stdioClients): Promise<ConcurrencyResult> {
+export async function benchConcurrency(workRoot: string, log: (s: string) => void, clientsOf: ClientFactory = serverClients): Promise<ConcurrencyResult> {
   const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
   const rows: ConcurrencyRow[] = [];
   for (const kind of kinds.filter((k) => !process.env.BENCH_ONLY_SERVER || k === process.env.BENCH_ONLY_SERVER)) {

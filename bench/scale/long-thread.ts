@@ -62,7 +62,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<LongThreadRow
   const repo = createTempRepo(HELLO_REPO, dir);
   const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
   try {
-    const client = server.connect();
+    const client = await server.connect();
     await initializeClient(client);
     const warmUp = await runTurn(client, await startThread(client, repo), 'Call the tool a few times.', TURN_TIMEOUT_MS);
     if (warmUp.status !== 'completed') throw new BenchAbort(`${kind}: the warm-up turn ended ${warmUp.status}`);

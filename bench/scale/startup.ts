@@ -28,7 +28,7 @@ async function timeOne(cmd: ServerCommand, cwd: string): Promise<number> {
   const t0 = performance.now();
   const server = spawnStdioServer(cmd, cwd);
   try {
-    await initializeClient(server.connect());
+    await initializeClient(await server.connect());
     return performance.now() - t0;
   } finally {
     await server.close();

@@ -90,7 +90,7 @@ export async function benchToolsRss(workRoot: string, iterations: number, log: (
       const repo = createTempRepo(HELLO_REPO, dir);
       const server = spawnStdioServer(await serverCommand(homes.get(kind)!, model.url), dir);
       try {
-        const client = server.connect();
+        const client = await server.connect();
         await initializeClient(client);
         const run = await runTurn(client, await startThread(client, repo), 'Read hello.txt, patch it, and write out.txt.', TURN_TIMEOUT_MS);
         checkToolsTurn(kind, run);

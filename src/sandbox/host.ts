@@ -6,7 +6,7 @@ import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadExeca } from './load-execa.js';
-import { grantSearchPath, grantTree, regrantFiles, type AccessLevel } from './access.js';
+import { grantTree, regrantFiles, type AccessLevel, type SearchCache } from './access.js';
 import { bwrapArgs, INFO_FD, sandboxEnvironment, type BwrapLayout, type OsSandboxPolicy } from './bwrap.js';
 import { bwrapMissing, classifyProbeFailure, SandboxUnavailableError, setfaclMissing } from './errors.js';
 import { resolveIdentity, runningAsRoot, unsearchable, type SandboxIdentity } from './identity.js';
@@ -45,6 +45,8 @@ export class SandboxHost {
   private readonly identities = new Map<string, Promise<SandboxIdentity | null>>();
   private readonly probes = new Map<string, Promise<void>>();
   private readonly grants = new Map<string, Promise<void>>();
+  /** Per uid: directories it can traverse (found so, or given search access): not checked again. */
+  private readonly searchable = new Map<number, SearchCache>();
   /** The tools' private /tmp, per uid they run as. */
   private readonly scratches = new Map<string, Promise<string>>();
 
@@ -136,11 +138,12 @@ export class SandboxHost {
 
   private async grant(identity: SandboxIdentity, dir: string, level: AccessLevel): Promise<void> {
     if ((await findExecutable('setfacl', '/usr/bin:/bin:/usr/sbin:/sbin', [])) === null) throw setfaclMissing();
-    const searched = await grantSearchPath(identity, dir);
+    let known = this.searchable.get(identity.uid);
+    if (known === undefined) this.searchable.set(identity.uid, (known = new Map()));
+    const searched = await grantTree(identity, dir, level, known);
     if (searched.length > 0) {
       this.o.log?.info(`sandbox: gave ${identity.name} search-only access (x) to ${searched.join(', ')} to reach ${dir}`);
     }
-    await grantTree(identity, dir, level);
   }
 
   private scratchDir(identity: SandboxIdentity | null): Promise<string> {

@@ -263,6 +263,40 @@ describeSandbox('fail closed', () => {
     }
   });
 
+  it.runIf(isRoot)('as root, sibling workspaces under one closed parent each get their grant, names with shell metacharacters included', async () => {
+    // One server, two checkouts in the same 0700 parent, granted concurrently: the parent's search
+    // grant is made once and remembered, each checkout's grant runs as one script of setfacl
+    // lines. Names that a shell would expand or split must reach setfacl verbatim.
+    const parent = mkdtempSync(path.join(base, 'siblings-'));
+    const odd = "it's $(touch pwned) `x` a;b";
+    const [a, b] = [createTempRepo({ [`${odd}/f.txt`]: 'f\n' }, parent), createTempRepo({ 'g.txt': 'g\n' }, parent)];
+    // Both at once: the second waits for the first's verdict on the shared parent.
+    await Promise.all([a, b].map(async (ws) => {
+      const policy = resolveToolPolicy(
+        { type: 'workspaceWrite', writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false },
+        ws,
+      );
+      const sandbox = new ToolSandbox({ policy, host });
+      const r = await launch({
+        argv: ['bash', '-c', 'for d in */; do echo more >> "$d/f.txt"; done; echo w > new.txt; echo hook > .git/hooks/pre-commit; echo done'],
+        cwd: ws,
+        timeoutMs: 30_000,
+        signal: never,
+        sandbox,
+      });
+      expect(r.sandboxError).toBeNull();
+      expect(r.output).toContain('done');
+      expect(readFileSync(path.join(ws, 'new.txt'), 'utf8')).toBe('w\n');
+      expect(existsSync(path.join(ws, '.git', 'hooks', 'pre-commit'))).toBe(false);
+    }));
+    expect(readFileSync(path.join(a, odd, 'f.txt'), 'utf8')).toBe('f\nmore\n');
+    expect(existsSync(path.join(parent, 'pwned'))).toBe(false);
+    expect(existsSync('pwned')).toBe(false);
+    expect(execFileSync('getfacl', ['-p', path.join(a, odd)], { encoding: 'utf8' })).toMatch(/^user:tern-sandbox:rwx$/m);
+    expect(execFileSync('getfacl', ['-p', path.join(a, '.git')], { encoding: 'utf8' })).toMatch(/^user:tern-sandbox:r-x$/m);
+    expect(execFileSync('getfacl', ['-p', parent], { encoding: 'utf8' })).toMatch(/^user:tern-sandbox:--x$/m);
+  });
+
   it.runIf(isRoot)('as root, a writable root that is a system directory is refused, not granted', async () => {
     const policy = resolveToolPolicy({ type: 'workspaceWrite', writableRoots: ['/etc'], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false }, repo);
     const r = await run('true', new ToolSandbox({ policy, host }));

@@ -41,6 +41,35 @@ export function node24Available(): boolean {
   return existsSync(NODE24);
 }
 
+/** The servers a scale bench compares: tern under Node 24 when the bench has it (else this Node), and codex. */
+export function comparedKinds(): ServerKind[] {
+  return node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
+}
+
+/** Stderr kept in a failed run's error message. */
+const STDERR_TAIL_CHARS = 1500;
+
+/**
+ * Runs one measurement against a started server: a failure carries the tail of the server's
+ * stderr, and the server and the model tap are closed either way.
+ */
+export async function measuring<T>(
+  kind: ServerKind,
+  server: { stderr(): string; close(): Promise<unknown> },
+  tap: { close(): Promise<unknown> },
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Error) err.message += `\n--- ${kind} stderr ---\n${server.stderr().slice(-STDERR_TAIL_CHARS)}`;
+    throw err;
+  } finally {
+    await server.close();
+    await tap.close();
+  }
+}
+
 /** The command line of a server of `home.kind` against the model at `modelBaseUrl`. */
 export async function serverCommand(home: ServerHome, modelBaseUrl: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerCommand> {
   if (home.kind === 'codex') {

@@ -14,7 +14,7 @@ import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort } from '../common.js';
 import { initializeClient, spawnStdioServer } from '../lib/client.js';
 import { startModelTap } from '../lib/model-tap.js';
-import { createHome, node24Available, procMemMiB, serverCommand, sessionsDir, treeBytes, type ServerKind } from '../lib/servers.js';
+import { comparedKinds, createHome, measuring, procMemMiB, serverCommand, sessionsDir, treeBytes, type ServerKind } from '../lib/servers.js';
 import { runTurn, startThread } from './turns.js';
 
 /** `seq 1 LAST` prints 204,888,897 bytes. */
@@ -151,7 +151,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
   const dir = await mkdtemp(path.join(workRoot, `big-${kind.replace('@', '-')}-`));
   const repo = createTempRepo(HELLO_REPO, dir);
   const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
-  try {
+  return measuring(kind, server, tap, async () => {
     const client = await server.connect();
     await initializeClient(client);
     const threadId = await startThread(client, repo);
@@ -186,17 +186,11 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
       persistedBytes: treeBytes(kind === 'codex' ? path.join(home.dir, 'sessions') : sessionsDir(home)),
       turnMs: run.endedAt - t0,
     };
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n--- ${kind} stderr ---\n${server.stderr().slice(-1500)}`;
-    throw err;
-  } finally {
-    await server.close();
-    await tap.close();
-  }
+  });
 }
 
 export async function benchBigOutput(workRoot: string, log: (s: string) => void): Promise<BigOutputResult> {
-  const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
+  const kinds = comparedKinds();
   const rows: BigOutputRow[] = [];
   for (const kind of kinds) {
     const row = await runOne(kind, workRoot);

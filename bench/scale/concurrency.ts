@@ -17,7 +17,7 @@ import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort } from '../common.js';
 import { initializeClient, serverClients, spawnWsServer, type BenchClient, type ClientFactory } from '../lib/client.js';
 import { marker, startModelTap } from '../lib/model-tap.js';
-import { createHome, node24Available, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
+import { comparedKinds, createHome, measuring, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
 import { checkToolsTurn, runTurn, startThread } from './turns.js';
 
 export const THREADS = 100;
@@ -68,7 +68,7 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
   const dir = await mkdtemp(path.join(workRoot, `conc-${kind.replace('@', '-')}-`));
   const repos = Array.from({ length: THREADS }, () => createTempRepo(HELLO_REPO, dir));
   const server = await spawnWsServer(await serverCommand(home, tap.url), dir);
-  try {
+  return measuring(kind, server, tap, async () => {
     const clients = await clientsOf(server, CONNECTIONS);
     for (const c of new Set<BenchClient>(clients)) await initializeClient(c);
     const latencies: number[] = [];
@@ -103,17 +103,11 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
       peakRssMiB: procMemMiB(server.pid, 'VmHWM'),
       wallMs,
     };
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n--- ${kind} stderr ---\n${server.stderr().slice(-1500)}`;
-    throw err;
-  } finally {
-    await server.close();
-    await tap.close();
-  }
+  });
 }
 
 export async function benchConcurrency(workRoot: string, log: (s: string) => void, clientsOf: ClientFactory = serverClients): Promise<ConcurrencyResult> {
-  const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
+  const kinds = comparedKinds();
   const rows: ConcurrencyRow[] = [];
   for (const kind of kinds.filter((k) => !process.env.BENCH_ONLY_SERVER || k === process.env.BENCH_ONLY_SERVER)) {
     const r = await runOne(kind, workRoot, clientsOf);

@@ -15,7 +15,7 @@ import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort, median } from '../common.js';
 import { initializeClient, spawnStdioServer } from '../lib/client.js';
 import { startModelTap } from '../lib/model-tap.js';
-import { createHome, node24Available, serverCommand, type ServerKind } from '../lib/servers.js';
+import { comparedKinds, createHome, measuring, serverCommand, type ServerKind } from '../lib/servers.js';
 import { runTurn, startThread } from './turns.js';
 
 /** Items at which the overhead is reported. */
@@ -61,7 +61,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<LongThreadRow
   const dir = await mkdtemp(path.join(workRoot, `long-${kind.replace('@', '-')}-`));
   const repo = createTempRepo(HELLO_REPO, dir);
   const server = spawnStdioServer(await serverCommand(home, tap.url), dir);
-  try {
+  return measuring(kind, server, tap, async () => {
     const client = await server.connect();
     await initializeClient(client);
     const warmUp = await runTurn(client, await startThread(client, repo), 'Call the tool a few times.', TURN_TIMEOUT_MS);
@@ -82,17 +82,11 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<LongThreadRow
       bodyBytes[p] = times.requestBytes[center]!;
     }
     return { kind, atItems, bodyBytes, growth: atItems[1000]! / atItems[10]!, requests: times.requestStarts.length };
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n--- ${kind} stderr ---\n${server.stderr().slice(-1500)}`;
-    throw err;
-  } finally {
-    await server.close();
-    await tap.close();
-  }
+  });
 }
 
 export async function benchLongThread(workRoot: string, log: (s: string) => void): Promise<LongThreadResult> {
-  const kinds: ServerKind[] = node24Available() ? ['tern@node24', 'codex'] : ['tern@node', 'codex'];
+  const kinds = comparedKinds();
   const rows: LongThreadRow[] = [];
   for (const kind of kinds) {
     const row = await runOne(kind, workRoot);

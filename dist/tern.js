@@ -62,7 +62,7 @@ async function main(argv) {
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   switch (command) {
     case "app-server": {
-      const { runAppServer } = await import("./chunks/app-server-FHXPVNNA.js");
+      const { runAppServer } = await import("./chunks/app-server-YWBRHO6P.js");
       return runAppServer(rest, { ...io, stdin: process.stdin });
     }
     case "run": {
@@ -71,7 +71,7 @@ async function main(argv) {
       return runCommand(rest, { ...io, stopSignal });
     }
     case "demo": {
-      const { runDemo } = await import("./chunks/demo-6PL3REME.js");
+      const { runDemo } = await import("./chunks/demo-JH4PNQDM.js");
       return runDemo(rest, io);
     }
     case "--version":

@@ -54,6 +54,17 @@ function normalise(m: ServerMessage): string {
   return 'error' in m ? `error:${m.error.code}` : 'reply';
 }
 
+/**
+ * A `thread/status/changed` that repeats the previous message's thread and status says nothing new.
+ * codex sometimes sends `notLoaded` twice when it archives a loaded thread (seen in 1 of 3 CI runs),
+ * so a repeat right after the same status is left out; any other order or status still counts.
+ */
+function notRepeatedStatus(m: ServerMessage, i: number, all: ServerMessage[]): boolean {
+  const prev = all[i - 1];
+  if (m.method !== 'thread/status/changed' || prev?.method !== 'thread/status/changed') return true;
+  return prev.params.threadId !== m.params.threadId || prev.params.status.type !== m.params.status.type;
+}
+
 interface Recorder {
   peer: JsonlPeer;
   steps: Record<string, string[]>;
@@ -72,6 +83,7 @@ async function step(r: Recorder, name: string, method: string, params: unknown, 
     .filter((e) => e.dir === 's2c')
     .map((e) => e.msg as ServerMessage)
     .filter((m) => !IGNORED.has(m.method))
+    .filter(notRepeatedStatus)
     .map(normalise);
   r.results[name] = result;
   return result as any;

@@ -32,6 +32,8 @@ export interface ThreadLog {
   append(type: ThreadLogRecordType, payload: unknown): void;
   /** Resolves when everything appended so far is on disk (fsync). */
   flush(): Promise<void>;
+  /** Syncs and closes the file (an unloaded thread keeps no descriptor); a later append opens it again. */
+  close(): void;
 }
 
 export const SESSIONS_DIR = 'sessions';
@@ -113,6 +115,16 @@ export function openThreadLog(file: string, onError: (err: Error) => void): Thre
       }
       return Promise.resolve();
     },
+    close() {
+      if (fd === null) return;
+      try {
+        fsyncSync(fd);
+        closeSync(fd);
+      } catch (err) {
+        onError(err as Error);
+      }
+      fd = null;
+    },
   };
 }
 
@@ -137,6 +149,7 @@ export const nullThreadLog: ThreadLog = {
   path: null,
   append() {},
   flush: () => Promise.resolve(),
+  close() {},
 };
 
 /**

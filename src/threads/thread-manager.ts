@@ -203,7 +203,7 @@ export class ThreadManager {
     await active?.done;
     t.thread.status = { type: 'notLoaded' };
     this.publish(t, 'thread/status/changed', { threadId: t.thread.id, status: t.thread.status });
-    await t.log.flush();
+    t.log.close();
     this.threads.delete(t.thread.id);
   }
 
@@ -394,7 +394,7 @@ export class ThreadManager {
     const t = this.threads.get(threadId);
     if (!t || t.activeTurn) return false;
     this.threads.delete(threadId);
-    void t.log.flush();
+    t.log.close();
     this.o.notify('thread/status/changed', { threadId, status: { type: 'notLoaded' } }, threadId);
     this.o.notify('thread/closed', { threadId }, threadId);
     return true;

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,29 @@ describe('thread log', () => {
     expect(findThreadLog(h, 't1')).toBe(file);
     expect(findThreadLog(h, 'nope')).toBeNull();
     expect(listThreadLogFiles(h)).toEqual([file]);
+  });
+
+  it('close releases the descriptor (an unloaded thread keeps none); a later append opens the file again', () => {
+    const file = threadLogPath(home(), 't1', new Date());
+    const log = openThreadLog(file, (e) => {
+      throw e;
+    });
+    // The directory listing's own descriptor is gone by the time it is read: such entries do not count.
+    const target = (fd: string) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'utf8' });
+      } catch {
+        return null;
+      }
+    };
+    const openOnFile = () => readdirSync('/proc/self/fd').filter((fd) => target(fd) === file).length;
+    log.append('session_meta', meta);
+    expect(openOnFile()).toBe(1);
+    log.close();
+    expect(openOnFile()).toBe(0);
+    log.append('event', { method: 'thread/closed' });
+    expect(readThreadLog(file).map((r) => r.type)).toEqual(['session_meta', 'event']);
+    log.close();
   });
 
   it('ignores a torn last line, and a reopened log appends after it on a new line', () => {

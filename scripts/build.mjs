@@ -17,8 +17,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(root, 'dist');
 const check = process.argv.includes('--check');
 
-/** The two entry points, by output name (dist/<name>.js). */
-const ENTRIES = { tern: join(root, 'src/cli/main.ts'), action: join(root, 'src/action/main.ts') };
+/**
+ * The entry points, by output name (dist/<name>.js): the CLI, the Action, and the spawn helper
+ * process the app server forks to start tool processes (HELPER_ENTRY in src/sandbox/spawner/spawn-helper.ts).
+ */
+const ENTRIES = {
+  tern: join(root, 'src/cli/main.ts'),
+  action: join(root, 'src/action/main.ts'),
+  'spawn-helper': join(root, 'src/sandbox/spawner/helper-main.ts'),
+};
 /** Entries are run directly (`node dist/tern.js`, the `tern` bin): a shebang and mode 0755. */
 const SHEBANG = '#!/usr/bin/env node\n';
 const ENTRY_MODE = 0o755;

@@ -2,7 +2,9 @@
 // from its ToolSandbox (bwrap as the sandbox user, or a plain process for
 // danger-full-access), an allow-listed environment, and its own process group,
 // so a timeout, an interrupt or the server's shutdown ends the whole tree:
-// SIGTERM first, SIGKILL after a grace period.
+// SIGTERM first, SIGKILL after a grace period. The process itself is started,
+// and its output read and capped, by the spawn helper process (spawner/): the
+// server never forks. Signals are sent from here, by pid.
 //  - Plain: both go to the command's process group.
 //  - Sandboxed: bwrap reports its sandbox's init (--info-fd); SIGTERM goes to
 //    that init's process group (the command's), SIGKILL to the init itself,
@@ -10,11 +12,10 @@
 //    signalled: killed early, it could die before its child armed
 //    --die-with-parent, and the sandbox would live on as an orphan.
 
-import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { SandboxUnavailableError } from './errors.js';
 import type { SpawnPlan } from './host.js';
-import { loadExeca } from './load-execa.js';
+import { sandboxInitPid } from './spawner/messages.js';
+import { SpawnHelper } from './spawner/spawn-helper.js';
 import { ToolSandbox } from './tool-sandbox.js';
 
 export interface LaunchOptions {
@@ -52,6 +53,8 @@ const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 export const KILL_GRACE_MS = 2_000;
 const EXIT_TIMED_OUT = 124;
 const EXIT_NOT_STARTED = 127;
+/** Exit code reported for a process ended by a signal (it has none of its own). */
+const EXIT_BY_SIGNAL = -1;
 /** Exit code reported for a command the sandbox did not let start. */
 const EXIT_NO_SANDBOX = -1;
 
@@ -88,14 +91,19 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
 
 type PlanRun = Pick<LaunchResult, 'exitCode' | 'output' | 'outputTruncated' | 'timedOut' | 'aborted' | 'pid'>;
 
+/** Starts tool processes for the whole server: one helper process, forked on first use. */
+let helper: SpawnHelper | undefined;
+
 /** Runs a spawn plan to its end, its timeout or its abort; whichever comes first ends the whole tree. */
 async function runPlan(plan: SpawnPlan, opts: LaunchOptions): Promise<PlanRun> {
-  const out = new OutputCollector(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, opts.onOutput);
-  const { execa } = await loadExeca();
-  const child = spawnPlanned(execa, plan);
-  const pid = child.pid ?? null;
-  const infoStream = plan.infoFd === undefined ? undefined : (child.stdio[plan.infoFd] as Readable | undefined);
-  const killer: TreeKiller = infoStream ? new SandboxKiller(pid, infoStream) : new GroupKiller(pid);
+  helper ??= new SpawnHelper();
+  const start = await helper.start(plan, { maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, onOutput: opts.onOutput });
+  if (!start.ok) {
+    // Spawn failure (e.g. missing shell): report it like a shell would.
+    return { exitCode: EXIT_NOT_STARTED, output: `${start.startError}\n`, outputTruncated: false, timedOut: false, aborted: false, pid: null };
+  }
+  const proc = start.process;
+  const killer: TreeKiller = plan.infoFd === undefined ? new GroupKiller(proc.pid) : new SandboxKiller(proc.pid, proc.info);
   const ended = { timedOut: false, aborted: false };
   const timer = setTimeout(() => {
     ended.timedOut = true;
@@ -107,26 +115,19 @@ async function runPlan(plan: SpawnPlan, opts: LaunchOptions): Promise<PlanRun> {
   };
   opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.signal.aborted) onAbort();
-  child.stdout?.on('data', (c: string | Buffer) => out.collect(c));
-  child.stderr?.on('data', (c: string | Buffer) => out.collect(c));
 
-  const entry = { terminate: () => killer.terminate(), kill: () => killer.kill(), done: child.catch(() => undefined) };
+  const entry = { terminate: () => killer.terminate(), kill: () => killer.kill(), done: proc.ended };
   running.add(entry);
-  const result = await child;
+  const end = await proc.ended;
   running.delete(entry);
   clearTimeout(timer);
   killer.settled();
   opts.signal.removeEventListener('abort', onAbort);
+  // The helper died under it: nothing reads its pipes any more, so nothing of the tree may stay.
+  if (end.lost) killer.kill();
 
-  let output = out.finish();
-  let exitCode = typeof result.exitCode === 'number' ? result.exitCode : -1;
-  if (result.failed && result.exitCode === undefined && !ended.timedOut && !ended.aborted && !result.signal) {
-    // Spawn failure (e.g. missing shell): report it like a shell would.
-    output += `${result.shortMessage ?? 'failed to start the process'}\n`;
-    exitCode = EXIT_NOT_STARTED;
-  }
-  if (ended.timedOut) exitCode = EXIT_TIMED_OUT;
-  return { exitCode, output, outputTruncated: out.truncated, ...ended, pid };
+  const exitCode = ended.timedOut ? EXIT_TIMED_OUT : (end.exitCode ?? EXIT_BY_SIGNAL);
+  return { exitCode, output: end.output, outputTruncated: end.truncated, ...ended, pid: proc.pid };
 }
 
 /** A command that never started: the sandbox could not be set up, or the turn was aborted meanwhile. */
@@ -143,24 +144,6 @@ function notStarted(err: SandboxUnavailableError | null, started: number, o: { a
     sandboxNote: null,
     sandboxError: err,
   };
-}
-
-function spawnPlanned(execa: typeof import('execa').execa, plan: SpawnPlan) {
-  const stdio = plan.infoFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'];
-  return execa(plan.file, plan.args, {
-    cwd: plan.cwd,
-    env: plan.env,
-    extendEnv: false,
-    stdio: stdio as ['ignore', 'pipe', 'pipe'],
-    all: false,
-    buffer: false,
-    reject: false,
-    // Its own process group: the whole tree can be signalled at once.
-    detached: true,
-    cleanup: true,
-    encoding: 'utf8',
-    ...(plan.uid !== undefined ? { uid: plan.uid, gid: plan.gid } : {}),
-  });
 }
 
 interface TreeKiller {
@@ -222,13 +205,9 @@ class SandboxKiller implements TreeKiller {
 
   constructor(
     private readonly outerPgid: number | null,
-    info: Readable,
+    info: Promise<string>,
   ) {
-    let text = '';
-    info.setEncoding('utf8');
-    info.on('data', (chunk: string) => (text += chunk));
-    info.on('end', () => this.learned(text));
-    info.on('error', () => undefined);
+    void info.then((text) => this.learned(text));
   }
 
   terminate(): void {
@@ -249,8 +228,8 @@ class SandboxKiller implements TreeKiller {
   }
 
   private learned(text: string): void {
-    const pid = Number((/"child-pid"\s*:\s*(\d+)/.exec(text) ?? [])[1]);
-    if (!Number.isInteger(pid) || pid <= 0) return;
+    const pid = sandboxInitPid(text);
+    if (pid === null) return;
     this.init = pid;
     if (this.wanted) {
       this.settled();
@@ -266,74 +245,5 @@ class SandboxKiller implements TreeKiller {
   private arm(action: () => void): void {
     this.timer = setTimeout(action, KILL_GRACE_MS);
     this.timer.unref();
-  }
-}
-
-/**
- * Keeps the head and a rolling tail of the output; streams deltas for the head
- * only, so a command printing gigabytes costs bounded memory and traffic. The tail
- * is a list of chunks, dropped whole from the front once the rest covers the tail
- * budget and cut once at the end: no per-chunk copy of the kept tail. Bytes are
- * decoded as one UTF-8 stream, so a character split between two reads survives.
- */
-class OutputCollector {
-  truncated = false;
-  private head = '';
-  private readonly tail: string[] = [];
-  private tailLength = 0;
-  private dropped = 0;
-  private readonly headMax: number;
-  private readonly tailMax: number;
-  private readonly decoder = new StringDecoder('utf8');
-
-  constructor(
-    max: number,
-    private readonly onOutput?: (chunk: string) => void,
-  ) {
-    this.headMax = Math.floor(max / 2);
-    this.tailMax = max - this.headMax;
-  }
-
-  collect(chunk: string | Buffer): void {
-    this.add(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
-  }
-
-  finish(): string {
-    this.add(this.decoder.end());
-    if (!this.truncated) return this.head;
-    let tail = this.tail.join('');
-    if (tail.length > this.tailMax) {
-      this.dropped += tail.length - this.tailMax;
-      tail = tail.slice(tail.length - this.tailMax);
-    }
-    const marker = `\n[... ${this.dropped} characters of output omitted ...]\n`;
-    this.onOutput?.(marker);
-    return this.head + marker + tail;
-  }
-
-  private add(text: string): void {
-    if (text === '') return;
-    if (this.truncated) return this.keepTail(text);
-    const room = this.headMax - this.head.length;
-    if (text.length <= room) {
-      this.head += text;
-      this.onOutput?.(text);
-      return;
-    }
-    const fits = text.slice(0, room);
-    this.head += fits;
-    if (fits) this.onOutput?.(fits);
-    this.truncated = true;
-    this.keepTail(text.slice(room));
-  }
-
-  private keepTail(text: string): void {
-    this.tail.push(text);
-    this.tailLength += text.length;
-    while (this.tail.length > 1 && this.tailLength - this.tail[0]!.length >= this.tailMax) {
-      const first = this.tail.shift()!;
-      this.tailLength -= first.length;
-      this.dropped += first.length;
-    }
   }
 }

@@ -2,7 +2,8 @@
  * Process lifetime end to end: a `dist/tern.js app-server` running `sleep 300` for the model is
  * stopped by SIGTERM, SIGINT or stdin EOF. The running turn is interrupted, every tool process
  * group is ended (SIGTERM, SIGKILL after a grace period), the thread log is flushed, the server
- * exits, and no process of the tree survives. With and without the OS sandbox.
+ * exits, and no process of the tree survives. With and without the OS sandbox. And a SIGKILL of the
+ * server, which can end nothing: its spawn helper sees its channel close and kills the tool processes.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createTempRepo } from '../support/git-repo.js';
 import { spawnPeer, type JsonlPeer } from '../support/jsonl-peer.js';
 import { ternServerCommand } from '../support/tern-server.js';
 import { describeSandbox } from '../sandbox/prereqs.js';
+import { ancestorRunning, gone, parentOf } from '../support/proc-tree.js';
 
 const POLL_MS = 100;
 const STARTUP_WAIT_MS = 30_000;
@@ -79,18 +81,23 @@ async function serverRunningSleep(sandbox: 'workspace-write' | 'danger-full-acce
   const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'sleep', text_elements: [] }] });
   // `^marker`: the sleeps themselves (exec -a), not bwrap or bash, whose arguments also contain the marker.
   await until(() => pids(`^${marker}-fg`).length > 0 && pids(`^${marker}-bg`).length > 0, STARTUP_WAIT_MS, 'the sleeps to start');
-  return { peer, marker, repo, turnId: turn.id as string, ternHome: server.ternHome };
+  // The server never forks a tool process itself: its spawn helper (a child of the server) does.
+  const helper = ancestorRunning(Number(pids(`^${marker}-fg`)[0]), 'spawn-helper.js');
+  expect(helper).not.toBeNull();
+  expect(parentOf(helper!)).toBe(peer.pid);
+  return { peer, marker, repo, turnId: turn.id as string, ternHome: server.ternHome, helper: helper! };
 }
 
 async function stopAndCheck(sandbox: 'workspace-write' | 'danger-full-access', how: 'SIGTERM' | 'SIGINT' | 'EOF', expectedExit: number) {
-  const { peer, marker, repo, turnId, ternHome } = await serverRunningSleep(sandbox);
+  const { peer, marker, repo, turnId, ternHome, helper } = await serverRunningSleep(sandbox);
   if (how === 'EOF') void peer.close(EXIT_WAIT_MS);
   else process.kill(peer.pid!, how);
   await until(() => peer.exitCode !== undefined, EXIT_WAIT_MS, 'the server to exit');
   expect(peer.exitCode).toBe(expectedExit);
-  // Nothing of the tree is left: neither sleep, nor bwrap (whose arguments name the repo).
+  // Nothing of the tree is left: neither sleep, nor bwrap (whose arguments name the repo), nor the spawn helper.
   expect(pids(marker)).toEqual([]);
   expect(pids(repo)).toEqual([]);
+  await until(() => gone(helper), EXIT_WAIT_MS, 'the spawn helper to exit');
   // The turn was interrupted, and that reached the (flushed) thread log, and the client unless it hung up.
   const logged = filesUnder(path.join(ternHome, 'sessions'))
     .flatMap((f) => readFileSync(f, 'utf8').trim().split('\n'))
@@ -103,9 +110,22 @@ async function stopAndCheck(sandbox: 'workspace-write' | 'danger-full-access', h
   expect(completed?.params.turn).toMatchObject({ id: turnId, status: 'interrupted' });
 }
 
+/** SIGKILL gives the server no chance to end anything: its spawn helper sees the channel close and kills every tool process. */
+async function killAndCheck(sandbox: 'workspace-write' | 'danger-full-access') {
+  const { peer, marker, repo, helper } = await serverRunningSleep(sandbox);
+  process.kill(peer.pid!, 'SIGKILL');
+  await until(() => peer.exitCode !== undefined, EXIT_WAIT_MS, 'the server to exit');
+  await until(() => gone(helper), EXIT_WAIT_MS, 'the spawn helper to exit');
+  await until(() => pids(marker).length === 0 && pids(repo).length === 0, EXIT_WAIT_MS, 'every tool process to end');
+}
+
 describe('tern app-server: stopping it ends every tool process (no sandbox)', () => {
   it('SIGTERM while `sleep 300` runs: turn interrupted, log flushed, exit 143, nothing survives', async () => {
     await stopAndCheck('danger-full-access', 'SIGTERM', 143);
+  });
+
+  it('SIGKILL: the spawn helper ends the tool processes and exits', async () => {
+    await killAndCheck('danger-full-access');
   });
 });
 
@@ -120,5 +140,9 @@ describeSandbox('tern app-server: stopping it ends every tool process (sandbox)'
 
   it('stdin EOF: exit 0, nothing survives', async () => {
     await stopAndCheck('workspace-write', 'EOF', 0);
+  });
+
+  it('SIGKILL: the spawn helper ends the sandboxes and exits', async () => {
+    await killAndCheck('workspace-write');
   });
 });

@@ -1,10 +1,12 @@
 /** The tool launcher with real processes: env allow-list, output caps, timeouts that kill the whole tree. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KILL_GRACE_MS, launch } from '../../src/sandbox/launcher.js';
 import { alive, waitAlive } from './probes.js';
+import { ancestorRunning, gone, parentOf } from '../support/proc-tree.js';
 
 const never = new AbortController().signal;
 
@@ -88,3 +90,46 @@ describe('launch', () => {
     expect(r.exitCode).toBe(127);
   });
 });
+
+describe('launch: the spawn helper', () => {
+  /** Starts `sleep` under a marker and returns the pending launch, the sleep's pid and its spawn helper's pid. */
+  async function sleeping(marker: string) {
+    const pending = launch({ argv: ['bash', '-c', `exec -a ${marker} sleep 100`], cwd: os.tmpdir(), timeoutMs: 60_000, signal: never });
+    await waitAlive(`^${marker}`);
+    const pid = Number(execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' }).trim());
+    return { pending, pid, helper: ancestorRunning(pid, 'spawner/helper-main') };
+  }
+
+  it('starts tool processes, not this process: a command is the helper\'s child, and the helper is ours', async () => {
+    const { pending, pid, helper } = await sleeping(`tern-helper-child-${process.pid}-${Date.now()}`);
+    expect(helper).not.toBeNull();
+    expect(parentOf(pid)).toBe(helper);
+    expect(parentOf(helper!)).toBe(process.pid);
+    process.kill(-pid, 'SIGKILL');
+    expect((await pending).exitCode).toBe(-1);
+  });
+
+  it('a helper that dies mid-command: the command is reported lost, its tree ends, and the next command gets a new helper', async () => {
+    const marker = `tern-helper-lost-${process.pid}-${Date.now()}`;
+    const { pending, pid, helper } = await sleeping(marker);
+    process.kill(helper!, 'SIGKILL');
+    const r = await pending;
+    expect(r.output).toMatch(/spawn helper exited .*output is lost/);
+    await until(() => gone(pid));
+    const next = await launch({ argv: ['bash', '-c', 'echo again'], cwd: os.tmpdir(), timeoutMs: 10_000, signal: never });
+    expect(next.output).toBe('again\n');
+    const again = await sleeping(`${marker}-again`);
+    expect(again.helper).not.toBeNull();
+    expect(again.helper).not.toBe(helper);
+    process.kill(-again.pid, 'SIGKILL');
+    await again.pending;
+  });
+});
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}

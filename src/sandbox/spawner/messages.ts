@@ -1,0 +1,69 @@
+// What the server and its spawn helper process say to each other over the helper's
+// IPC channel (Node's `fork` channel, structured clone). One request starts one tool
+// process; the server signals it itself, by its pid. Everything about it comes back
+// tagged with the request's id, in order: `spawned` (or at once `exit` with
+// `startError`), then `output` and `info`, then `exit`.
+
+/** Server -> helper: start a process. */
+export interface SpawnRequest {
+  type: 'spawn';
+  id: number;
+  file: string;
+  args: string[];
+  cwd: string;
+  /** The whole environment of the process (already allow-listed). */
+  env: Record<string, string>;
+  uid?: number;
+  gid?: number;
+  /** An extra pipe at this descriptor, read to its end and sent back as `info` (bwrap's --info-fd). */
+  infoFd?: number;
+  /** Output kept (head + tail); only the head is streamed. */
+  maxOutputBytes: number;
+}
+
+export type ToHelper = SpawnRequest;
+
+/** Helper -> server: the process runs. */
+export interface SpawnedMessage {
+  type: 'spawned';
+  id: number;
+  pid: number;
+}
+
+/** Helper -> server: the next part of the kept head of the output (stdout and stderr as they arrive). */
+export interface OutputMessage {
+  type: 'output';
+  id: number;
+  text: string;
+}
+
+/** Helper -> server: everything the process wrote to its info descriptor. */
+export interface InfoMessage {
+  type: 'info';
+  id: number;
+  text: string;
+}
+
+/** Helper -> server: the process ended (or never started: `startError`). Always the last message of an id. */
+export interface ExitMessage {
+  type: 'exit';
+  id: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** Head, omission marker and tail when truncated. */
+  output: string;
+  truncated: boolean;
+  /** Why the process could not be started (ENOENT, EACCES, a failed setuid...). */
+  startError: string | null;
+}
+
+export type FromHelper = SpawnedMessage | OutputMessage | InfoMessage | ExitMessage;
+
+/**
+ * The host pid of a sandbox's init, from what bwrap wrote to its --info-fd
+ * (`{"child-pid": N, ...}`); null while unknown.
+ */
+export function sandboxInitPid(info: string): number | null {
+  const pid = Number((/"child-pid"\s*:\s*(\d+)/.exec(info) ?? [])[1]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}

@@ -47,6 +47,9 @@ export interface ConcurrencyRow {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Latency of the first response of each thread (100 at once) and of the three later ones. */
+  firstResponse: { p50Ms: number; p99Ms: number };
+  laterResponses: { p50Ms: number; p99Ms: number };
   peakRssMiB: number;
   wallMs: number;
 }
@@ -72,11 +75,15 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
     const clients = await clientsOf(server, CONNECTIONS);
     for (const c of new Set<BenchClient>(clients)) await initializeClient(c);
     const latencies: number[] = [];
+    /** The first response of every thread arrives at once (all turns start together); the later ones are spread out. */
+    const byPhase = { first: [] as number[], later: [] as number[] };
     const onNote = (method: string, params: Record<string, any>, atMs: number) => {
       if (method !== 'item/agentMessage/delta') return;
       const m = MARKER_IN_TEXT.exec(String(params.delta));
       const sent = m ? tap.markers.get(m[1]!) : undefined;
-      if (sent !== undefined) latencies.push(atMs - sent);
+      if (sent === undefined) return;
+      latencies.push(atMs - sent);
+      (m![1]!.endsWith('-s0') ? byPhase.first : byPhase.later).push(atMs - sent);
     };
     const threadIds = await Promise.all(repos.map((repo, i) => startThread(clients[i % CONNECTIONS]!, repo)));
     const t0 = performance.now();
@@ -100,6 +107,8 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: Math.max(...latencies),
+      firstResponse: { p50Ms: percentile(byPhase.first, 50), p99Ms: percentile(byPhase.first, 99) },
+      laterResponses: { p50Ms: percentile(byPhase.later, 50), p99Ms: percentile(byPhase.later, 99) },
       peakRssMiB: procMemMiB(server.pid, 'VmHWM'),
       wallMs,
     };
@@ -113,7 +122,8 @@ export async function benchConcurrency(workRoot: string, log: (s: string) => voi
     const r = await runOne(kind, workRoot, clientsOf);
     log(
       `  ${r.threads} threads / ${r.connections} connection(s) ${kind}: ${r.completed} completed, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
-        `max ${r.maxMs.toFixed(1)} ms, peak RSS ${r.peakRssMiB.toFixed(1)} MiB, wall ${Math.round(r.wallMs)} ms`,
+        `max ${r.maxMs.toFixed(1)} ms (first response p50/p99 ${r.firstResponse.p50Ms.toFixed(1)}/${r.firstResponse.p99Ms.toFixed(1)}, ` +
+        `later ${r.laterResponses.p50Ms.toFixed(1)}/${r.laterResponses.p99Ms.toFixed(1)}), peak RSS ${r.peakRssMiB.toFixed(1)} MiB, wall ${Math.round(r.wallMs)} ms`,
     );
     rows.push(r);
   }

@@ -95,6 +95,20 @@ export function procMemMiB(pid: number, field: 'VmHWM' | 'VmRSS' | 'RssAnon' | '
   return Number(m[1]) / 1024;
 }
 
+/**
+ * The pid of tern's spawn helper (dist/spawn-helper.js, the child that starts tool processes), or null
+ * (codex, or a tern server that has not run a command yet). Its memory is tern's too: benches report it.
+ */
+export function spawnHelperPid(serverPid: number): number | null {
+  for (const task of readdirSync(`/proc/${serverPid}/task`)) {
+    const children = readFileSync(`/proc/${serverPid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    for (const child of children) {
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('spawn-helper')) return child;
+    }
+  }
+  return null;
+}
+
 /** Total bytes of the files under `dir` (a thread store: what the server persisted). */
 export function treeBytes(dir: string): number {
   if (!existsSync(dir)) return 0;

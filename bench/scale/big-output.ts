@@ -2,7 +2,8 @@
  * A command that prints about 200 MB (`seq 1 24000000`, 204.9 MB): the turn must complete; the
  * output deltas the client receives must be in order (lines 1, 2, 3, … up to an omission marker,
  * then consecutive lines again up to the last); the server's RSS growth over the turn (VmHWM
- * after - VmRSS before; a first turn with a small command has loaded the SDK and the launcher)
+ * after - VmRSS before; a first turn with a small command has loaded the SDK and the launcher),
+ * and for tern that of its spawn helper, which reads the output,
  * and what it persisted are reported; what the model saw (the tool output
  * in the next request) must be capped. Deltas are checked as they arrive and not retained.
  */
@@ -14,7 +15,7 @@ import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort } from '../common.js';
 import { initializeClient, spawnStdioServer } from '../lib/client.js';
 import { startModelTap } from '../lib/model-tap.js';
-import { comparedKinds, createHome, measuring, procMemMiB, serverCommand, sessionsDir, treeBytes, type ServerKind } from '../lib/servers.js';
+import { comparedKinds, createHome, measuring, procMemMiB, serverCommand, sessionsDir, spawnHelperPid, treeBytes, type ServerKind } from '../lib/servers.js';
 import { runTurn, startThread } from './turns.js';
 
 /** `seq 1 LAST` prints 204,888,897 bytes. */
@@ -113,6 +114,8 @@ export interface BigOutputRow {
   rssBeforeMiB: number;
   peakAfterMiB: number;
   rssGrowthMiB: number;
+  /** tern's spawn helper (0 for codex, which has none): it reads the command's output. */
+  helperGrowthMiB: number;
   /** What the model saw of the command (tool output in the next request), in characters. */
   modelSawChars: number;
   modelSawHeadAndTail: boolean;
@@ -159,12 +162,16 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
     if (warmUp.status !== 'completed') throw new BenchAbort(`${kind}: the warm-up turn ended ${warmUp.status}`);
     const check = new SeqOrderChecker();
     const rssBefore = procMemMiB(server.pid, 'VmRSS');
+    // tern reads a command's output in its spawn helper, so the helper's growth counts as well.
+    const helper = spawnHelperPid(server.pid);
+    const helperBefore = helper === null ? 0 : procMemMiB(helper, 'VmRSS');
     const t0 = performance.now();
     const run = await runTurn(client, threadId, 'Print the numbers.', TURN_TIMEOUT_MS, (method, params) => {
       if (method === 'item/commandExecution/outputDelta') check.push(String(params.delta));
     });
     check.finish();
     const peakAfter = procMemMiB(server.pid, 'VmHWM');
+    const helperGrowth = helper === null ? 0 : procMemMiB(helper, 'VmHWM') - helperBefore;
     const cmd = run.items.find((i) => i.type === 'commandExecution');
     const seen = toolOutputSeen([...tap.threads.values()][0]?.bodies[3], callId);
     const tailLine = `${LAST}`;
@@ -181,6 +188,7 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<BigOutputRow>
       rssBeforeMiB: rssBefore,
       peakAfterMiB: peakAfter,
       rssGrowthMiB: peakAfter - rssBefore,
+      helperGrowthMiB: helperGrowth,
       modelSawChars: seen.length,
       modelSawHeadAndTail: seen.includes('\n1\n2\n3\n') || seen.includes('1\n2\n3\n') ? seen.includes(tailLine) : false,
       persistedBytes: treeBytes(kind === 'codex' ? path.join(home.dir, 'sessions') : sessionsDir(home)),
@@ -196,7 +204,7 @@ export async function benchBigOutput(workRoot: string, log: (s: string) => void)
     const row = await runOne(kind, workRoot);
     log(
       `  200 MB output ${kind}: turn ${row.turnStatus}, ${row.deltas} deltas (${(row.deltaBytes / MIB).toFixed(1)} MiB, in order: ${row.deltasInOrder}${row.firstDisorder ? `, first break: ${row.firstDisorder}` : ''}), ` +
-        `RSS +${row.rssGrowthMiB.toFixed(1)} MiB, model saw ${row.modelSawChars} chars, persisted ${(row.persistedBytes / 1024).toFixed(0)} KiB, ${Math.round(row.turnMs)} ms`,
+        `RSS +${row.rssGrowthMiB.toFixed(1)} MiB (spawn helper +${row.helperGrowthMiB.toFixed(1)} MiB), model saw ${row.modelSawChars} chars, persisted ${(row.persistedBytes / 1024).toFixed(0)} KiB, ${Math.round(row.turnMs)} ms`,
     );
     if (row.turnStatus !== 'completed' && row.kind !== 'codex') throw new BenchAbort(`${kind}: the 200 MB turn ended ${row.turnStatus}`);
     rows.push(row);

@@ -4,22 +4,14 @@
 // tagged with the request's id, in order: `spawned` (or at once `exit` with
 // `startError`), then `output` and `info`, then `exit`.
 
-/** Server -> helper: start a process. */
-export interface SpawnRequest {
-  type: 'spawn';
-  id: number;
-  file: string;
-  args: string[];
-  cwd: string;
-  /** The whole environment of the process (already allow-listed). */
-  env: Record<string, string>;
-  uid?: number;
-  gid?: number;
-  /** An extra pipe at this descriptor, read to its end and sent back as `info` (bwrap's --info-fd). */
-  infoFd?: number;
-  /** Output kept (head + tail); only the head is streamed. */
-  maxOutputBytes: number;
-}
+import type { SpawnPlan } from '../host.js';
+
+/**
+ * Server -> helper: start a process, as its spawn plan says (the file, arguments, working directory,
+ * whole allow-listed environment, identity, and the descriptor bwrap reports on, read to its end and
+ * sent back as `info`). At most `maxOutputBytes` of output is kept (head + tail); only the head is streamed.
+ */
+export type SpawnRequest = { type: 'spawn'; id: number; maxOutputBytes: number } & Omit<SpawnPlan, 'sandboxed'>;
 
 export type ToHelper = SpawnRequest;
 

@@ -75,9 +75,8 @@ export class SpawnHelper {
       };
       this.pending.set(id, p);
       this.refWhileBusy();
-      const req: SpawnRequest = { type: 'spawn', id, file: plan.file, args: plan.args, cwd: plan.cwd, env: plan.env, maxOutputBytes: o.maxOutputBytes };
-      if (plan.uid !== undefined) Object.assign(req, { uid: plan.uid, gid: plan.gid });
-      if (plan.infoFd !== undefined) req.infoFd = plan.infoFd;
+      const { sandboxed: _, ...spawn } = plan;
+      const req: SpawnRequest = { type: 'spawn', id, maxOutputBytes: o.maxOutputBytes, ...spawn };
       child.send(req);
     });
   }

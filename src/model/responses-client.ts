@@ -15,6 +15,7 @@ import type {
   Tool,
 } from 'openai/resources/responses/responses';
 import type { ReasoningEffort } from 'openai/resources/shared';
+import { httpFetch } from './http-fetch.js';
 import { parseSseJson, readSse } from './sse.js';
 import { requestError, streamError, streamFailure } from './sdk-errors.js';
 import type { ModelClient, ModelEvent, ModelRequest, ResponseItem, TokenUsage, ToolSpec } from './types.js';
@@ -28,7 +29,7 @@ export interface AttemptClientOptions {
   headers: Record<string, string>;
   query: Record<string, string>;
   userAgent: string;
-  /** For tests: the fetch the SDK uses. */
+  /** For tests: the fetch the SDK uses (default: httpFetch). */
   fetch?: typeof fetch;
 }
 
@@ -52,7 +53,8 @@ export function sdkClient(opts: AttemptClientOptions): OpenAI {
     timeout: opts.idleTimeoutMs > 0 ? opts.idleTimeoutMs : SDK_DEFAULT_TIMEOUT_MS,
     defaultHeaders: { ...opts.headers, 'user-agent': opts.userAgent },
     defaultQuery: Object.keys(opts.query).length > 0 ? opts.query : undefined,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    // node:http underneath, not Node's undici fetch (why: http-fetch.ts).
+    fetch: opts.fetch ?? httpFetch,
   });
 }
 

@@ -93,7 +93,7 @@ function errorObject(v: unknown): { message?: string; code?: string; type?: stri
 }
 
 function errorText(err: Error): string {
-  // undici reports a reset as "terminated" with the socket error as its cause.
+  // A cut connection: node:http says "aborted"; undici (a test's own fetch) says "terminated", the socket error as its cause.
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`;
 }

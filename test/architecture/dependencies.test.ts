@@ -79,6 +79,8 @@ const LAZY_LOADS = [
   // ws and the listener only when --listen asks for a socket.
   'server/app-server.ts -> import(../transport/websocket.js)',
   'util/http-status.ts -> createRequire(import.meta.url)',
+  // node:http(s) by require: an ES import would evaluate node:http's lazy getters, which load undici.
+  'model/http-fetch.ts -> createRequire(import.meta.url)',
   'demo/github-stand-in/openapi.ts -> createRequire(import.meta.url)',
 ];
 

@@ -7,6 +7,10 @@
 //
 // The driver holds no model key of its own: the server inherits the driver's
 // environment, and everything the driver writes or prints goes through the redactor.
+//
+// Start-up: the server is spawned before anything the run needs later is loaded. The
+// finish phase (git, simple-git, the artifact renderers) is imported while the server
+// starts, and the diff's base commit is read then too, before turn/start.
 
 import { mkdir } from 'node:fs/promises';
 import { ServerExitedError, type ProtocolClient } from '../client/client.js';
@@ -18,13 +22,11 @@ import { errorMessage, userFailure } from '../util/errors.js';
 import { parseRunArgs, USAGE, USAGE_HINT, UsageError, type RunOptions } from './args.js';
 import { createServerRequestHandler, DECLINE_ALL, type ApprovalDecider } from './approvals.js';
 import { BudgetTracker, loadPriceTable, priceOf, type PriceTable } from './budgets.js';
-import { finishRun } from './finish.js';
 import { RunState } from './outcome.js';
 import { Progress } from './progress.js';
 import { openThread, SessionError, spawnServer } from './session.js';
 import { followTurn, formatSeconds } from './turn.js';
-import { currentCommit } from '../git/index.js';
-import { createPolicyDecider } from './policy/index.js';
+import { createPolicyDecider } from './policy/decider.js';
 
 export interface RunIo {
   stdout: { write(chunk: string): unknown };
@@ -88,7 +90,7 @@ async function prepare(options: RunOptions, io: RunIo): Promise<Prepared> {
   let decider: ApprovalDecider = DECLINE_ALL;
   if (options.policy) {
     try {
-      decider = createPolicyDecider(options.policy, { workspace: options.cwd });
+      decider = await createPolicyDecider(options.policy, { workspace: options.cwd });
     } catch (err) {
       throw new UsageError(errorMessage(err));
     }
@@ -113,9 +115,6 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   const { options, redact } = p;
   const startedAtMs = Date.now();
   const deadlineMs = startedAtMs + options.timeoutMs;
-  // The diff is taken against the commit checked out before the turn, so commits the
-  // model makes during the turn are part of the change.
-  const baseCommit = await currentCommit(options.cwd);
   const events = new EventsLog(options.outDir, redact);
   const progress = new Progress(io.stderr, redact, io.env);
   const state = new RunState();
@@ -125,6 +124,10 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   let currentTurn: TurnStream | null = null;
 
   const { client, stderr } = spawnServer(options, io.env, (dir, msg) => events.record(dir, msg));
+  // While the server starts: the finish phase's code, and the commit checked out before the
+  // turn (the diff is taken against it, so commits the model makes are part of the change).
+  const finishing = loadFinish();
+  const baseCommit = settled(finishing.then((finish) => finish.diffBase(options.cwd)));
   const recordDecision = (entry: ApprovalDecisionRecord) => {
     approvals.push(entry);
     events.note('approvalDecision', { ...entry });
@@ -138,6 +141,7 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
     state.threadId = thread.threadId;
     state.model = thread.model;
     tracker = new BudgetTracker(options.budgets, priceOf(thread.model, p.prices));
+    await baseCommit;
     await followTurn(
       {
         client,
@@ -155,7 +159,22 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   } catch (err) {
     recordFailure(state, err);
   }
-  return finishRun({ options, io, redact, client, events, state, approvals, budgets: tracker, progress, baseCommit, startedAtMs, serverStderr: stderr });
+  const { finishRun } = await finishing;
+  return finishRun({ options, io, redact, client, events, state, approvals, budgets: tracker, progress, baseCommit: await baseCommit, startedAtMs, serverStderr: stderr });
+}
+
+/** The finish phase, imported once the server is spawned (see the header). */
+function loadFinish(): Promise<typeof import('./finish.js')> {
+  return import('./finish.js');
+}
+
+/**
+ * A promise awaited later (after other awaits) marked as handled now: its rejection reaches
+ * whoever awaits it, instead of ending the process as an unhandled rejection meanwhile.
+ */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Races a setup request against the server dying, the deadline and a stop signal. */

@@ -66,8 +66,8 @@ function runtimeLoads(file: string, text = readFileSync(file, 'utf8')): string[]
 /**
  * The only places that load code lazily, each for start-up cost (see AGENTS.md): the CLI's
  * subcommands, the model SDK on the first model request, execa on the first process the
- * sandbox starts, node:http's status table on the first failed request; and the demo's
- * stand-in, which only resolves a file's path. Anything else must be a static import.
+ * sandbox starts, node:http's status table on the first failed request, what `tern run` needs
+ * only after its server is spawned; and the demo's stand-in, which only resolves a file's path. Anything else must be a static import.
  */
 const LAZY_LOADS = [
   'cli/main.ts -> import(../server/app-server.js)',
@@ -79,6 +79,10 @@ const LAZY_LOADS = [
   // ws and the listener only when --listen asks for a socket.
   'server/app-server.ts -> import(../transport/websocket.js)',
   'util/http-status.ts -> createRequire(import.meta.url)',
+  // `tern run` spawns its server first: the finish phase (git with simple-git, the artifact
+  // renderers) is imported while the server starts; the YAML parser only for a --policy FILE.
+  'driver/run.ts -> import(./finish.js)',
+  'driver/policy/decider.ts -> import(./file.js)',
   'demo/github-stand-in/openapi.ts -> createRequire(import.meta.url)',
 ];
 

@@ -16,7 +16,6 @@ import type { EventsLog } from '../artifacts/events-log.js';
 import type { Redactor } from '../artifacts/redact.js';
 import { DIFF_FILE, EXIT_CODES, RESULT_SCHEMA_VERSION, writeResult, type ApprovalDecisionRecord, type RunResult } from '../artifacts/result.js';
 import { worktreeDiff } from '../artifacts/worktree-diff.js';
-import { currentCommit } from '../git/index.js';
 import { errorMessage } from '../util/errors.js';
 import type { ReviewText } from '../protocol/review-text.js';
 import type { RunOptions } from './args.js';
@@ -43,14 +42,6 @@ export interface FinishInput {
   baseCommit: string | null;
   startedAtMs: number;
   serverStderr: () => string;
-}
-
-/**
- * The commit checked out before the turn, which the diff is taken against (null outside a
- * repository or before the first commit): read once the server is spawned, before turn/start.
- */
-export function diffBase(cwd: string): Promise<string | null> {
-  return currentCommit(cwd);
 }
 
 export async function finishRun(f: FinishInput): Promise<number> {

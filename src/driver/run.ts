@@ -8,9 +8,10 @@
 // The driver holds no model key of its own: the server inherits the driver's
 // environment, and everything the driver writes or prints goes through the redactor.
 //
-// Start-up: the server is spawned before anything the run needs later is loaded. The
-// finish phase (git, simple-git, the artifact renderers) is imported while the server
-// starts, and the diff's base commit is read then too, before turn/start.
+// Start-up: the server is spawned before anything the run needs later is loaded. While
+// it starts, git (with simple-git) is imported to read the diff's base commit, which must
+// be known before turn/start. The finish phase (the diff, the artifact renderers) is
+// imported once the turn runs, when the driver only waits.
 
 import { mkdir } from 'node:fs/promises';
 import { ServerExitedError, type ProtocolClient } from '../client/client.js';
@@ -124,10 +125,10 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   let currentTurn: TurnStream | null = null;
 
   const { client, stderr } = spawnServer(options, io.env, (dir, msg) => events.record(dir, msg));
-  // While the server starts: the finish phase's code, and the commit checked out before the
-  // turn (the diff is taken against it, so commits the model makes are part of the change).
-  const finishing = loadFinish();
-  const baseCommit = settled(finishing.then((finish) => finish.diffBase(options.cwd)));
+  // While the server starts: the commit checked out before the turn (the diff is taken
+  // against it, so commits the model makes during the turn are part of the change).
+  const baseCommit = settled(import('../git/revisions.js').then((git) => git.currentCommit(options.cwd)));
+  let finishing: Promise<FinishPhase> | undefined;
   const recordDecision = (entry: ApprovalDecisionRecord) => {
     approvals.push(entry);
     events.note('approvalDecision', { ...entry });
@@ -151,7 +152,10 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
         deadlineMs,
         timeoutMs: options.timeoutMs,
         onEvent: (e) => progress.event(e),
-        onStream: (s) => (currentTurn = s),
+        onStream: (s) => {
+          currentTurn = s;
+          finishing = settled(loadFinish());
+        },
       },
       thread.threadId,
       options.review !== null ? { kind: 'review', base: options.review } : { kind: 'task', prompt: options.prompt },
@@ -159,12 +163,14 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   } catch (err) {
     recordFailure(state, err);
   }
-  const { finishRun } = await finishing;
+  const { finishRun } = await (finishing ?? loadFinish());
   return finishRun({ options, io, redact, client, events, state, approvals, budgets: tracker, progress, baseCommit: await baseCommit, startedAtMs, serverStderr: stderr });
 }
 
-/** The finish phase, imported once the server is spawned (see the header). */
-function loadFinish(): Promise<typeof import('./finish.js')> {
+type FinishPhase = typeof import('./finish.js');
+
+/** The finish phase, imported once the turn runs (see the header), or when the run ends without one. */
+function loadFinish(): Promise<FinishPhase> {
   return import('./finish.js');
 }
 

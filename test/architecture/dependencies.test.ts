@@ -79,8 +79,9 @@ const LAZY_LOADS = [
   // ws and the listener only when --listen asks for a socket.
   'server/app-server.ts -> import(../transport/websocket.js)',
   'util/http-status.ts -> createRequire(import.meta.url)',
-  // `tern run` spawns its server first: the finish phase (git with simple-git, the artifact
-  // renderers) is imported while the server starts; the YAML parser only for a --policy FILE.
+  // `tern run` spawns its server first: git with simple-git is imported while the server starts
+  // (the diff base), the finish phase once the turn runs, the YAML parser only for a --policy FILE.
+  'driver/run.ts -> import(../git/revisions.js)',
   'driver/run.ts -> import(./finish.js)',
   'driver/policy/decider.ts -> import(./file.js)',
   'demo/github-stand-in/openapi.ts -> createRequire(import.meta.url)',

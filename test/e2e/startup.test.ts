@@ -183,9 +183,12 @@ describe('start-up loads only what the command needs', () => {
       for (const what of ['pkg:simple-git', 'pkg:yaml', 'pkg:execa', 'src:git', 'src:server', 'pkg:openai']) {
         expect({ what, files: holding(driver.beforeFirstChild, what) }).toEqual({ what, files: [] });
       }
-      // The finish phase (with git and simple-git) is loaded after the spawn: this check can fail.
+      // git with simple-git (the diff base) and the finish phase are loaded after the spawn: these checks can fail.
       expect(holding(driver.after, 'pkg:simple-git')).not.toEqual([]);
       expect(holding(driver.after, 'src:git')).not.toEqual([]);
+      const finishPhase = (files: string[]) => files.filter((f) => /^chunks\/finish-[^/]+\.js$/.test(f));
+      expect(finishPhase(driver.after)).toHaveLength(1);
+      expect(finishPhase(driver.beforeFirstChild)).toEqual([]);
       // execa is not the driver's at all; yaml only reads a policy file, not a preset.
       for (const what of ['pkg:execa', 'pkg:yaml']) {
         expect({ what, files: holding(driver.after, what) }).toEqual({ what, files: [] });

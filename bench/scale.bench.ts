@@ -2,6 +2,8 @@
  * `npm run bench` (third part): start-up and scale, tern against the pinned `codex app-server`
  * where codex can do the same work, each figure a tern/codex ratio from the same run:
  *   startup      spawn -> `initialize` result, warm homes: tern on Node 24 and on this Node, codex
+ *   run-startup  `tern run`: spawn -> its server spawned, -> first model request, against a bare
+ *                Node start and `tern app-server` alone (tern only: codex has no such driver)
  *   rss          peak server RSS (VmHWM) on the tools turn
  *   big-output   a command printing ~200 MB: completion, deltas in order, RSS growth, what the model saw
  *   long-thread  harness time per model request at 10, 100 and 1,000 items
@@ -22,10 +24,11 @@ import { NODE24, node24Available } from './lib/servers.js';
 import { benchBigOutput } from './scale/big-output.js';
 import { benchConcurrency } from './scale/concurrency.js';
 import { benchLongThread } from './scale/long-thread.js';
+import { benchRunStartup } from './scale/run-startup.js';
 import { benchStartup } from './scale/startup.js';
 import { benchToolsRss } from './scale/turns.js';
 
-const PARTS = ['startup', 'rss', 'big-output', 'long-thread', 'concurrency'] as const;
+const PARTS = ['startup', 'run-startup', 'rss', 'big-output', 'long-thread', 'concurrency'] as const;
 type Part = (typeof PARTS)[number];
 
 /** Start-up samples per server are cheap: more of them than of the other parts. */
@@ -80,6 +83,8 @@ function runPart(part: Part, workRoot: string, iterations: number, log: (s: stri
   switch (part) {
     case 'startup':
       return benchStartup(workRoot, iterations * STARTUP_ITERATIONS_FACTOR, log);
+    case 'run-startup':
+      return benchRunStartup(workRoot, iterations, log);
     case 'rss':
       return benchToolsRss(workRoot, iterations, log);
     case 'big-output':

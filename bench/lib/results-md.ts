@@ -55,6 +55,25 @@ function startupSection(s: J): string[] {
   ];
 }
 
+function runStartupSection(s: J): string[] {
+  const lines = [
+    '## `tern run` start-up: spawn -> its server spawned, -> first model request (warm home)',
+    '',
+    when(s),
+    '',
+    '| node | measure | min ms | median ms | max ms | n |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const n of s.nodes as J[]) {
+    for (const [k, v] of Object.entries(n.rows as J)) lines.push(`| ${n.node} | ${k} | ${f1(v.min)} | ${f1(v.median)} | ${f1(v.max)} | ${v.samples.length} |`);
+  }
+  lines.push('');
+  for (const n of s.nodes as J[]) {
+    lines.push(`${n.node}: run->server spawned / bare node start: ${ratio(n.serverSpawnedVsBareNode)}; run->first request / app-server alone->first request: ${ratio(n.firstRequestVsAppServer)}.`, '');
+  }
+  return lines;
+}
+
 function rssSection(s: J): string[] {
   const rows = Object.entries(s.rows as J).map(
     ([k, v]) => `| ${k} | ${f1(v.min)} | ${f1(v.median)} | ${f1(v.max)} | ${f1(s.split?.[k]?.anonMiB)} | ${f1(s.split?.[k]?.fileMiB)} |`,
@@ -180,6 +199,7 @@ export async function writeResultsMarkdown(): Promise<void> {
     '',
   ];
   if (scale?.startup) lines.push(...startupSection(scale.startup));
+  if (scale?.['run-startup']) lines.push(...runStartupSection(scale['run-startup']));
   if (scale?.rss) lines.push(...rssSection(scale.rss));
   if (scale?.['big-output']) lines.push(...bigOutputSection(scale['big-output']));
   if (scale?.['long-thread']) lines.push(...longThreadSection(scale['long-thread']));

@@ -1,10 +1,14 @@
-// Spawning a protocol-speaking app server as a child process (execa): stdin and
-// stdout are the JSON-RPC channel, stderr is the server's log. Tracks how and
-// when the process ended, with the last stderr lines, so callers can report a
-// server that died with one clear line instead of waiting forever.
+// Spawning a protocol-speaking app server as a child process: stdin and stdout
+// are the JSON-RPC channel, stderr is the server's log. Tracks how and when the
+// process ended, with the last stderr lines, so callers can report a server that
+// died with one clear line instead of waiting forever.
+//
+// node:child_process, not execa: three pipes and an exit are all this needs, and
+// execa with its dependencies costs `tern run` a large part of its start-up before
+// the server is even spawned (bench: `npm run bench:scale -- --only run-startup`).
 
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { execa, type ResultPromise } from 'execa';
 
 export interface SpawnAppServerOptions {
   /** argv: program then arguments. */
@@ -53,24 +57,21 @@ class ChildAppServer implements AppServerProcess {
 
   constructor(
     readonly command: string[],
-    private readonly child: ResultPromise,
+    private readonly child: ChildProcessWithoutNullStreams,
     private readonly maxTail: number,
     onStderr: ((chunk: string) => void) | undefined,
   ) {
     const stderr = child.stderr;
-    let stderrEnded: Promise<void> = Promise.resolve();
-    if (stderr) {
-      stderr.setEncoding('utf8');
-      stderr.on('data', (chunk: string) => {
-        this.pushStderr(chunk);
-        onStderr?.(chunk);
-      });
-      stderrEnded = new Promise((resolve) => {
-        stderr.once('end', resolve);
-        stderr.once('close', resolve);
-        stderr.once('error', () => resolve());
-      });
-    }
+    stderr.setEncoding('utf8');
+    stderr.on('data', (chunk: string) => {
+      this.pushStderr(chunk);
+      onStderr?.(chunk);
+    });
+    const stderrEnded = new Promise<void>((resolve) => {
+      stderr.once('end', resolve);
+      stderr.once('close', resolve);
+      stderr.once('error', () => resolve());
+    });
 
     this.exited = new Promise<ProcessExit>((resolve) => {
       let done = false;
@@ -83,14 +84,11 @@ class ChildAppServer implements AppServerProcess {
         resolve(this.exitInfo);
       };
       child.once('exit', (code, signal) => void settle(code, signal, null));
-      // execa never rejects with reject:false; its result also covers spawn failures.
-      void child.then(
-        (r) => {
-          const neverStarted = r.failed && r.exitCode === undefined && r.signal === undefined;
-          void settle(r.exitCode ?? null, r.signal ?? null, neverStarted ? oneLine(r.originalMessage || r.shortMessage || 'spawn failed') : null);
-        },
-        (err: unknown) => void settle(null, null, oneLine(err instanceof Error ? err.message : String(err))),
-      );
+      // A process that could not be started (ENOENT, EACCES) emits 'error' and never 'exit'.
+      // Once it runs, an 'error' (a failed kill) changes nothing: its 'exit' will come.
+      child.on('error', (err) => {
+        if (child.pid === undefined) void settle(null, null, oneLine(err.message || 'spawn failed'));
+      });
     });
   }
 
@@ -98,10 +96,10 @@ class ChildAppServer implements AppServerProcess {
     return this.child.pid;
   }
   get stdin(): Writable {
-    return this.child.stdin!;
+    return this.child.stdin;
   }
   get stdout(): Readable {
-    return this.child.stdout!;
+    return this.child.stdout;
   }
   get exit(): ProcessExit | undefined {
     return this.exitInfo;
@@ -143,22 +141,32 @@ class ChildAppServer implements AppServerProcess {
 export function spawnAppServer(options: SpawnAppServerOptions): AppServerProcess {
   const [file, ...args] = options.command;
   if (!file) throw new TypeError('spawnAppServer: empty command');
-  const child = execa(file, args, {
-    env: options.env,
-    extendEnv: false,
-    cwd: options.cwd,
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    buffer: false,
-    reject: false,
-    // close() escalates itself (stdin EOF -> SIGTERM -> SIGKILL).
-    forceKillAfterDelay: false,
-    // Kill the server if the driver itself exits.
-    cleanup: true,
-    windowsHide: true,
-  });
+  // close() escalates itself (stdin EOF -> SIGTERM -> SIGKILL); nothing here kills on a timer.
+  const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  killOnExit(child);
   return new ChildAppServer(options.command, child, options.stderrTailLines ?? STDERR_TAIL_LINES, options.onStderr);
+}
+
+/** Servers still running, killed if this process exits first (see killOnExit). */
+const live = new Set<ChildProcessWithoutNullStreams>();
+
+function killLive(): void {
+  for (const child of live) child.kill('SIGTERM');
+}
+
+/**
+ * Kills the server if its client's process exits first (process.exit on a second SIGINT, an
+ * uncaught error): a server whose client is gone must not linger. (A server speaking the
+ * protocol also ends on stdin EOF, which covers a client killed outright.) One 'exit' listener
+ * for all of them.
+ */
+function killOnExit(child: ChildProcessWithoutNullStreams): void {
+  if (live.size === 0) process.on('exit', killLive);
+  live.add(child);
+  child.once('close', () => {
+    live.delete(child);
+    if (live.size === 0) process.removeListener('exit', killLive);
+  });
 }
 
 /** One line: how the process ended, plus its last stderr line when there is one. */

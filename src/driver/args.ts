@@ -5,7 +5,6 @@ import { UsageFailure } from '../util/errors.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCommandString } from 'execa';
 import { distDir } from '../util/dist-dir.js';
 import type { AskForApproval, SandboxMode } from '../protocol/v2.js';
 import type { BudgetLimits } from './budgets.js';
@@ -156,7 +155,7 @@ export function parseRunArgs(argv: string[], baseDir: string = process.cwd()): P
 
   let serverCommand: string[];
   if (values['server-command'] !== undefined) {
-    serverCommand = parseCommandString(values['server-command'].trim());
+    serverCommand = splitCommand(values['server-command']);
     if (serverCommand.length === 0) throw new UsageError('--server-command is empty');
   } else {
     serverCommand = defaultServerCommand();
@@ -222,6 +221,23 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/**
+ * --server-command: words split on runs of spaces; a backslash before a space makes it part
+ * of the word (`my\ server` is one word). No quotes, no other escapes: the rules execa's
+ * parseCommandString has, written here so parsing flags does not load execa.
+ */
+export function splitCommand(text: string): string[] {
+  const words: string[] = [];
+  const trimmed = text.trim();
+  if (trimmed === '') return words;
+  for (const piece of trimmed.split(/ +/)) {
+    const last = words.at(-1);
+    if (last !== undefined && last.endsWith('\\')) words[words.length - 1] = `${last.slice(0, -1)} ${piece}`;
+    else words.push(piece);
+  }
+  return words;
 }
 
 /** --prompt / --prompt-file: exactly one, not empty. */

@@ -7,6 +7,11 @@
 //
 // The driver holds no model key of its own: the server inherits the driver's
 // environment, and everything the driver writes or prints goes through the redactor.
+//
+// Start-up: the server is spawned before anything the run needs later is loaded. While
+// it starts, git (with simple-git) is imported to read the diff's base commit, which must
+// be known before turn/start. The finish phase (the diff, the artifact renderers) is
+// imported once the turn runs, when the driver only waits.
 
 import { mkdir } from 'node:fs/promises';
 import { ServerExitedError, type ProtocolClient } from '../client/client.js';
@@ -18,13 +23,11 @@ import { errorMessage, userFailure } from '../util/errors.js';
 import { parseRunArgs, USAGE, USAGE_HINT, UsageError, type RunOptions } from './args.js';
 import { createServerRequestHandler, DECLINE_ALL, type ApprovalDecider } from './approvals.js';
 import { BudgetTracker, loadPriceTable, priceOf, type PriceTable } from './budgets.js';
-import { finishRun } from './finish.js';
 import { RunState } from './outcome.js';
 import { Progress } from './progress.js';
 import { openThread, SessionError, spawnServer } from './session.js';
 import { followTurn, formatSeconds } from './turn.js';
-import { currentCommit } from '../git/index.js';
-import { createPolicyDecider } from './policy/index.js';
+import { createPolicyDecider } from './policy/decider.js';
 
 export interface RunIo {
   stdout: { write(chunk: string): unknown };
@@ -88,7 +91,7 @@ async function prepare(options: RunOptions, io: RunIo): Promise<Prepared> {
   let decider: ApprovalDecider = DECLINE_ALL;
   if (options.policy) {
     try {
-      decider = createPolicyDecider(options.policy, { workspace: options.cwd });
+      decider = await createPolicyDecider(options.policy, { workspace: options.cwd });
     } catch (err) {
       throw new UsageError(errorMessage(err));
     }
@@ -113,9 +116,6 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   const { options, redact } = p;
   const startedAtMs = Date.now();
   const deadlineMs = startedAtMs + options.timeoutMs;
-  // The diff is taken against the commit checked out before the turn, so commits the
-  // model makes during the turn are part of the change.
-  const baseCommit = await currentCommit(options.cwd);
   const events = new EventsLog(options.outDir, redact);
   const progress = new Progress(io.stderr, redact, io.env);
   const state = new RunState();
@@ -125,6 +125,10 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   let currentTurn: TurnStream | null = null;
 
   const { client, stderr } = spawnServer(options, io.env, (dir, msg) => events.record(dir, msg));
+  // While the server starts: the commit checked out before the turn (the diff is taken
+  // against it, so commits the model makes during the turn are part of the change).
+  const baseCommit = settled(import('../git/revisions.js').then((git) => git.currentCommit(options.cwd)));
+  let finishing: Promise<FinishPhase> | undefined;
   const recordDecision = (entry: ApprovalDecisionRecord) => {
     approvals.push(entry);
     events.note('approvalDecision', { ...entry });
@@ -138,6 +142,7 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
     state.threadId = thread.threadId;
     state.model = thread.model;
     tracker = new BudgetTracker(options.budgets, priceOf(thread.model, p.prices));
+    await baseCommit;
     await followTurn(
       {
         client,
@@ -147,7 +152,10 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
         deadlineMs,
         timeoutMs: options.timeoutMs,
         onEvent: (e) => progress.event(e),
-        onStream: (s) => (currentTurn = s),
+        onStream: (s) => {
+          currentTurn = s;
+          finishing = settled(loadFinish());
+        },
       },
       thread.threadId,
       options.review !== null ? { kind: 'review', base: options.review } : { kind: 'task', prompt: options.prompt },
@@ -155,7 +163,24 @@ async function execute(p: Prepared, io: RunIo): Promise<number> {
   } catch (err) {
     recordFailure(state, err);
   }
-  return finishRun({ options, io, redact, client, events, state, approvals, budgets: tracker, progress, baseCommit, startedAtMs, serverStderr: stderr });
+  const { finishRun } = await (finishing ?? loadFinish());
+  return finishRun({ options, io, redact, client, events, state, approvals, budgets: tracker, progress, baseCommit: await baseCommit, startedAtMs, serverStderr: stderr });
+}
+
+type FinishPhase = typeof import('./finish.js');
+
+/** The finish phase, imported once the turn runs (see the header), or when the run ends without one. */
+function loadFinish(): Promise<FinishPhase> {
+  return import('./finish.js');
+}
+
+/**
+ * A promise awaited later (after other awaits) marked as handled now: its rejection reaches
+ * whoever awaits it, instead of ending the process as an unhandled rejection meanwhile.
+ */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Races a setup request against the server dying, the deadline and a stop signal. */

@@ -66,8 +66,8 @@ function runtimeLoads(file: string, text = readFileSync(file, 'utf8')): string[]
 /**
  * The only places that load code lazily, each for start-up cost (see AGENTS.md): the CLI's
  * subcommands, the model SDK on the first model request, execa on the first process the
- * sandbox starts, node:http's status table on the first failed request; and the demo's
- * stand-in, which only resolves a file's path. Anything else must be a static import.
+ * sandbox starts, node:http's status table on the first failed request, what `tern run` needs
+ * only after its server is spawned; and the demo's stand-in, which only resolves a file's path. Anything else must be a static import.
  */
 const LAZY_LOADS = [
   'cli/main.ts -> import(../server/app-server.js)',
@@ -81,6 +81,11 @@ const LAZY_LOADS = [
   'util/http-status.ts -> createRequire(import.meta.url)',
   // node:http(s) by require: an ES import would evaluate node:http's lazy getters, which load undici.
   'model/http-fetch.ts -> createRequire(import.meta.url)',
+  // `tern run` spawns its server first: git with simple-git is imported while the server starts
+  // (the diff base), the finish phase once the turn runs, the YAML parser only for a --policy FILE.
+  'driver/run.ts -> import(../git/revisions.js)',
+  'driver/run.ts -> import(./finish.js)',
+  'driver/policy/decider.ts -> import(./file.js)',
   'demo/github-stand-in/openapi.ts -> createRequire(import.meta.url)',
 ];
 

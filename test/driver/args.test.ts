@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseRunArgs, type RunOptions } from '../../src/driver/args.js';
-import { redactPatch } from '../../src/driver/index.js';
+import { parseCommandString } from 'execa';
+import { parseRunArgs, splitCommand, type RunOptions } from '../../src/driver/args.js';
+import { redactPatch } from '../../src/driver/finish.js';
 import { createRedactor } from '../../src/artifacts/redact.js';
 
 function options(argv: string[], base = process.cwd()): RunOptions {
@@ -55,6 +56,30 @@ describe('parseRunArgs', () => {
 
   it('--help', () => {
     expect(parseRunArgs(['-h'])).toEqual({ help: true });
+  });
+});
+
+describe('splitCommand (--server-command)', () => {
+  // The driver splits the command itself (loading execa would cost start-up); execa's
+  // parseCommandString, which it replaced, is the oracle.
+  const cases = [
+    'codex app-server',
+    '  codex   app-server  ',
+    '/opt/my\\ dir/x --flag',
+    'a\\ \\ b c',
+    'trailing\\',
+    'x\\  y',
+    'tab\tkept as-is',
+    '"quotes" are \'not\' special',
+    '',
+    '   ',
+  ];
+  it.each(cases)('%j splits as execa splits it', (text) => {
+    expect(splitCommand(text)).toEqual(parseCommandString(text));
+  });
+
+  it('an escaped space joins words', () => {
+    expect(splitCommand('node /opt/my\\ server/tern.js app-server')).toEqual(['node', '/opt/my server/tern.js', 'app-server']);
   });
 });
 

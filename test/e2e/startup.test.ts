@@ -1,7 +1,8 @@
 /**
  * Start-up loads only what a command needs (issue 10): dist/ is split into chunks, the CLI
  * imports a subcommand when it runs, the model SDK is imported on the first model request and
- * execa on the first process the sandbox starts. Which code a process loaded is read from a
+ * execa on the first process the sandbox starts; `tern run` spawns its server before it loads
+ * git, simple-git or the artifact renderers, and never loads execa or (without a policy file) yaml. Which code a process loaded is read from a
  * module loader hook (NODE_OPTIONS=--import …, `module.register`) that logs every file URL
  * Node loads; which package or source folder a dist file holds is read from the
  * `// node_modules/<pkg>/…` and `// src/<dir>/…` comments esbuild leaves in unminified output.
@@ -13,7 +14,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { startModelServer } from '../../src/demo/model-server/server.js';
 import { HELLO_REPO, TEXT_REPLY, TEXT_SCRIPT } from '../fixtures/scenarios.js';
+import { MOCK_API_KEY, MOCK_ENV_KEY, mockProviderFlags } from '../support/codex-peer.js';
 import { createTempRepo } from '../support/git-repo.js';
 import { REPO_ROOT } from '../support/protocol-schema.js';
 import { TERN_BIN, ternTestEnv } from '../support/tern-server.js';
@@ -44,6 +47,59 @@ async function loadLogger(dir: string, logFile: string): Promise<string> {
     `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { out: ${JSON.stringify(logFile)} } });\n`,
   );
   return `--import=${pathToFileURL(register).href}`;
+}
+
+/**
+ * Like loadLogger, one log per process (`<prefix>.<pid>`), and in order with the loads a `spawn`
+ * line each time the process starts a child (Node's `child_process` diagnostics channel, published
+ * as the child is created) and, at exit, one `spawned <argv as JSON>` line per child in that order.
+ * A load hook logs a module before the module runs, and a dynamic import starts after the code
+ * that precedes it: a module logged before the first `spawn` line was loaded before the first child.
+ */
+async function orderLogger(dir: string, prefix: string): Promise<string> {
+  const hooks = path.join(dir, 'order-hooks.mjs');
+  await writeFile(
+    hooks,
+    [
+      "import { appendFileSync } from 'node:fs';",
+      'let out;',
+      'export function initialize(data) { out = `${data.prefix}.${process.pid}`; }',
+      "export async function load(url, context, next) { if (url.startsWith('file:')) appendFileSync(out, `load ${url}\n`); return next(url, context); }",
+    ].join('\n'),
+  );
+  const register = path.join(dir, 'order-register.mjs');
+  await writeFile(
+    register,
+    [
+      "import { appendFileSync } from 'node:fs';",
+      "import { register } from 'node:module';",
+      "import { subscribe } from 'node:diagnostics_channel';",
+      `const prefix = ${JSON.stringify(prefix)};`,
+      'const out = `${prefix}.${process.pid}`;',
+      `register(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { prefix } });`,
+      'const children = [];',
+      "subscribe('child_process', ({ process: child }) => { children.push(child); appendFileSync(out, 'spawn\\n'); });",
+      "process.on('exit', () => { for (const c of children) appendFileSync(out, `spawned ${JSON.stringify(c.spawnargs)}\\n`); });",
+    ].join('\n'),
+  );
+  return `--import=${pathToFileURL(register).href}`;
+}
+
+/** One process's order log: the dist files it loaded before its first child, the ones after, and its children's argv. */
+function readOrderLog(file: string): { beforeFirstChild: string[]; after: string[]; children: string[][] } {
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const firstSpawn = lines.indexOf('spawn');
+  const distFiles = (ls: string[]) =>
+    ls
+      .filter((l) => l.startsWith('load '))
+      .map((l) => fileURLToPath(l.slice('load '.length)))
+      .filter((f) => f.startsWith(DIST + path.sep))
+      .map((f) => path.relative(DIST, f));
+  return {
+    beforeFirstChild: distFiles(firstSpawn === -1 ? lines : lines.slice(0, firstSpawn)),
+    after: firstSpawn === -1 ? [] : distFiles(lines.slice(firstSpawn)),
+    children: lines.filter((l) => l.startsWith('spawned ')).map((l) => JSON.parse(l.slice('spawned '.length)) as string[]),
+  };
 }
 
 /** The dist files (relative to dist/) a process loaded, from the hook's log. */
@@ -99,6 +155,48 @@ describe('start-up loads only what the command needs', () => {
     expect(agent.params.item.text).toBe(TEXT_REPLY);
     expect(holding(loadedDistFiles(log), 'pkg:openai')).not.toEqual([]);
     tern.expectConforms(peer);
+  });
+
+  it('`tern run` spawns its server before it loads git, simple-git or the finish phase, and never loads execa or yaml (a preset policy)', async () => {
+    const dir = await mkdtemp(path.join(tern.workRoot, 'run-'));
+    const prefix = path.join(dir, 'order');
+    const model = await startModelServer({ script: TEXT_SCRIPT });
+    try {
+      const repo = createTempRepo(HELLO_REPO, dir);
+      const out = path.join(dir, 'out');
+      const env = ternTestEnv(path.join(dir, 'home'), { [MOCK_ENV_KEY]: MOCK_API_KEY, NODE_OPTIONS: await orderLogger(dir, prefix) });
+      const args = [TERN_BIN, 'run', '--cwd', repo, '--out', out, '--prompt', 'hi', '--policy', 'fix-tests', '--json', ...mockProviderFlags(model.url)];
+      const child = execFile(process.execPath, args, { env });
+      const stdout = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout!.on('data', (d: Buffer) => (text += d));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`tern run exited ${code}`))));
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ outcome: 'no_changes', finalMessage: TEXT_REPLY });
+
+      const driver = readOrderLog(`${prefix}.${child.pid}`);
+      // The driver's first child is its app server (git runs only after it).
+      expect(driver.children[0]).toEqual(expect.arrayContaining([path.join(DIST, 'tern.js'), 'app-server']));
+      expect(driver.beforeFirstChild).toContain('tern.js');
+      expect(holding(driver.beforeFirstChild, 'src:driver')).not.toEqual([]);
+      for (const what of ['pkg:simple-git', 'pkg:yaml', 'pkg:execa', 'src:git', 'src:server', 'pkg:openai']) {
+        expect({ what, files: holding(driver.beforeFirstChild, what) }).toEqual({ what, files: [] });
+      }
+      // git with simple-git (the diff base) and the finish phase are loaded after the spawn: these checks can fail.
+      expect(holding(driver.after, 'pkg:simple-git')).not.toEqual([]);
+      expect(holding(driver.after, 'src:git')).not.toEqual([]);
+      const finishPhase = (files: string[]) => files.filter((f) => /^chunks\/finish-[^/]+\.js$/.test(f));
+      expect(finishPhase(driver.after)).toHaveLength(1);
+      expect(finishPhase(driver.beforeFirstChild)).toEqual([]);
+      // execa is not the driver's at all; yaml only reads a policy file, not a preset.
+      for (const what of ['pkg:execa', 'pkg:yaml']) {
+        expect({ what, files: holding(driver.after, what) }).toEqual({ what, files: [] });
+      }
+      expect(holding(allDistFiles(), 'pkg:yaml')).not.toEqual([]);
+    } finally {
+      await model.close();
+    }
   });
 
   it('`tern --version` and `tern run --help` load neither the server, the model SDK nor the demo', async () => {

@@ -6,13 +6,12 @@
 //   -> { decision: 'accept'|'decline'|'cancel', rule, reason, origin, subjects }
 //
 // decideApprovalRequest does both from a request's method and params; createPolicyDecider
-// binds a policy to the run's workspace for the driver.
+// (decider.ts) binds a policy to the run's workspace for the driver. The driver imports
+// decider.ts, not this index: the index brings the YAML parser (file.ts) with loadPolicy.
 
-import path from 'node:path';
 import type { FileUpdateChange } from '../../protocol/v2.js';
-import { decideCommand, decideFileChange, type CommandRequest } from './evaluate.js';
+import { decideCommand, decideFileChange } from './evaluate.js';
 import type { Policy, PolicyDecision } from './format.js';
-import { loadPolicy } from './load.js';
 
 export { analyzeCommand, type Analysis, type CommandUnit } from './analyze.js';
 export { decideCommand, decideFileChange, fileChangePaths, type CommandRequest, type FileChangeRequest } from './evaluate.js';
@@ -26,7 +25,9 @@ export {
   type RuleOrigin,
   type SubjectDecision,
 } from './format.js';
-export { formatProblem, isPresetName, loadPolicy, parsePolicy, PolicyError, presetPolicy, type PolicyProblem } from './load.js';
+export { formatProblem, isPresetName, PolicyError, presetPolicy, type PolicyProblem } from './load.js';
+export { loadPolicy, parsePolicy } from './file.js';
+export { createPolicyDecider, type PolicyDecider } from './decider.js';
 export { PRESET_NAMES, PRESETS, type PresetName } from './presets.js';
 export { parseShell, type ParseResult, type SimpleCommand, type Word } from '../../util/shell-parse.js';
 
@@ -61,30 +62,4 @@ export function decideApprovalRequest(policy: Policy, method: string, params: un
     return decideFileChange(policy, { changes: itemId === null ? [] : (ctx.fileChanges(itemId) ?? []), cwd: ctx.cwd });
   }
   return null;
-}
-
-/** A policy bound to a workspace: what the driver calls for each approval request. */
-export interface PolicyDecider {
-  readonly policy: Policy;
-  /** The workspace file paths are judged against. */
-  readonly workspace: string;
-  command(request: CommandRequest): PolicyDecision;
-  /** Give the fileChange item's `changes` (both ends of a move count), or plain paths. */
-  fileChange(request: { paths?: readonly string[]; changes?: readonly FileUpdateChange[] }): PolicyDecision;
-}
-
-/**
- * `--policy FILE|PRESET` for a run in `workspace` (the thread's cwd: the server reports
- * absolute paths, which are judged relative to it). A file is read relative to `base`
- * (default: the process's cwd). Throws PolicyError.
- */
-export function createPolicyDecider(fileOrPreset: string, options: { workspace: string; base?: string }): PolicyDecider {
-  const policy = loadPolicy(fileOrPreset, options.base ?? process.cwd());
-  const workspace = path.resolve(options.workspace);
-  return {
-    policy,
-    workspace,
-    command: (request) => decideCommand(policy, request),
-    fileChange: (request) => decideFileChange(policy, { ...request, cwd: workspace }),
-  };
 }

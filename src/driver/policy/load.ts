@@ -1,11 +1,9 @@
-// Loading a policy: a preset name or a YAML/JSON file, validated by hand so that every
-// problem says file:line:col, where in the structure, and what is wrong. The rules checked
-// here are the ones schemas/approval-policy.schema.json states (plus what a schema cannot
-// say: glob and regex syntax, unique ids, where `...` may stand).
+// Compiling a policy: a preset, or the data of a YAML/JSON file (file.ts reads and parses
+// those), validated by hand so that every problem says file:line:col, where in the
+// structure, and what is wrong. The rules checked here are the ones
+// schemas/approval-policy.schema.json states (plus what a schema cannot say: glob and regex
+// syntax, unique ids, where `...` may stand).
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { TernError } from '../../util/errors.js';
 import {
   POLICY_VERSION,
@@ -58,7 +56,7 @@ export class PolicyError extends TernError {
   }
 }
 
-type Path = Array<string | number>;
+export type Path = Array<string | number>;
 
 function pathText(p: Path): string {
   let out = '';
@@ -67,7 +65,7 @@ function pathText(p: Path): string {
 }
 
 /** Maps a structure path to a line and column in the source, when there is one. */
-type Locate = (p: Path, key?: boolean) => { line: number; col: number } | null;
+export type Locate = (p: Path, key?: boolean) => { line: number; col: number } | null;
 
 const DECISIONS: readonly Decision[] = ['accept', 'decline', 'cancel'];
 const DENY_DECISIONS = ['decline', 'cancel'];
@@ -107,7 +105,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-class Compiler {
+export class Compiler {
   readonly problems: PolicyProblem[] = [];
   private readonly ids = new Map<string, string>();
 
@@ -414,88 +412,6 @@ export function presetPolicy(name: PresetName): Policy {
   return policy;
 }
 
-function documentLocator(doc: Document, lines: LineCounter): Locate {
-  return (p, key) => {
-    let node: unknown = doc.contents;
-    let keyNode: unknown = null;
-    for (const k of p) {
-      if (isMap(node)) {
-        const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === k);
-        if (!pair) break;
-        keyNode = pair.key;
-        node = pair.value;
-      } else if (isSeq(node) && typeof k === 'number') {
-        keyNode = null;
-        node = node.items[k];
-      } else {
-        break;
-      }
-    }
-    // an empty value (`allow:`) has no text of its own: point at its key
-    const empty = isScalar(node) && node.value === null && keyNode !== null;
-    const target = (key || empty) && keyNode !== null ? keyNode : node;
-    if (!isNode(target) || !target.range) return null;
-    const pos = lines.linePos(target.range[0]);
-    return { line: pos.line, col: pos.col };
-  };
-}
-
-/**
- * Reads a policy from text (YAML, or JSON, which YAML reads too). `file` names it in
- * problems and in the refs of its rules. Throws PolicyError.
- */
-export function parsePolicy(text: string, file: string): Policy {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, version: '1.2' });
-  const problems: PolicyProblem[] = [];
-  const at = (offset: number | undefined, message: string) => {
-    const pos = offset === undefined ? null : lines.linePos(offset);
-    problems.push({ file, line: pos?.line ?? null, col: pos?.col ?? null, at: '', message });
-  };
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const hint = e.code === 'BAD_ALIAS' ? ' (a `*` starts a YAML alias: quote globs, e.g. "*" or "*.ts")' : '';
-    at(e.pos[0], `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}${hint}`);
-  }
-  if (problems.length > 0) throw new PolicyError(problems);
-  if (doc.contents === null) throw new PolicyError([{ file, line: null, col: null, at: '', message: `the file is empty; a policy needs at least \`version: ${POLICY_VERSION}\`` }]);
-  visit(doc, {
-    Node(_key, node) {
-      if (isAlias(node)) {
-        at(node.range?.[0], `\`*${node.source}\` is a YAML alias; aliases are not supported (a glob such as \`*\` or \`*.ts\` must be quoted: "*")`);
-      } else if (node.anchor) {
-        at(node.range?.[0], `\`&${node.anchor}\` is a YAML anchor; anchors and aliases are not supported`);
-      } else if (node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {
-        at(node.range?.[0], `the tag \`${node.tag}\` is not supported`);
-      }
-    },
-  });
-  if (problems.length > 0) throw new PolicyError(problems);
-  const data: unknown = doc.toJS();
-  const c = new Compiler(file, file, documentLocator(doc, lines));
-  const policy = c.compile(data, presetPolicy as (n: string) => Policy);
-  if (policy === null) throw new PolicyError(c.problems);
-  return policy;
-}
-
 export function isPresetName(name: string): name is PresetName {
   return Object.hasOwn(PRESETS, name);
-}
-
-/**
- * `--policy FILE|PRESET`: a preset by name (`read-only-review`, `fix-tests`, `trusted`), else
- * a YAML or JSON file (relative to `cwd`). A file named like a preset is read as `./fix-tests`.
- * Throws PolicyError (with file:line:col) for a missing or bad file.
- */
-export function loadPolicy(fileOrPreset: string, cwd: string = process.cwd()): Policy {
-  if (isPresetName(fileOrPreset)) return presetPolicy(fileOrPreset);
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(cwd, fileOrPreset), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const hint = !fileOrPreset.includes('/') && !fileOrPreset.includes('.') ? `; presets: ${Object.keys(PRESETS).join(', ')}` : '';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (err as Error).message;
-    throw new PolicyError([{ file: fileOrPreset, line: null, col: null, at: '', message: `cannot read the policy: ${why}${hint}` }]);
-  }
-  return parsePolicy(text, fileOrPreset);
 }

@@ -87,18 +87,31 @@ describe('path globs', () => {
 });
 
 describe('createPolicyDecider', () => {
-  it('binds a policy to the workspace the server’s absolute paths are in', () => {
+  it('binds a policy to the workspace the server’s absolute paths are in', async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'tern-policy-decider-'));
     try {
       writeFileSync(path.join(ws, 'p.yml'), 'version: 1\nextends: fix-tests\n');
-      const d = createPolicyDecider('p.yml', { workspace: ws, base: ws });
+      const d = await createPolicyDecider('p.yml', { workspace: ws, base: ws });
       expect(d.policy.name).toBe('p.yml');
       expect(d.command({ command: "/bin/bash -lc 'npm test'", cwd: ws })).toMatchObject({ decision: 'accept', rule: 'fix-tests#npm-test' });
       expect(d.fileChange({ changes: [{ path: path.join(ws, 'src/a.ts'), kind: { type: 'add' }, diff: '' }] })).toMatchObject({ decision: 'accept' });
       expect(
         d.fileChange({ changes: [{ path: path.join(ws, 'a.yml'), kind: { type: 'update', move_path: path.join(ws, '.github/workflows/a.yml') }, diff: '' }] }),
       ).toMatchObject({ decision: 'decline', rule: 'fix-tests#no-workflows' });
-      expect(() => createPolicyDecider('missing.yml', { workspace: ws, base: ws })).toThrow(PolicyError);
+      await expect(createPolicyDecider('missing.yml', { workspace: ws, base: ws })).rejects.toThrow(PolicyError);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('binds a preset by name (no file is read, even one named like the preset)', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'tern-policy-decider-'));
+    try {
+      writeFileSync(path.join(ws, 'fix-tests'), 'not: [a policy');
+      const d = await createPolicyDecider('fix-tests', { workspace: ws, base: ws });
+      expect(d.policy.name).toBe('fix-tests');
+      expect(d.command({ command: "/bin/bash -lc 'npm test'", cwd: ws })).toMatchObject({ decision: 'accept', rule: 'fix-tests#npm-test' });
+      await expect(createPolicyDecider('./fix-tests', { workspace: ws, base: ws })).rejects.toThrow(PolicyError);
     } finally {
       rmSync(ws, { recursive: true, force: true });
     }

@@ -50,7 +50,7 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {})
       onAbort = () => res.destroy(abortError(signal?.reason));
       resolve(toResponse(res));
     });
-    let onAbort = () => req.destroy(abortError(signal?.reason));
+    let onAbort: () => void = () => req.destroy(abortError(signal?.reason));
     const abort = () => onAbort();
     signal?.addEventListener('abort', abort, { once: true });
     req.on('close', () => signal?.removeEventListener('abort', abort));

@@ -83,7 +83,7 @@ describe('httpFetch', () => {
     await expect(httpFetch(url, { signal: early.signal })).rejects.toMatchObject({ name: 'AbortError' });
 
     let closed!: Promise<void>;
-    const streaming = await serve((req, res) => {
+    const streaming = await serve((_req, res) => {
       closed = new Promise((r) => res.on('close', () => r()));
       res.writeHead(200);
       res.write('partial');

@@ -5,11 +5,11 @@
 import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadExeca } from './load-execa.js';
 import { grantTree, regrantFiles, type AccessLevel, type SearchCache } from './access.js';
 import { bwrapArgs, INFO_FD, sandboxEnvironment, type BwrapLayout, type OsSandboxPolicy } from './bwrap.js';
 import { bwrapMissing, classifyProbeFailure, SandboxUnavailableError, setfaclMissing } from './errors.js';
-import { resolveIdentity, runningAsRoot, unsearchable, type SandboxIdentity } from './identity.js';
+import { PROBE_ENV, resolveIdentity, runningAsRoot, unsearchable, type SandboxIdentity } from './identity.js';
+import { runProcess } from './spawner/run-process.js';
 import { ancestorsOf, errnoCode, isInside, resolveReal } from './paths.js';
 import { PROTECTED_DIR_NAMES } from './policy.js';
 import { toolEnvironment } from './tool-env.js';
@@ -209,18 +209,10 @@ async function findExecutable(name: string, searchPath: string, excludedRoots: s
 
 async function runProbe(bwrap: string, identity: SandboxIdentity | null): Promise<void> {
   const args = ['--unshare-all', '--die-with-parent', '--new-session', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--', 'true'];
-  const { execa } = await loadExeca();
-  const r = await execa(bwrap, args, {
-    reject: false,
-    stdin: 'ignore',
-    cwd: '/',
-    extendEnv: false,
-    env: { PATH: '/usr/bin:/bin' },
-    timeout: PROBE_TIMEOUT_MS,
-    ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
-  });
+  const identityFields = identity ? { uid: identity.uid, gid: identity.gid } : {};
+  const r = await runProcess({ file: bwrap, args, cwd: '/', env: PROBE_ENV, sandboxed: false, ...identityFields }, { timeoutMs: PROBE_TIMEOUT_MS });
   if (r.exitCode === 0) return;
-  throw classifyProbeFailure(String(r.stderr || r.shortMessage || ''));
+  throw classifyProbeFailure(r.output);
 }
 
 async function makeScratch(identity: SandboxIdentity | null): Promise<string> {

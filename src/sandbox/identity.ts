@@ -5,7 +5,7 @@
 // PID and user namespaces.
 
 import { promises as fs, type Stats } from 'node:fs';
-import { loadExeca } from './load-execa.js';
+import { runProcess } from './spawner/run-process.js';
 import { sandboxUserMissing, sandboxUserPrivileged } from './errors.js';
 
 export const DEFAULT_SANDBOX_USER = 'tern-sandbox';
@@ -18,6 +18,8 @@ export interface SandboxIdentity {
 
 const GETENT_TIMEOUT_MS = 5_000;
 const PASSWD_FIELDS = 7;
+/** The whole environment of the sandbox's own probes (getent, search checks, the bwrap probe). */
+export const PROBE_ENV = { PATH: '/usr/bin:/bin' };
 const SEARCH_OTHER = 0o001;
 const SEARCH_GROUP = 0o010;
 const SEARCH_OWNER = 0o100;
@@ -28,15 +30,8 @@ export function runningAsRoot(): boolean {
 
 /** The account `name` from the passwd database (NSS included), or null. */
 export async function lookupUser(name: string): Promise<SandboxIdentity | null> {
-  const { execa } = await loadExeca();
-  const r = await execa('getent', ['passwd', name], {
-    reject: false,
-    stdin: 'ignore',
-    extendEnv: false,
-    env: { PATH: '/usr/bin:/bin' },
-    timeout: GETENT_TIMEOUT_MS,
-  });
-  const fields = r.exitCode === 0 ? String(r.stdout).trim().split('\n')[0]!.split(':') : [];
+  const r = await runProcess({ file: 'getent', args: ['passwd', name], cwd: '/', env: PROBE_ENV, sandboxed: false }, { timeoutMs: GETENT_TIMEOUT_MS });
+  const fields = r.exitCode === 0 ? r.output.trim().split('\n')[0]!.split(':') : [];
   if (fields.length < PASSWD_FIELDS) return null;
   const uid = Number(fields[2]);
   const gid = Number(fields[3]);
@@ -71,16 +66,8 @@ export async function unsearchable(identity: SandboxIdentity, dirs: string[]): P
     if (st === null || !canSearchByMode(st, identity)) doubtful.push(dir);
   }
   if (doubtful.length === 0) return [];
-  const { execa } = await loadExeca();
-  const r = await execa('sh', ['-c', 'for d; do test -x "$d" || echo "$d"; done', 'sh', ...doubtful], {
-    reject: false,
-    stdin: 'ignore',
-    cwd: '/',
-    extendEnv: false,
-    env: { PATH: '/usr/bin:/bin' },
-    uid: identity.uid,
-    gid: identity.gid,
-    timeout: GETENT_TIMEOUT_MS,
-  });
-  return String(r.stdout).split('\n').filter((line) => doubtful.includes(line));
+  const script = 'for d; do test -x "$d" || echo "$d"; done';
+  const plan = { file: 'sh', args: ['-c', script, 'sh', ...doubtful], cwd: '/', env: PROBE_ENV, uid: identity.uid, gid: identity.gid, sandboxed: false };
+  const r = await runProcess(plan, { timeoutMs: GETENT_TIMEOUT_MS });
+  return r.output.split('\n').filter((line) => doubtful.includes(line));
 }

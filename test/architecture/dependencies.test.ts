@@ -65,8 +65,8 @@ function runtimeLoads(file: string, text = readFileSync(file, 'utf8')): string[]
 
 /**
  * The only places that load code lazily, each for start-up cost (see AGENTS.md): the CLI's
- * subcommands, the model SDK on the first model request, execa on the first process the
- * sandbox starts, node:http's status table on the first failed request, what `tern run` needs
+ * subcommands, the model SDK on the first model request, node:http(s) (by require) for model
+ * requests and node:http's status table on the first failed request, what `tern run` needs
  * only after its server is spawned; and the demo's stand-in, which only resolves a file's path. Anything else must be a static import.
  */
 const LAZY_LOADS = [
@@ -75,7 +75,6 @@ const LAZY_LOADS = [
   'cli/main.ts -> import(../demo/demo.js)',
   'model/factory.ts -> import(./chat-client.js)',
   'model/factory.ts -> import(./responses-client.js)',
-  'sandbox/load-execa.ts -> import(execa)',
   // ws and the listener only when --listen asks for a socket.
   'server/app-server.ts -> import(../transport/websocket.js)',
   'util/http-status.ts -> createRequire(import.meta.url)',
@@ -158,6 +157,10 @@ describe('module boundaries', () => {
     expect(
       edges.filter((e) => e.to === 'execa' && !spawners.includes(e.from) && !e.file.startsWith('driver/args.ts')).map((e) => e.file),
     ).toEqual([]);
+    // Within the sandbox, the server forks only the spawn helper and the ACL shell (everything else goes
+    // through the helper: AGENTS.md, "The server never forks a tool process"); isolated-phase.ts is the Action's.
+    const forking = edges.filter((e) => e.from === 'sandbox' && (e.to === 'node:child_process' || e.to === 'execa')).map((e) => e.file);
+    expect([...new Set(forking)].sort()).toEqual(['sandbox/acl-shell.ts', 'sandbox/isolated-phase.ts', 'sandbox/spawner/helper-main.ts', 'sandbox/spawner/spawn-helper.ts']);
   });
 
   it('lower layers do not import higher ones', () => {

@@ -12,6 +12,7 @@
 
 import os from 'node:os';
 import type { AskForApproval, SandboxMode } from '../protocol/v2.js';
+import { systemTimeZone } from '../util/time-zone.js';
 import type { ResponseItem } from '../model/types.js';
 import { isAgentsMdMessageText } from './agents-md.js';
 
@@ -102,7 +103,7 @@ function permissionsText(ctx: PromptSettings): string {
 }
 
 function environmentContext(ctx: PromptSettings, now: Date): string {
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const tz = systemTimeZone();
   const approval = typeof ctx.approvalPolicy === 'string' ? ctx.approvalPolicy : 'granular';
   return [
     ENVIRONMENT_CONTEXT_OPEN,

@@ -15,7 +15,6 @@
 
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
 
 type HttpModule = Pick<typeof import('node:http'), 'request'>;
 
@@ -74,9 +73,43 @@ function toResponse(res: IncomingMessage): Response {
     res.resume();
     return new Response(null, { status, statusText: res.statusMessage ?? '', headers });
   }
-  // Cancelling the web stream destroys the message, and with it the connection.
-  const stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
-  return new Response(stream, { status, statusText: res.statusMessage ?? '', headers });
+  return new Response(bodyStream(res), { status, statusText: res.statusMessage ?? '', headers });
+}
+
+/** How long a cancelled body may take to finish arriving before its connection is dropped instead of kept. */
+const DRAIN_MS = 1_000;
+
+/**
+ * The message as a web stream. A reader that stops early (the SSE reader after
+ * `response.completed`) cancels it: the rest is drained, so the connection goes
+ * back to the agent's pool for the next request (a TLS handshake saved each
+ * time), unless it does not end within DRAIN_MS. `Readable.toWeb` would destroy it.
+ */
+function bodyStream(res: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      res.on('data', (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) res.pause();
+      });
+      res.once('end', () => cancelled || controller.close());
+      // Errors after a cancel (a dropped drain) concern nobody any more.
+      res.on('error', (err) => cancelled || controller.error(err));
+    },
+    pull() {
+      res.resume();
+    },
+    cancel() {
+      cancelled = true;
+      res.removeAllListeners('data');
+      if (res.complete) return;
+      const drop = setTimeout(() => res.destroy(), DRAIN_MS);
+      drop.unref();
+      res.once('end', () => clearTimeout(drop));
+      res.resume();
+    },
+  });
 }
 
 /** What fetch rejects with on an abort: the signal's reason when it is an Error, else an AbortError. */

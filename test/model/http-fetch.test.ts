@@ -113,3 +113,34 @@ describe('httpFetch', () => {
     await expect(httpFetch('http://127.0.0.1:9/', { method: 'POST', body: new URLSearchParams('a=1') })).rejects.toThrow(/unsupported request body/);
   });
 });
+
+describe('httpFetch: connections', () => {
+  it('a body cancelled once it has arrived keeps its connection for the next request; one still streaming is dropped', async () => {
+    const sockets = new Set<unknown>();
+    let keepOpen = false;
+    const url = await serve((req, res) => {
+      sockets.add(req.socket);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"type":"response.completed"}\n\n');
+      if (!keepOpen) res.end();
+    });
+    for (let i = 0; i < 3; i++) {
+      const res = await httpFetch(url, { method: 'POST', body: '{}' });
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sockets.size).toBe(1);
+
+    keepOpen = true;
+    const res = await httpFetch(url, { method: 'POST', body: '{}' });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    const next = await httpFetch(url, { method: 'POST', body: '{}' });
+    await next.body!.getReader().read();
+    // The stalled one (on the pooled connection) could not go back to the pool: the next request needed a new one.
+    expect(sockets.size).toBe(2);
+  });
+});

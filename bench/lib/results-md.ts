@@ -74,9 +74,27 @@ function runStartupSection(s: J): string[] {
   return lines;
 }
 
+/** tern's spawn helper: peak (VmHWM) / own memory (RssAnon); '-' for codex, which has none. */
+const helperCell = (h: J | undefined): string => (h ? `${f1(h.peakMiB)} / ${f1(h.anonMiB)}` : '-');
+
+/** The servers' own memory with tern's helper counted (its file pages are the node binary's, shared with the server). */
+function ownMemoryLine(s: J): string[] {
+  const tern = s.helpers?.['tern@node24'] ? 'tern@node24' : s.helpers?.['tern@node'] ? 'tern@node' : null;
+  const codexOwn = s.split?.codex?.anonMiB as number | undefined;
+  if (tern === null || codexOwn === undefined) return [];
+  const own = s.split[tern].anonMiB + s.helpers[tern].anonMiB;
+  const footprint = s.rows[tern].median + s.helpers[tern].anonMiB;
+  return [
+    `The spawn helper (tern's second process, which starts the commands) is counted apart: its file pages are the node binary's, shared with the server's. ` +
+      `Server peak + the helper's own memory, ${tern}: ${f1(footprint)} MiB (${ratio(footprint / s.rows.codex.median)} of codex's peak). ` +
+      `Own memory (RssAnon) alone, server + helper: ${f1(own)} MiB; codex: ${f1(codexOwn)} MiB (${ratio(own / codexOwn)}).`,
+  ];
+}
+
 function rssSection(s: J): string[] {
   const rows = Object.entries(s.rows as J).map(
-    ([k, v]) => `| ${k} | ${f1(v.min)} | ${f1(v.median)} | ${f1(v.max)} | ${f1(s.split?.[k]?.anonMiB)} | ${f1(s.split?.[k]?.fileMiB)} |`,
+    ([k, v]) =>
+      `| ${k} | ${f1(v.min)} | ${f1(v.median)} | ${f1(v.max)} | ${f1(s.split?.[k]?.anonMiB)} | ${f1(s.split?.[k]?.fileMiB)} | ${helperCell(s.helpers?.[k])} |`,
   );
   const r24 = s.ratioNode24 as number | null;
   return [
@@ -84,12 +102,13 @@ function rssSection(s: J): string[] {
     '',
     when(s),
     '',
-    '| server | min | median | max | own (RssAnon) after | mapped files (RssFile) after |',
-    '|---|---|---|---|---|---|',
+    '| server | min | median | max | own (RssAnon) after | mapped files (RssFile) after | spawn helper: peak / own |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `tern on Node 24 / codex: ${ratio(r24)} (target at most ${TARGETS.rssRatio.toFixed(2)}x: ${r24 === null ? '–' : meets(r24 <= TARGETS.rssRatio)}); tern on the bench's Node / codex: ${ratio(s.ratioNode)}.`,
     "RssFile is mostly the pages of the executable in use (node's or codex's binary); RssAnon is the process's own memory (heap, malloc).",
+    ...ownMemoryLine(s),
     '',
   ];
 }

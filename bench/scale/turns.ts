@@ -9,7 +9,7 @@ import { HELLO_REPO, TOOLS_FINAL_MESSAGE, toolsScript } from '../../test/fixture
 import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort, median, summarize, type Summary } from '../common.js';
 import { initializeClient, spawnStdioServer, type BenchClient, type Json } from '../lib/client.js';
-import { createHome, node24Available, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
+import { createHome, node24Available, procMemMiB, serverCommand, spawnHelperPid, type ServerKind } from '../lib/servers.js';
 
 export interface TurnRun {
   status: string;
@@ -68,6 +68,11 @@ export interface RssResult {
   rows: Partial<Record<ServerKind, Summary & { samples: number[] }>>;
   /** Median RssAnon / RssFile right after the turn (MiB): the process's own memory vs mapped files. */
   split: Partial<Record<ServerKind, { anonMiB: number; fileMiB: number }>>;
+  /**
+   * tern's spawn helper after the turn (median MiB): its peak (VmHWM), and its own memory (RssAnon):
+   * the rest of its pages are the node binary's, shared with the server's.
+   */
+  helpers: Partial<Record<ServerKind, { peakMiB: number; anonMiB: number }>>;
   /** tern@node24 median / codex median (target: at most 0.5). */
   ratioNode24: number | null;
   ratioNode: number | null;
@@ -81,6 +86,9 @@ export async function benchToolsRss(workRoot: string, iterations: number, log: (
   const samples = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
   const anon = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
   const file = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
+  /** tern's spawn helper (the second process, which started the commands): peak and own memory. */
+  const helperPeak = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
+  const helperAnon = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
   const homes = new Map(await Promise.all(kinds.map(async (k) => [k, await createHome(k, workRoot)] as const)));
   for (let i = 0; i <= iterations; i++) {
     const line: string[] = [];
@@ -100,6 +108,11 @@ export async function benchToolsRss(workRoot: string, iterations: number, log: (
           samples.get(kind)!.push(peak);
           anon.get(kind)!.push(procMemMiB(server.pid, 'RssAnon'));
           file.get(kind)!.push(procMemMiB(server.pid, 'RssFile'));
+          const helper = spawnHelperPid(server.pid);
+          if (helper !== null) {
+            helperPeak.get(kind)!.push(procMemMiB(helper, 'VmHWM'));
+            helperAnon.get(kind)!.push(procMemMiB(helper, 'RssAnon'));
+          }
         }
         line.push(`${kind} ${peak.toFixed(1)}`);
       } catch (err) {
@@ -114,14 +127,17 @@ export async function benchToolsRss(workRoot: string, iterations: number, log: (
   }
   const rows: RssResult['rows'] = {};
   const split: RssResult['split'] = {};
+  const helpers: RssResult['helpers'] = {};
   for (const [k, xs] of samples) {
     rows[k] = { ...summarize(xs), samples: xs.map((x) => Math.round(x * 10) / 10) };
     split[k] = { anonMiB: median(anon.get(k)!), fileMiB: median(file.get(k)!) };
+    if (helperPeak.get(k)!.length > 0) helpers[k] = { peakMiB: median(helperPeak.get(k)!), anonMiB: median(helperAnon.get(k)!) };
   }
   const codex = rows.codex?.median;
   return {
     rows,
     split,
+    helpers,
     ratioNode24: codex && rows['tern@node24'] ? rows['tern@node24'].median / codex : null,
     ratioNode: codex && rows['tern@node'] ? rows['tern@node'].median / codex : null,
   };

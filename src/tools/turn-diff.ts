@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
@@ -37,6 +38,8 @@ export interface TouchedFile {
 export class TurnDiffTracker {
   /** Resolved path -> state before the turn first touched it. */
   private readonly baselines = new Map<string, FileState>();
+  /** Resolved path -> its diff, computed for the file as `lstat` last saw it. */
+  private readonly lastDiffs = new Map<string, { stamp: string; diff: string }>();
   private readonly root: string;
 
   constructor(cwd: string) {
@@ -61,16 +64,37 @@ export class TurnDiffTracker {
     const files = [...this.baselines.keys()].map((p) => ({ abs: p, rel: toPosix(path.relative(this.root, p)) }));
     files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     let out = '';
-    for (const f of files) out += fileDiff(f.rel, this.baselines.get(f.abs) ?? null, await currentState(f.abs));
+    for (const f of files) out += await this.fileDiff(f.abs, f.rel);
     return out;
+  }
+
+  /**
+   * One file's part. The diff is sent again after every model response, and most files have not
+   * changed since the last one: a file whose stat stamp is the same is not read or diffed again.
+   */
+  private async fileDiff(abs: string, rel: string): Promise<string> {
+    const st = await lstat(abs, { bigint: true }).catch(() => null);
+    const stamp = st === null ? 'absent' : statStamp(st);
+    const last = this.lastDiffs.get(abs);
+    if (last?.stamp === stamp) return last.diff;
+    const diff = fileDiff(rel, this.baselines.get(abs) ?? null, await currentState(abs, st));
+    this.lastDiffs.set(abs, { stamp, diff });
+    return diff;
   }
 }
 
-async function currentState(file: string): Promise<FileState> {
+/**
+ * What identifies a file's version without reading it, as git's index does: inode, size, mode and
+ * the nanosecond change and modification times (any write changes ctime).
+ */
+function statStamp(st: BigIntStats): string {
+  return `${st.ino}:${st.size}:${st.mode}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+async function currentState(file: string, st: BigIntStats | null): Promise<FileState> {
+  if (st === null || !st.isFile()) return null;
   try {
-    const st = await lstat(file);
-    if (!st.isFile()) return null;
-    return { content: await readFile(file), mode: gitMode(st.mode) };
+    return { content: await readFile(file), mode: gitMode(Number(st.mode)) };
   } catch {
     return null;
   }

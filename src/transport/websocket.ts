@@ -53,7 +53,7 @@ export async function startWebSocketListener(o: WebSocketListenerOptions): Promi
     wss.handleUpgrade(req, socket, head, (ws) => {
       const label = `${origin} connection ${++seq}`;
       o.log.info(`${label} opened`);
-      o.onConnection(webSocketStreams(ws, origin, label, o.log));
+      o.onConnection(webSocketStreams(ws, origin, label, o.log, socket));
     });
   });
   const url = 'socketPath' in o.address ? await listenUnix(http, o.address.socketPath) : await listenTcp(http, o.address);

@@ -62,4 +62,25 @@ describe('TurnDiffTracker', () => {
     rmSync(a);
     expect(await t.diff()).toBe('');
   });
+
+  it('every diff sees each change since the last one, whatever it is: same size, mode only, deleted, back again', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'turn-diff-'));
+    const a = path.join(dir, 'a.txt');
+    writeFileSync(a, 'aaaa\n');
+    const t = new TurnDiffTracker(dir);
+    touch(t, a);
+    writeFileSync(a, 'bbbb\n');
+    expect(await t.diff()).toContain('-aaaa\n+bbbb\n');
+    expect(await t.diff()).toContain('-aaaa\n+bbbb\n');
+    writeFileSync(a, 'cccc\n');
+    expect(await t.diff()).toContain('-aaaa\n+cccc\n');
+    writeFileSync(a, 'aaaa\n');
+    chmodSync(a, 0o755);
+    expect(await t.diff()).toBe(`diff --git a/a.txt b/a.txt\nold mode 100644\nnew mode 100755\n`);
+    rmSync(a);
+    expect(await t.diff()).toContain('deleted file mode 100644');
+    writeFileSync(a, 'aaaa\n');
+    chmodSync(a, 0o644);
+    expect(await t.diff()).toBe('');
+  });
 });

@@ -19,6 +19,16 @@ function touch(tracker: TurnDiffTracker, file: string): void {
   tracker.track([{ ioPath: file, original, originalMode: original ? 0o644 : null }]);
 }
 
+/** A tracker over a fresh directory holding one file `name` with `content`, already touched. */
+function trackedFile(name: string, content: string): { t: TurnDiffTracker; file: string } {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'turn-diff-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  const t = new TurnDiffTracker(dir);
+  touch(t, file);
+  return { t, file };
+}
+
 describe('TurnDiffTracker', () => {
   it('paths are relative to the repository root; a file back to its first state drops out', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'turn-diff-'));
@@ -40,11 +50,7 @@ describe('TurnDiffTracker', () => {
   });
 
   it('a lost final newline is marked; an owner execute bit is a mode change', async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'turn-diff-'));
-    const a = path.join(dir, 'a.sh');
-    writeFileSync(a, 'echo hi\n');
-    const t = new TurnDiffTracker(dir);
-    touch(t, a);
+    const { t, file: a } = trackedFile('a.sh', 'echo hi\n');
     writeFileSync(a, 'echo hi');
     chmodSync(a, 0o755);
     const diff = await t.diff();
@@ -64,11 +70,7 @@ describe('TurnDiffTracker', () => {
   });
 
   it('every diff sees each change since the last one, whatever it is: same size, mode only, deleted, back again', async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'turn-diff-'));
-    const a = path.join(dir, 'a.txt');
-    writeFileSync(a, 'aaaa\n');
-    const t = new TurnDiffTracker(dir);
-    touch(t, a);
+    const { t, file: a } = trackedFile('a.txt', 'aaaa\n');
     writeFileSync(a, 'bbbb\n');
     expect(await t.diff()).toContain('-aaaa\n+bbbb\n');
     expect(await t.diff()).toContain('-aaaa\n+bbbb\n');

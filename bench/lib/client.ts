@@ -14,7 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 
 export type Json = Record<string, any>;
-export type NotificationListener = (method: string, params: Json, atMs: number) => void;
+/** `emittedAtMs`: the server's wall-clock stamp on the notification (both servers send one), if any. */
+export type NotificationListener = (method: string, params: Json, atMs: number, emittedAtMs?: number) => void;
 
 export interface BenchClient {
   request<T = Json>(method: string, params?: unknown): Promise<T>;
@@ -222,7 +223,9 @@ class LineClient implements BenchClient {
       else p.resolve(msg.result);
       return;
     }
-    if (typeof msg.method === 'string') for (const l of [...this.listeners]) l(msg.method, (msg.params ?? {}) as Json, atMs);
+    if (typeof msg.method !== 'string') return;
+    const emitted = typeof msg.emittedAtMs === 'number' ? msg.emittedAtMs : undefined;
+    for (const l of [...this.listeners]) l(msg.method, (msg.params ?? {}) as Json, atMs, emitted);
   }
 
   failAll(err: Error): void {

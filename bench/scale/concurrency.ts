@@ -50,6 +50,9 @@ export interface ConcurrencyRow {
   /** Latency of the first response of each thread (100 at once) and of the three later ones. */
   firstResponse: { p50Ms: number; p99Ms: number };
   laterResponses: { p50Ms: number; p99Ms: number };
+  /** Split at the notification's `emittedAtMs` (1 ms resolution): model event -> sent, and sent -> handled by the bench. */
+  inServer: { p50Ms: number; p99Ms: number } | null;
+  delivery: { p50Ms: number; p99Ms: number } | null;
   peakRssMiB: number;
   wallMs: number;
 }
@@ -77,13 +80,22 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
     const latencies: number[] = [];
     /** The first response of every thread arrives at once (all turns start together); the later ones are spread out. */
     const byPhase = { first: [] as number[], later: [] as number[] };
-    const onNote = (method: string, params: Record<string, any>, atMs: number) => {
+    /**
+     * The same latency split at the server's `emittedAtMs` (wall clock, ms): model event -> the server
+     * sends the notification, and -> the bench's client handles it (the bench's own loop included).
+     */
+    const split = { inServer: [] as number[], delivery: [] as number[] };
+    const onNote = (method: string, params: Record<string, any>, atMs: number, emittedAtMs?: number) => {
       if (method !== 'item/agentMessage/delta') return;
       const m = MARKER_IN_TEXT.exec(String(params.delta));
       const sent = m ? tap.markers.get(m[1]!) : undefined;
       if (sent === undefined) return;
       latencies.push(atMs - sent);
       (m![1]!.endsWith('-s0') ? byPhase.first : byPhase.later).push(atMs - sent);
+      if (emittedAtMs !== undefined) {
+        split.inServer.push(emittedAtMs - (performance.timeOrigin + sent));
+        split.delivery.push(performance.timeOrigin + atMs - emittedAtMs);
+      }
     };
     const threadIds = await Promise.all(repos.map((repo, i) => startThread(clients[i % CONNECTIONS]!, repo)));
     const t0 = performance.now();
@@ -109,6 +121,8 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
       maxMs: Math.max(...latencies),
       firstResponse: { p50Ms: percentile(byPhase.first, 50), p99Ms: percentile(byPhase.first, 99) },
       laterResponses: { p50Ms: percentile(byPhase.later, 50), p99Ms: percentile(byPhase.later, 99) },
+      inServer: split.inServer.length > 0 ? { p50Ms: percentile(split.inServer, 50), p99Ms: percentile(split.inServer, 99) } : null,
+      delivery: split.delivery.length > 0 ? { p50Ms: percentile(split.delivery, 50), p99Ms: percentile(split.delivery, 99) } : null,
       peakRssMiB: procMemMiB(server.pid, 'VmHWM'),
       wallMs,
     };
@@ -123,7 +137,8 @@ export async function benchConcurrency(workRoot: string, log: (s: string) => voi
     log(
       `  ${r.threads} threads / ${r.connections} connection(s) ${kind}: ${r.completed} completed, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
         `max ${r.maxMs.toFixed(1)} ms (first response p50/p99 ${r.firstResponse.p50Ms.toFixed(1)}/${r.firstResponse.p99Ms.toFixed(1)}, ` +
-        `later ${r.laterResponses.p50Ms.toFixed(1)}/${r.laterResponses.p99Ms.toFixed(1)}), peak RSS ${r.peakRssMiB.toFixed(1)} MiB, wall ${Math.round(r.wallMs)} ms`,
+        `later ${r.laterResponses.p50Ms.toFixed(1)}/${r.laterResponses.p99Ms.toFixed(1)}; in server ${r.inServer?.p50Ms.toFixed(1)}/${r.inServer?.p99Ms.toFixed(1)}, ` +
+        `delivery ${r.delivery?.p50Ms.toFixed(1)}/${r.delivery?.p99Ms.toFixed(1)}), peak RSS ${r.peakRssMiB.toFixed(1)} MiB, wall ${Math.round(r.wallMs)} ms`,
     );
     rows.push(r);
   }

@@ -34,13 +34,13 @@ export async function runTurn(
   threadId: string,
   text: string,
   timeoutMs: number,
-  onNote?: (method: string, params: Json, atMs: number) => void,
+  onNote?: (method: string, params: Json, atMs: number, emittedAtMs?: number) => void,
 ): Promise<TurnRun> {
   const items: Json[] = [];
-  const off = client.onNotification((method, params, atMs) => {
+  const off = client.onNotification((method, params, atMs, emittedAtMs) => {
     if (params.threadId !== threadId) return;
     if (method === 'item/completed') items.push(params.item as Json);
-    onNote?.(method, params, atMs);
+    onNote?.(method, params, atMs, emittedAtMs);
   });
   try {
     const done = client.waitFor((m, p) => m === 'turn/completed' && p.threadId === threadId, timeoutMs);

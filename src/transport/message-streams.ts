@@ -6,7 +6,7 @@
 // is sent as one text frame. A client that stops reading is disconnected once
 // its unsent backlog passes a bound, so one slow client cannot grow memory.
 
-import { PassThrough, Writable, type Duplex } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../util/log.js';
 import type { ClientStreams, ConnectionOrigin } from './types.js';
@@ -16,26 +16,7 @@ const MAX_BUFFERED_OUTBOUND_BYTES = 64 * 1024 * 1024;
 /** Close code for a client disconnected because it does not read (RFC 6455 "policy violation"). */
 const CLOSE_POLICY_VIOLATION = 1008;
 
-/**
- * Frames sent in one turn of the event loop leave in one write: the upgraded socket is corked at the
- * first and uncorked once the loop's current phase is done (with 100 threads streaming, one write
- * system call per notification was a tenth of the server's time).
- */
-function batchWrites(socket: Duplex | undefined): () => void {
-  let corked = false;
-  return () => {
-    if (socket === undefined || corked) return;
-    corked = true;
-    socket.cork();
-    setImmediate(() => {
-      corked = false;
-      socket.uncork();
-    });
-  };
-}
-
-export function webSocketStreams(ws: WebSocket, origin: ConnectionOrigin, label: string, log: Logger, socket?: Duplex): ClientStreams {
-  const batch = batchWrites(socket);
+export function webSocketStreams(ws: WebSocket, origin: ConnectionOrigin, label: string, log: Logger): ClientStreams {
   const input = new PassThrough();
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
@@ -75,7 +56,6 @@ export function webSocketStreams(ws: WebSocket, origin: ConnectionOrigin, label:
       ws.close(CLOSE_POLICY_VIOLATION, 'outbound queue full');
       return;
     }
-    batch();
     ws.send(line);
   };
   return { origin, input, output, label };

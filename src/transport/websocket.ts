@@ -53,7 +53,7 @@ export async function startWebSocketListener(o: WebSocketListenerOptions): Promi
     wss.handleUpgrade(req, socket, head, (ws) => {
       const label = `${origin} connection ${++seq}`;
       o.log.info(`${label} opened`);
-      o.onConnection(webSocketStreams(ws, origin, label, o.log, socket));
+      o.onConnection(webSocketStreams(ws, origin, label, o.log));
     });
   });
   const url = 'socketPath' in o.address ? await listenUnix(http, o.address.socketPath) : await listenTcp(http, o.address);
@@ -61,9 +61,7 @@ export async function startWebSocketListener(o: WebSocketListenerOptions): Promi
     url,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections(); // idle keep-alive probes too, or close() waits for their timeout
-      await closed;
+      await new Promise<void>((resolve) => http.close(() => resolve()));
       if ('socketPath' in o.address) removeQuietly(o.address.socketPath);
     },
   };

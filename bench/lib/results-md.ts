@@ -162,12 +162,12 @@ function bigOutputVerdict(tern: J, codex: J | undefined): string {
 }
 
 /** p50 / p99 of one phase of the run (absent in results from before it was measured). */
-const phase = (p: J | undefined): string => (p ? `${f1(p.p50Ms)} / ${f1(p.p99Ms)}` : '-');
+const phase = (p: J | undefined | null): string => (p ? `${f1(p.p50Ms)} / ${f1(p.p99Ms)}` : '-');
 
 function concurrencySection(s: J): string[] {
   const rows = (s.rows as J[]).map(
     (r) =>
-      `| ${r.kind} | ${r.threads} / ${r.connections} | ${r.completed} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f1(r.maxMs)} | ${phase(r.firstResponse)} | ${phase(r.laterResponses)} | ${f1(r.peakRssMiB)} | ${f0(r.wallMs)} |`,
+      `| ${r.kind} | ${r.threads} / ${r.connections} | ${r.completed} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f1(r.maxMs)} | ${phase(r.firstResponse)} | ${phase(r.laterResponses)} | ${phase(r.inServer)} | ${phase(r.delivery)} | ${f1(r.peakRssMiB)} | ${f0(r.wallMs)} |`,
   );
   const tern = (s.rows as J[]).find((r) => r.kind !== 'codex');
   return [
@@ -175,13 +175,14 @@ function concurrencySection(s: J): string[] {
     '',
     when(s),
     '',
-    '| server | threads / connections | completed | p50 ms | p99 ms | max ms | first response p50 / p99 | later responses p50 / p99 | peak RSS MiB | wall ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| server | threads / connections | completed | p50 ms | p99 ms | max ms | first response p50 / p99 | later responses p50 / p99 | in server p50 / p99 | delivery p50 / p99 | peak RSS MiB | wall ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     s.ratios ? `tern / codex: p50 ${ratio(s.ratios.p50)}, p99 ${ratio(s.ratios.p99)}, peak RSS ${ratio(s.ratios.peakRss)}, wall ${ratio(s.ratios.wall)}.` : '',
     tern ? `tern p99 ${f1(tern.p99Ms)} ms (target under ${TARGETS.p99Ms} ms: ${meets(tern.p99Ms < TARGETS.p99Ms)}).` : '',
-    'First response: every thread\'s first model response, all 100 streamed at once (the turns start together); later: the other three, spread out by the tools.',
+    'First response: every thread\'s first model response, all 100 streamed at once (the turns start together); later: the other three, spread out by the tools. ' +
+      "In server / delivery: the same latency split at the notification's `emittedAtMs` (the server's wall clock, 1 ms resolution): model event -> the server sends it, then -> the bench's client handles it (the bench's own event loop included).",
     tern && tern.connections > 1
       ? `Threads spread evenly over ${tern.connections} WebSocket clients per server (\`--listen ws://127.0.0.1:PORT\`, the \`ws\` library on the client side).`
       : 'One stdio connection carries all threads (measured before the WebSocket transport existed).',

@@ -36,6 +36,20 @@ export function createModelClient(provider: ModelProviderInfo, opts: ModelClient
   });
 }
 
+/** The attempt client's module of each wire API, imported once (the module system caches it too). */
+function importAttemptClient(wireApi: ModelProviderInfo['wireApi']) {
+  return wireApi === 'chat' ? import('./chat-client.js') : import('./responses-client.js');
+}
+
+/**
+ * Imports the attempt client of `wireApi` in the background, once the current work is done: a
+ * server that has loaded a thread will make a model request soon, and compiling the SDK's chunk
+ * (tens of ms) then happens before the first request rather than in its way.
+ */
+export function preloadModelClient(wireApi: ModelProviderInfo['wireApi']): void {
+  setImmediate(() => void importAttemptClient(wireApi).catch(() => undefined));
+}
+
 /** The attempt client of a wire API, imported and built on its first request. */
 class LazyAttemptClient implements ModelClient {
   private client: Promise<ModelClient> | null = null;
@@ -51,11 +65,7 @@ class LazyAttemptClient implements ModelClient {
   }
 
   private async load(): Promise<ModelClient> {
-    if (this.wireApi === 'chat') {
-      const { ChatCompletionsModelClient } = await import('./chat-client.js');
-      return new ChatCompletionsModelClient(this.opts);
-    }
-    const { ResponsesModelClient } = await import('./responses-client.js');
-    return new ResponsesModelClient(this.opts);
+    const module = await importAttemptClient(this.wireApi);
+    return 'ChatCompletionsModelClient' in module ? new module.ChatCompletionsModelClient(this.opts) : new module.ResponsesModelClient(this.opts);
   }
 }

@@ -9,7 +9,7 @@ import type { SpawnPlan } from './host.js';
 import { runProcess } from './spawner/run-process.js';
 import { ToolSandbox } from './tool-sandbox.js';
 
-export { KILL_GRACE_MS, killAllToolProcessesNow, terminateAllToolProcesses } from './spawner/run-process.js';
+export { KILL_GRACE_MS, killAllToolProcessesNow, prepareToolProcesses, terminateAllToolProcesses } from './spawner/run-process.js';
 
 export interface LaunchOptions {
   argv: [string, ...string[]];

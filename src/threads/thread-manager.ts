@@ -10,10 +10,10 @@ import { TokenUsageTracker } from '../agent/token-usage.js';
 import { reviewHistoryItems, reviewTargetLabel, runReviewTurn } from '../agent/review.js';
 import { runTurn, type ApprovalGateway, type ApprovalHooks, type TurnEmitter, type TurnOutcome, type TurnSettings } from '../agent/turn-runner.js';
 import type { TernConfig } from '../config/index.js';
-import { createModelClient } from '../model/factory.js';
+import { createModelClient, preloadModelClient } from '../model/factory.js';
 import type { ModelClient } from '../model/types.js';
 import { SandboxHost } from '../sandbox/host.js';
-import { terminateAllToolProcesses } from '../sandbox/launcher.js';
+import { prepareToolProcesses, terminateAllToolProcesses } from '../sandbox/launcher.js';
 import { resolveToolPolicy } from '../sandbox/policy.js';
 import { ToolSandbox } from '../sandbox/tool-sandbox.js';
 import type {
@@ -118,8 +118,14 @@ export class ThreadManager {
 
   async startThread(params: ThreadStartParams, originator: string): Promise<ThreadStartResponse> {
     const { loaded, response } = await createThread(this.o, params, originator);
-    this.threads.set(loaded.thread.id, loaded);
+    this.adopt(loaded);
     return response;
+  }
+
+  /** A thread is loaded: it will make model requests soon, so their client is loaded in the background. */
+  private adopt(loaded: LoadedThread): void {
+    this.threads.set(loaded.thread.id, loaded);
+    preloadModelClient(loaded.config.modelProvider.wireApi);
   }
 
   /**
@@ -150,7 +156,7 @@ export class ThreadManager {
     const stored = this.storedForLoad(params.threadId);
     const name = readThreadNames(this.o.ternHome).get(params.threadId) ?? null;
     const { loaded, instructionSources } = await loadThread(this.o, { replay: stored.replay, file: stored.file, name }, params, originator);
-    this.threads.set(loaded.thread.id, loaded);
+    this.adopt(loaded);
     restoredOnce(loaded); // the saved effort and summary show in the reply already
     // Loaded: the reference announces the status before its reply.
     this.publish(loaded, 'thread/status/changed', { threadId: loaded.thread.id, status: loaded.thread.status });
@@ -179,7 +185,7 @@ export class ThreadManager {
     const sourceName = source ? source.thread.name : (readThreadNames(this.o.ternHome).get(params.threadId) ?? null);
     const fork = createFork(this.o, { file, lastTurnId: params.lastTurnId ?? null, activeTurnId: source?.activeTurn?.turn.id ?? null, name: sourceName, ephemeral });
     const { loaded, instructionSources } = await loadThread(this.o, fork, params, originator);
-    this.threads.set(loaded.thread.id, loaded);
+    this.adopt(loaded);
     restoredOnce(loaded);
     return threadResponse(loaded, params.excludeTurns === true ? [] : fork.replay.turns, instructionSources);
   }
@@ -451,6 +457,7 @@ export class ThreadManager {
     let outcome;
     try {
       const model = this.modelClient(t);
+      prepareToolProcesses();
       const compaction = (signal: AbortSignal): CompactionContext => ({
         threadId,
         turnId: turn.id,

@@ -61,6 +61,15 @@ export function killAllToolProcessesNow(): void {
 /** Starts processes for the whole server: one helper process, forked on first use. */
 let helper: SpawnHelper | undefined;
 
+/**
+ * Forks the spawn helper now if it is not running: a turn is starting, and the helper's own start-up
+ * (a Node process, ~100 ms) then overlaps the model's first response instead of delaying the first command.
+ */
+export function prepareToolProcesses(): void {
+  helper ??= new SpawnHelper();
+  helper.warm();
+}
+
 /** Runs a spawn plan to its end, its timeout or its abort; whichever comes first ends the whole tree. */
 export async function runProcess(plan: SpawnPlan, opts: RunOptions): Promise<ProcessRun> {
   helper ??= new SpawnHelper();

@@ -81,6 +81,11 @@ export class SpawnHelper {
     });
   }
 
+  /** Forks the helper now if it is not running (a turn is starting: its commands will need it). */
+  warm(): void {
+    this.ensureHelper();
+  }
+
   private ensureHelper(): ChildProcess {
     if (this.child !== null) return this.child;
     const entry = helperEntry();
@@ -97,6 +102,7 @@ export class SpawnHelper {
     child.on('error', (err) => this.helperExited(child, `the spawn helper failed: ${err.message}`));
     child.unref();
     this.child = child;
+    this.refWhileBusy();
     return child;
   }
 

@@ -32,6 +32,15 @@ describe('normaliseConnection', () => {
     ]);
   });
 
+  it('leaves out a status change repeating the previous message\'s thread and status, and nothing else', () => {
+    const status = (threadId: string, type: string) => s2c({ method: 'thread/status/changed', params: { threadId, status: { type } } });
+    expect(normaliseConnection([status('a', 'notLoaded'), status('a', 'notLoaded')])).toEqual(['thread/status/changed notLoaded']);
+    // Another thread, another status, or a message in between: every line stays.
+    expect(normaliseConnection([status('a', 'notLoaded'), status('b', 'notLoaded')])).toHaveLength(2);
+    expect(normaliseConnection([status('a', 'idle'), status('a', 'notLoaded')])).toHaveLength(2);
+    expect(normaliseConnection([status('a', 'idle'), s2c({ method: 'thread/archived', params: { threadId: 'a' } }), status('a', 'idle')])).toHaveLength(3);
+  });
+
   it('collapses consecutive deltas of one item into their concatenation, but not across items', () => {
     const lines = normaliseConnection([delta('m1', 'Hel'), delta('m1', 'lo'), delta('m2', '!'), delta('m1', '?')]);
     expect(lines).toEqual(['item/agentMessage/delta "Hello"', 'item/agentMessage/delta "!"', 'item/agentMessage/delta "?"']);

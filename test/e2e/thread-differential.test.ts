@@ -15,6 +15,7 @@ import type { ScriptStep } from '../../src/demo/model-server/types.js';
 import { codexPeerCommand } from '../support/codex-peer.js';
 import { createTempRepo } from '../support/git-repo.js';
 import { spawnPeer, type JsonlPeer, type ServerMessage } from '../support/jsonl-peer.js';
+import { repeatsStatus } from '../support/differential/normalise.js';
 import { createConformanceChecker, type ConformanceChecker } from '../support/protocol-schema.js';
 import { ternServerCommand } from '../support/tern-server.js';
 import { initialize } from '../support/tern-session.js';
@@ -54,15 +55,9 @@ function normalise(m: ServerMessage): string {
   return 'error' in m ? `error:${m.error.code}` : 'reply';
 }
 
-/**
- * A `thread/status/changed` that repeats the previous message's thread and status says nothing new.
- * codex sometimes sends `notLoaded` twice when it archives a loaded thread (seen in 1 of 3 CI runs),
- * so a repeat right after the same status is left out; any other order or status still counts.
- */
+/** A status change repeating the previous message's thread and status is left out (normalise.ts `repeatsStatus`). */
 function notRepeatedStatus(m: ServerMessage, i: number, all: ServerMessage[]): boolean {
-  const prev = all[i - 1];
-  if (m.method !== 'thread/status/changed' || prev?.method !== 'thread/status/changed') return true;
-  return prev.params.threadId !== m.params.threadId || prev.params.status.type !== m.params.status.type;
+  return !repeatsStatus(m, all[i - 1]);
 }
 
 interface Recorder {

@@ -200,11 +200,24 @@ function lineFor(msg: ServerMessage, requests: Map<string, string>, paths: reado
  */
 const INTERRUPTED_COMMAND = /^item\/completed commandExecution (failed|completed)\b/;
 
+/**
+ * A `thread/status/changed` repeating the previous message's thread and status says nothing new:
+ * codex sometimes sends `notLoaded` twice when it archives a loaded thread (seen in CI runs), so a
+ * repeat right after the same thread's same status is left out. Another thread, another status, or
+ * anything in between still counts.
+ */
+export function repeatsStatus(msg: ServerMessage, previous: ServerMessage | undefined): boolean {
+  if (msg.method !== 'thread/status/changed' || previous?.method !== 'thread/status/changed') return false;
+  const [now, before] = [msg.params as Json, previous.params as Json];
+  return now?.threadId === before?.threadId && now?.status?.type === before?.status?.type;
+}
+
 /** One connection's transcript as compared lines. */
 export function normaliseConnection(transcript: readonly TranscriptEntry[], paths: readonly string[] = []): string[] {
   const requests = new Map<string, string>();
   const out: Line[] = [];
   let interrupting = false;
+  let previous: ServerMessage | undefined;
   for (const e of transcript) {
     const msg = e.msg as ServerMessage;
     if (typeof msg !== 'object' || msg === null) {
@@ -216,6 +229,9 @@ export function normaliseConnection(transcript: readonly TranscriptEntry[], path
       if (msg.method === 'turn/interrupt') interrupting = true;
       continue;
     }
+    const repeat = repeatsStatus(msg, previous);
+    previous = msg;
+    if (repeat) continue;
     const line = lineFor(msg, requests, paths);
     if (!line) continue;
     if (interrupting && INTERRUPTED_COMMAND.test(line.text)) continue;

@@ -164,6 +164,12 @@ function bigOutputVerdict(tern: J, codex: J | undefined): string {
 /** p50 / p99 of one phase of the run (absent in results from before it was measured). */
 const phase = (p: J | undefined | null): string => (p ? `${f1(p.p50Ms)} / ${f1(p.p99Ms)}` : '-');
 
+/** How many runs each row is the median of (older results had one run and no `runs`). */
+function runsLine(s: J): string {
+  const runs = s.runs ? Math.max(...Object.values(s.runs as J).map((r) => (r as unknown[]).length)) : 1;
+  return runs > 1 ? `Each figure is the median of ${runs} runs per server, the servers alternating run after run (every run is in scale-latest.json).` : 'One run per server.';
+}
+
 function concurrencySection(s: J): string[] {
   const rows = (s.rows as J[]).map(
     (r) =>
@@ -181,6 +187,7 @@ function concurrencySection(s: J): string[] {
     '',
     s.ratios ? `tern / codex: p50 ${ratio(s.ratios.p50)}, p99 ${ratio(s.ratios.p99)}, peak RSS ${ratio(s.ratios.peakRss)}, wall ${ratio(s.ratios.wall)}.` : '',
     tern ? `tern p99 ${f1(tern.p99Ms)} ms (target under ${TARGETS.p99Ms} ms: ${meets(tern.p99Ms < TARGETS.p99Ms)}).` : '',
+    runsLine(s),
     'First response: every thread\'s first model response, all 100 streamed at once (the turns start together); later: the other three, spread out by the tools. ' +
       "In server / delivery: the same latency split at the notification's `emittedAtMs` (the server's wall clock, 1 ms resolution): model event -> the server sends it, then -> the bench's client handles it (the bench's own event loop included).",
     tern && tern.connections > 1

@@ -3,7 +3,7 @@ import { createRequire as __ternCreateRequire } from 'node:module';
 const require = __ternCreateRequire(import.meta.url);
 import {
   EXIT_CODES
-} from "./chunks/chunk-XDISATMY.js";
+} from "./chunks/chunk-ZBMWM6FK.js";
 import {
   VERSION
 } from "./chunks/chunk-5AQLY3C7.js";
@@ -62,16 +62,16 @@ async function main(argv) {
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   switch (command) {
     case "app-server": {
-      const { runAppServer } = await import("./chunks/app-server-2BQKOHSQ.js");
+      const { runAppServer } = await import("./chunks/app-server-6YY27GOT.js");
       return runAppServer(rest, { ...io, stdin: process.stdin });
     }
     case "run": {
       const stopSignal = stopOnSignals();
-      const { runCommand } = await import("./chunks/driver-YEIRMSLC.js");
+      const { runCommand } = await import("./chunks/driver-TWBB45DY.js");
       return runCommand(rest, { ...io, stopSignal });
     }
     case "demo": {
-      const { runDemo } = await import("./chunks/demo-JH4PNQDM.js");
+      const { runDemo } = await import("./chunks/demo-BPH5LANY.js");
       return runDemo(rest, io);
     }
     case "--version":

@@ -13,8 +13,6 @@ import type { SpawnPlan } from '../host.js';
  */
 export type SpawnRequest = { type: 'spawn'; id: number; maxOutputBytes: number } & Omit<SpawnPlan, 'sandboxed'>;
 
-export type ToHelper = SpawnRequest;
-
 /** Helper -> server: the process runs. */
 export interface SpawnedMessage {
   type: 'spawned';

@@ -2,14 +2,11 @@
 // reads the command's pipes, so a command printing gigabytes never crosses into the
 // server (only the head is streamed, and the kept head and tail at the end).
 
-import { StringDecoder } from 'node:string_decoder';
-
 /**
  * Keeps the head and a rolling tail of the output; streams deltas for the head
  * only, so a command printing gigabytes costs bounded memory and traffic. The tail
  * is a list of chunks, dropped whole from the front once the rest covers the tail
- * budget and cut once at the end: no per-chunk copy of the kept tail. Bytes are
- * decoded as one UTF-8 stream, so a character split between two reads survives.
+ * budget and cut once at the end: no per-chunk copy of the kept tail.
  */
 export class OutputCollector {
   truncated = false;
@@ -19,7 +16,6 @@ export class OutputCollector {
   private dropped = 0;
   private readonly headMax: number;
   private readonly tailMax: number;
-  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     max: number,
@@ -29,12 +25,12 @@ export class OutputCollector {
     this.tailMax = max - this.headMax;
   }
 
-  collect(chunk: string | Buffer): void {
-    this.add(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  /** The next decoded text of stdout or stderr (each stream decodes its own UTF-8: a split character survives). */
+  collect(text: string): void {
+    this.add(text);
   }
 
   finish(): string {
-    this.add(this.decoder.end());
     if (!this.truncated) return this.head;
     let tail = this.tail.join('');
     if (tail.length > this.tailMax) {

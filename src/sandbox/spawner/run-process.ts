@@ -66,14 +66,17 @@ let helper: SpawnHelper | undefined;
  * (a Node process, ~100 ms) then overlaps the model's first response instead of delaying the first command.
  */
 export function prepareToolProcesses(): void {
+  spawnHelper().warm();
+}
+
+function spawnHelper(): SpawnHelper {
   helper ??= new SpawnHelper();
-  helper.warm();
+  return helper;
 }
 
 /** Runs a spawn plan to its end, its timeout or its abort; whichever comes first ends the whole tree. */
 export async function runProcess(plan: SpawnPlan, opts: RunOptions): Promise<ProcessRun> {
-  helper ??= new SpawnHelper();
-  const start = await helper.start(plan, { maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, onOutput: opts.onOutput });
+  const start = await spawnHelper().start(plan, { maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, onOutput: opts.onOutput });
   if (!start.ok) {
     // Spawn failure (e.g. missing shell): report it like a shell would.
     return { exitCode: EXIT_NOT_STARTED, output: `${start.startError}\n`, outputTruncated: false, timedOut: false, aborted: false, pid: null };

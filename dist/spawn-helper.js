@@ -10,7 +10,6 @@ import "./chunks/chunk-4S2FJ4XZ.js";
 import { spawn } from "node:child_process";
 
 // src/sandbox/spawner/output-collector.ts
-import { StringDecoder } from "node:string_decoder";
 var OutputCollector = class {
   constructor(max, onOutput) {
     this.onOutput = onOutput;
@@ -25,12 +24,11 @@ var OutputCollector = class {
   dropped = 0;
   headMax;
   tailMax;
-  decoder = new StringDecoder("utf8");
-  collect(chunk) {
-    this.add(typeof chunk === "string" ? chunk : this.decoder.write(chunk));
+  /** The next decoded text of stdout or stderr (each stream decodes its own UTF-8: a split character survives). */
+  collect(text) {
+    this.add(text);
   }
   finish() {
-    this.add(this.decoder.end());
     if (!this.truncated) return this.head;
     let tail = this.tail.join("");
     if (tail.length > this.tailMax) {

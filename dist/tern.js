@@ -62,7 +62,7 @@ async function main(argv) {
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   switch (command) {
     case "app-server": {
-      const { runAppServer } = await import("./chunks/app-server-6YY27GOT.js");
+      const { runAppServer } = await import("./chunks/app-server-F5CK7NQG.js");
       return runAppServer(rest, { ...io, stdin: process.stdin });
     }
     case "run": {
@@ -71,7 +71,7 @@ async function main(argv) {
       return runCommand(rest, { ...io, stopSignal });
     }
     case "demo": {
-      const { runDemo } = await import("./chunks/demo-BPH5LANY.js");
+      const { runDemo } = await import("./chunks/demo-I3C5SUXL.js");
       return runDemo(rest, io);
     }
     case "--version":

@@ -67,6 +67,17 @@ var OutputCollector = class {
   }
 };
 
+// src/sandbox/spawner/priority.ts
+import { getPriority, setPriority } from "node:os";
+var TOOL_NICENESS_INCREMENT = 10;
+var MAX_NICENESS = 19;
+function lowerPriority() {
+  try {
+    setPriority(Math.min(MAX_NICENESS, getPriority() + TOOL_NICENESS_INCREMENT));
+  } catch {
+  }
+}
+
 // src/sandbox/spawner/helper-main.ts
 var live = /* @__PURE__ */ new Map();
 function send(message) {
@@ -140,6 +151,7 @@ function killEverything() {
   }
   process.exit(0);
 }
+lowerPriority();
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => void 0);
 process.on("disconnect", killEverything);
 process.on("message", (req) => start(req));

@@ -41,6 +41,7 @@ import { isKnownSafeCommand, proposedExecpolicyAmendment } from '../tools/safe-c
 import { TurnDiffTracker } from '../tools/turn-diff.js';
 import { parseUpdatePlanArgs, PLAN_UPDATED_OUTPUT, UPDATE_PLAN } from '../tools/update-plan.js';
 import { newId } from '../util/ids.js';
+import { yieldToIo } from '../util/yield-to-io.js';
 import { granularRejection, granularRejectsEscalation } from './granular.js';
 import { retryTurnError, turnErrorFrom } from './errors.js';
 import type { ConversationHistory } from './history.js';
@@ -218,14 +219,18 @@ class TurnRunner {
     this.addUserInput(input, this.s.clientUserMessageId ?? null);
     try {
       for (;;) {
+        // Each phase that starts new work lets the streaming of other turns go first (util/yield-to-io.ts).
+        await yieldToIo();
         await this.d.beforeSample?.(this.signal);
         this.takeSteered();
         const calls = await this.sample();
         // Steered while the model answered: that answer is dropped, the input goes in, ask again.
         if (calls === null) continue;
         for (const call of calls) {
+          await yieldToIo();
           this.d.history.append(await this.runTool(call));
         }
+        await yieldToIo();
         await this.resendDiff();
         if (calls.length > 0) continue;
         // An answer ends the turn, unless the client steered more input in meanwhile.

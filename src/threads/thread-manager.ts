@@ -50,6 +50,7 @@ import { applyTurnOverrides, outputSchemaOf, reasoningSummaryOf, restoredOnce, t
 import { SteerInbox } from './turn-steer.js';
 import { TernError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
+import { yieldToIo } from '../util/yield-to-io.js';
 import type { Logger } from '../util/log.js';
 import { nowSeconds } from '../util/time.js';
 import { sessionApprovalsOf, validApprovalDecision } from './approval-decisions.js';
@@ -430,6 +431,8 @@ export class ThreadManager {
     const turn = active.turn;
     const params = work !== null && 'input' in work ? work : null;
     const review = work !== null && 'review' in work ? work.review : null;
+    // Starting a turn is new work: the streaming of running turns goes first (util/yield-to-io.ts).
+    await yieldToIo();
     const startedMs = Date.now();
     restoredOnce(t);
     turn.startedAt = nowSeconds();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KILL_GRACE_MS, launch } from '../../src/sandbox/launcher.js';
+import { TOOL_NICENESS_INCREMENT } from '../../src/sandbox/spawner/priority.js';
 import { alive, waitAlive } from './probes.js';
 import { ancestorRunning, gone, parentOf } from '../support/proc-tree.js';
 
@@ -107,6 +108,14 @@ describe('launch: the spawn helper', () => {
     expect(parentOf(helper!)).toBe(process.pid);
     process.kill(-pid, 'SIGKILL');
     expect((await pending).exitCode).toBe(-1);
+  });
+
+  it('runs tool processes TOOL_NICENESS_INCREMENT steps below this process, which keeps its own priority', async () => {
+    const before = os.getPriority();
+    // Field 19 of /proc/PID/stat is the niceness; the command's name (field 2) has no space here.
+    const r = await launch({ argv: ['bash', '-c', 'cut -d" " -f19 /proc/$$/stat'], cwd: os.tmpdir(), timeoutMs: 10_000, signal: never });
+    expect(Number(r.output.trim())).toBe(Math.min(19, before + TOOL_NICENESS_INCREMENT));
+    expect(os.getPriority()).toBe(before);
   });
 
   it('a helper that dies mid-command: the command is reported lost, its tree ends, and the next command gets a new helper', async () => {

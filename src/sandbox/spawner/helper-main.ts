@@ -10,6 +10,9 @@
 // nobody else. No library starts processes from a helper this way (execa and the
 // like spawn in the calling process), hence this file and ./spawn-helper.ts.
 //
+// It runs, and its processes run, at a lower scheduling priority than the server
+// (./priority.ts).
+//
 // It only obeys its channel: it ignores terminal signals (the server decides how a
 // command ends, and signals the process group itself), and when the channel closes
 // (the server exited, or was killed) it kills every process it started and exits.
@@ -18,6 +21,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import type { Readable } from 'node:stream';
 import { sandboxInitPid, type ExitMessage, type FromHelper, type SpawnRequest } from './messages.js';
 import { OutputCollector } from './output-collector.js';
+import { lowerPriority } from './priority.js';
 
 /** Processes started and not yet ended, with the sandbox init each reported (if any). */
 const live = new Map<number, { child: ChildProcess; init: number | null }>();
@@ -103,6 +107,7 @@ function killEverything(): void {
   process.exit(0);
 }
 
+lowerPriority();
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
 process.on('disconnect', killEverything);
 process.on('message', (req: SpawnRequest) => start(req));

@@ -50,12 +50,15 @@ export interface ModelTapOptions {
   scriptFor: (threadIndex: number) => ScriptStep[];
   /** Keep every request body (for checks on what the model saw); default false. */
   keepBodies?: boolean;
+  /** The clock of every timestamp, in ms; default performance.now() (the bench client's clock). */
+  clock?: () => number;
 }
 
 export async function startModelTap(opts: ModelTapOptions): Promise<ModelTap> {
   const threads = new Map<string, ThreadTimes>();
   const markers = new Map<string, number>();
   const upstreams = new Map<string, Promise<ModelServer>>();
+  const clock = opts.clock ?? (() => performance.now());
 
   const upstreamFor = (key: string): Promise<ModelServer> => {
     let up = upstreams.get(key);
@@ -67,7 +70,7 @@ export async function startModelTap(opts: ModelTapOptions): Promise<ModelTap> {
   };
 
   const server = http.createServer((req, res) => {
-    const arrived = performance.now();
+    const arrived = clock();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -84,7 +87,7 @@ export async function startModelTap(opts: ModelTapOptions): Promise<ModelTap> {
       times.requestStarts.push(arrived);
       times.requestBytes.push(body.length);
       if (opts.keepBodies) times.bodies.push(parsed);
-      void upstreamFor(key).then((up) => forward(up, req, body, res, times!, markers));
+      void upstreamFor(key).then((up) => forward(up, req, body, res, times!, markers, clock));
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -109,6 +112,7 @@ function forward(
   res: http.ServerResponse,
   times: ThreadTimes,
   markers: Map<string, number>,
+  clock: () => number,
 ): void {
   const headers = { ...req.headers, host: `127.0.0.1:${up.port}`, 'content-length': String(body.length) };
   delete headers['transfer-encoding'];
@@ -117,7 +121,7 @@ function forward(
     res.flushHeaders();
     let carry = '';
     upRes.on('data', (chunk: Buffer) => {
-      const now = performance.now();
+      const now = clock();
       const text = carry + chunk.toString('utf8');
       for (const m of text.matchAll(MARKER)) if (!markers.has(m[1]!)) markers.set(m[1]!, now);
       // Counted once: only an occurrence that ends inside the new chunk, not within the carry alone.

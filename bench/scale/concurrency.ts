@@ -3,7 +3,8 @@
  * four model calls) in a repo of its own, with a script of its own (the model tap routes by
  * thread). Every scripted response starts with a one-delta message carrying a unique marker;
  * latency is the marker passing the model tap -> the `item/agentMessage/delta` carrying it
- * reaching the client (one clock: tap and client are in the bench process). 400 samples a run.
+ * reaching the client (one clock: the tap runs on a worker thread of the bench process, with its
+ * scripted servers, so their work does not delay the clients' event loop). 400 samples a run.
  *
  * Threads are spread over CONNECTIONS WebSocket clients (issue 10: 10 clients, 10 threads each):
  * both servers run with `--listen ws://127.0.0.1:PORT` on a port the bench picks.
@@ -16,7 +17,8 @@ import { HELLO_REPO, toolsScript } from '../../test/fixtures/scenarios.js';
 import { createTempRepo } from '../../test/support/git-repo.js';
 import { BenchAbort } from '../common.js';
 import { initializeClient, serverClients, spawnWsServer, type BenchClient, type ClientFactory } from '../lib/client.js';
-import { marker, startModelTap } from '../lib/model-tap.js';
+import { marker } from '../lib/model-tap.js';
+import { startModelTapThread } from '../lib/model-tap-thread.js';
 import { comparedKinds, createHome, measuring, procMemMiB, serverCommand, type ServerKind } from '../lib/servers.js';
 import { checkToolsTurn, runTurn, startThread } from './turns.js';
 
@@ -72,7 +74,7 @@ function percentile(xs: number[], p: number): number {
 }
 
 async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFactory): Promise<ConcurrencyRow> {
-  const tap = await startModelTap({ scriptFor: markedScript });
+  const tap = await startModelTapThread(Array.from({ length: THREADS }, (_, t) => markedScript(t)));
   const home = await createHome(kind, workRoot);
   const dir = await mkdtemp(path.join(workRoot, `conc-${kind.replace('@', '-')}-`));
   const repos = Array.from({ length: THREADS }, () => createTempRepo(HELLO_REPO, dir));
@@ -80,25 +82,12 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
   return measuring(kind, server, tap, async () => {
     const clients = await clientsOf(server, CONNECTIONS);
     for (const c of new Set<BenchClient>(clients)) await initializeClient(c);
-    const latencies: number[] = [];
-    /** The first response of every thread arrives at once (all turns start together); the later ones are spread out. */
-    const byPhase = { first: [] as number[], later: [] as number[] };
-    /**
-     * The same latency split at the server's `emittedAtMs` (wall clock, ms): model event -> the server
-     * sends the notification, and -> the bench's client handles it (the bench's own loop included).
-     */
-    const split = { inServer: [] as number[], delivery: [] as number[] };
+    /** Each marker delta as it reached the client; matched with the tap's stamps after the run. */
+    const seen: { id: string; atMs: number; emittedAtMs?: number }[] = [];
     const onNote = (method: string, params: Record<string, any>, atMs: number, emittedAtMs?: number) => {
       if (method !== 'item/agentMessage/delta') return;
       const m = MARKER_IN_TEXT.exec(String(params.delta));
-      const sent = m ? tap.markers.get(m[1]!) : undefined;
-      if (sent === undefined) return;
-      latencies.push(atMs - sent);
-      (m![1]!.endsWith('-s0') ? byPhase.first : byPhase.later).push(atMs - sent);
-      if (emittedAtMs !== undefined) {
-        split.inServer.push(emittedAtMs - (performance.timeOrigin + sent));
-        split.delivery.push(performance.timeOrigin + atMs - emittedAtMs);
-      }
+      if (m) seen.push({ id: m[1]!, atMs, emittedAtMs });
     };
     const threadIds = await Promise.all(repos.map((repo, i) => startThread(clients[i % CONNECTIONS]!, repo)));
     const t0 = performance.now();
@@ -110,6 +99,25 @@ async function runOne(kind: ServerKind, workRoot: string, clientsOf: ClientFacto
     for (const [i, run] of runs.entries()) {
       checkToolsTurn(`${kind} thread ${i}`, run);
       completed += 1;
+    }
+    const { markers } = await tap.results();
+    const latencies: number[] = [];
+    /** The first response of every thread arrives at once (all turns start together); the later ones are spread out. */
+    const byPhase = { first: [] as number[], later: [] as number[] };
+    /**
+     * The same latency split at the server's `emittedAtMs` (wall clock, ms): model event -> the server
+     * sends the notification, and -> the bench's client handles it.
+     */
+    const split = { inServer: [] as number[], delivery: [] as number[] };
+    for (const { id, atMs, emittedAtMs } of seen) {
+      const sent = markers.get(id);
+      if (sent === undefined) continue;
+      latencies.push(atMs - sent);
+      (id.endsWith('-s0') ? byPhase.first : byPhase.later).push(atMs - sent);
+      if (emittedAtMs !== undefined) {
+        split.inServer.push(emittedAtMs - (performance.timeOrigin + sent));
+        split.delivery.push(performance.timeOrigin + atMs - emittedAtMs);
+      }
     }
     const expected = THREADS * toolsScript().length;
     if (latencies.length !== expected) throw new BenchAbort(`${kind}: ${latencies.length} marker deltas matched, expected ${expected}`);

@@ -92,13 +92,23 @@ class AclShell {
 
 let shell: AclShell | null = null;
 
-/** Runs `script` (sh lines, stopping at the first failure) in the server's setfacl shell. */
-export function runInAclShell(script: string, timeoutMs: number): Promise<ShellResult> {
+/** The running shell, started if there is none (or it died). */
+function currentShell(): AclShell {
   if (shell === null || shell.dead) {
     const s: AclShell = new AclShell(() => {
       if (shell === s) shell = null;
     });
     shell = s;
   }
-  return shell.run(script, timeoutMs);
+  return shell;
+}
+
+/** Runs `script` (sh lines, stopping at the first failure) in the server's setfacl shell. */
+export function runInAclShell(script: string, timeoutMs: number): Promise<ShellResult> {
+  return currentShell().run(script, timeoutMs);
+}
+
+/** Starts the shell now, if it is not running, so the first grant does not fork the server. */
+export function warmAclShell(): void {
+  currentShell();
 }

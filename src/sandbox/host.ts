@@ -9,7 +9,8 @@ import { grantTree, regrantFiles, type AccessLevel, type SearchCache } from './a
 import { bwrapArgs, INFO_FD, sandboxEnvironment, type BwrapLayout, type OsSandboxPolicy } from './bwrap.js';
 import { bwrapMissing, classifyProbeFailure, SandboxUnavailableError, setfaclMissing } from './errors.js';
 import { PROBE_ENV, resolveIdentity, runningAsRoot, unsearchable, type SandboxIdentity } from './identity.js';
-import { runProcess } from './spawner/run-process.js';
+import { warmAclShell } from './acl-shell.js';
+import { prepareToolProcesses, runProcess } from './spawner/run-process.js';
 import { ancestorsOf, errnoCode, isInside, resolveReal } from './paths.js';
 import { PROTECTED_DIR_NAMES } from './policy.js';
 import { toolEnvironment } from './tool-env.js';
@@ -84,6 +85,16 @@ export class SandboxHost {
       cwd: await resolveReal(cwd),
       hasRun: existsSync('/run'),
     };
+  }
+
+  /**
+   * A thread was loaded and its turns will run tools: the processes they need (the spawn helper,
+   * and as root the setfacl shell) start now, so the forks do not stall a turn while other turns
+   * stream. `sandboxed`: whether the thread's commands run in the OS sandbox (grants needed).
+   */
+  prepare(sandboxed: boolean): void {
+    prepareToolProcesses();
+    if (sandboxed && runningAsRoot()) warmAclShell();
   }
 
   /** After the server itself wrote `files` (apply_patch): the sandbox user keeps its access to them. */

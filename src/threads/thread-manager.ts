@@ -123,10 +123,14 @@ export class ThreadManager {
     return response;
   }
 
-  /** A thread is loaded: it will make model requests soon, so their client is loaded in the background. */
+  /**
+   * A thread is loaded: it will make model requests and run tools soon, so the model client is
+   * loaded in the background and the tools' helper processes are started now, before any turn streams.
+   */
   private adopt(loaded: LoadedThread): void {
     this.threads.set(loaded.thread.id, loaded);
     preloadModelClient(loaded.config.modelProvider.wireApi);
+    this.sandboxHost.prepare(loaded.sandboxMode !== 'danger-full-access');
   }
 
   /**

@@ -16,7 +16,7 @@ import { createTempRepo } from '../support/git-repo.js';
 import { spawnPeer, type JsonlPeer } from '../support/jsonl-peer.js';
 import { ternServerCommand } from '../support/tern-server.js';
 import { describeSandbox } from '../sandbox/prereqs.js';
-import { ancestorRunning, gone, parentOf } from '../support/proc-tree.js';
+import { ancestorRunning, commandLineOf, gone, parentOf } from '../support/proc-tree.js';
 
 const POLL_MS = 100;
 const STARTUP_WAIT_MS = 30_000;
@@ -118,6 +118,38 @@ async function killAndCheck(sandbox: 'workspace-write' | 'danger-full-access') {
   await until(() => gone(helper), EXIT_WAIT_MS, 'the spawn helper to exit');
   await until(() => pids(marker).length === 0 && pids(repo).length === 0, EXIT_WAIT_MS, 'every tool process to end');
 }
+
+/** The children of `pid` with their command lines (from /proc). */
+function childrenOf(pid: number): { pid: number; cmdline: string }[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return parentOf(p) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map((p) => ({ pid: p, cmdline: commandLineOf(p) }));
+}
+
+describe('tern app-server: the processes tools need start with the thread, not with its first turn', () => {
+  it('thread/start forks the spawn helper, and as root under workspace-write the setfacl shell, before any turn', async () => {
+    const model = await startModelServer({ script: [] });
+    const repo = createTempRepo({ 'hello.txt': 'hello\n' }, workRoot);
+    const server = await ternServerCommand({ modelBaseUrl: model.url, workRoot });
+    const peer = spawnPeer(server.command, server.args, { env: server.env });
+    open.push({ peer, model });
+    await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities: null });
+    peer.notify('initialized');
+    expect(childrenOf(peer.pid!).map((c) => c.cmdline)).toEqual([]);
+    await peer.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    const expected = ['spawn-helper.js', ...(process.getuid?.() === 0 ? ['sh -s'] : [])];
+    await until(() => expected.every((e) => childrenOf(peer.pid!).some((c) => c.cmdline.includes(e))), STARTUP_WAIT_MS, `children ${expected.join(', ')}`);
+    expect(childrenOf(peer.pid!)).toHaveLength(expected.length);
+  });
+});
 
 describe('tern app-server: stopping it ends every tool process (no sandbox)', () => {
   it('SIGTERM while `sleep 300` runs: turn interrupted, log flushed, exit 143, nothing survives', async () => {

@@ -62,7 +62,7 @@ async function main(argv) {
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   switch (command) {
     case "app-server": {
-      const { runAppServer } = await import("./chunks/app-server-P46RPCHL.js");
+      const { runAppServer } = await import("./chunks/app-server-KFRZU5PZ.js");
       return runAppServer(rest, { ...io, stdin: process.stdin });
     }
     case "run": {

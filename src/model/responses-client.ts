@@ -78,7 +78,7 @@ export class ResponsesModelClient implements ModelClient {
     let completed = false;
     try {
       for await (const sse of readSse(response.body, { idleTimeoutMs: this.opts.idleTimeoutMs })) {
-        if (sse.data === '' || sse.data === '[DONE]') continue;
+        if (sse.data === '' || sse.data === '[DONE]' || (sse.event !== null && UNUSED_EVENTS.has(sse.event))) continue;
         const ev = parseEvent(sse.data);
         // A malformed event is skipped, as Codex does: the stream may still complete.
         if (ev === null) continue;
@@ -175,6 +175,28 @@ function toInputItem(item: ResponseItem): ResponseInputItem {
 }
 
 /** JSON of one SSE message, if it is an event at all (an object with a string `type`). */
+/**
+ * Events the agent does not use, skipped by their SSE `event:` name before their data is parsed
+ * (mapEvent would drop them). `response.created` and `response.in_progress` carry the whole
+ * response object, the instructions and tool list included: most of a short response's bytes.
+ * An event without an `event:` line is parsed as usual.
+ */
+const UNUSED_EVENTS: ReadonlySet<string> = new Set([
+  'response.created',
+  'response.in_progress',
+  'response.queued',
+  'response.content_part.added',
+  'response.content_part.done',
+  'response.output_text.done',
+  'response.reasoning_summary_part.done',
+  'response.reasoning_summary_text.done',
+  'response.reasoning_text.done',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.done',
+  'response.custom_tool_call_input.delta',
+  'response.custom_tool_call_input.done',
+]);
+
 function parseEvent(data: string): ResponseStreamEvent | null {
   return parseSseJson(data, isStreamEvent);
 }

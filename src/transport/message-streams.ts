@@ -34,8 +34,17 @@ export function webSocketStreams(ws: WebSocket, origin: ConnectionOrigin, label:
 
   let pending = '';
   const output = new Writable({
+    // The connection writes whole lines as strings: kept as they are, not turned into Buffers and back.
+    decodeStrings: false,
     write(chunk: Buffer | string, _enc, done) {
-      pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+      const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+      // The common case, one whole line: sent without copying it through `pending`.
+      if (pending === '' && text.indexOf('\n') === text.length - 1) {
+        sendLine(text.slice(0, -1));
+        done();
+        return;
+      }
+      pending += text;
       let nl = pending.indexOf('\n');
       while (nl !== -1) {
         sendLine(pending.slice(0, nl));

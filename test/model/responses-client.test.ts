@@ -155,6 +155,28 @@ describe('Responses client: faults inside the stream (stream_max_retries)', () =
     expect(finalText(events)).toBe('Survived the garbage.');
   });
 
+  it('events the agent does not use are skipped by their `event:` name, unparsed; without a name the data decides', async () => {
+    const { server, client } = await harness(
+      [
+        {
+          output: [{ type: 'message', text: 'Still one answer.' }],
+          malformedEvents: [
+            // Named as unused: skipped before parsing (parsed, its data would fail the response).
+            'event: response.in_progress\ndata: {"type":"response.failed","response":{"error":{"message":"never parsed"}}}',
+            // No name: parsed, and an unknown type is dropped.
+            'data: {"type":"response.some_future_event"}',
+          ],
+        },
+      ],
+      {},
+      servers,
+    );
+    const { events, error } = await collect(client);
+    expect(error).toBeNull();
+    expect(server.requests).toHaveLength(1);
+    expect(finalText(events)).toBe('Still one answer.');
+  });
+
   it('response.failed with a transient code is retried; the final failure keeps code and request id', async () => {
     const { server, client } = await harness(
       [{ failed: { message: 'mock: response.failed event', code: 'server_error' } }, { failed: { message: 'again', code: 'server_error' } }],

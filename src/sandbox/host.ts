@@ -2,7 +2,7 @@
 // namespaces work here (probed once), the private /tmp of the server's tools,
 // and which ACL grants were made. One per app server; `dispose()` at shutdown.
 
-import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
+import { constants as fsConstants, existsSync, promises as fs, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { grantTree, regrantFiles, type AccessLevel, type SearchCache } from './access.js';
@@ -11,7 +11,7 @@ import { bwrapMissing, classifyProbeFailure, SandboxUnavailableError, setfaclMis
 import { PROBE_ENV, resolveIdentity, runningAsRoot, unsearchable, type SandboxIdentity } from './identity.js';
 import { warmAclShell } from './acl-shell.js';
 import { prepareToolProcesses, runProcess } from './spawner/run-process.js';
-import { ancestorsOf, errnoCode, isInside, resolveReal } from './paths.js';
+import { ancestorsOf, errnoCode, isInside, realpathNow, resolveReal } from './paths.js';
 import { PROTECTED_DIR_NAMES } from './policy.js';
 import { toolEnvironment } from './tool-env.js';
 
@@ -177,8 +177,8 @@ async function existingReal(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     try {
-      const real = await fs.realpath(p);
-      if ((await fs.stat(real)).isDirectory() && !out.includes(real)) out.push(real);
+      const real = realpathNow(p);
+      if (statSync(real).isDirectory() && !out.includes(real)) out.push(real);
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
     }
@@ -193,7 +193,7 @@ async function protectedPaths(realRoots: string[]): Promise<string[]> {
     for (const name of PROTECTED_DIR_NAMES) {
       let real: string;
       try {
-        real = await fs.realpath(path.join(root, name));
+        real = realpathNow(path.join(root, name));
       } catch (err) {
         if (errnoCode(err) === 'ENOENT') continue;
         throw err;

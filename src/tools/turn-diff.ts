@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import { hasGitMarker } from '../util/git-marker.js';
@@ -73,13 +74,22 @@ export class TurnDiffTracker {
    * changed since the last one: a file whose stat stamp is the same is not read or diffed again.
    */
   private async fileDiff(abs: string, rel: string): Promise<string> {
-    const st = await lstat(abs, { bigint: true }).catch(() => null);
+    // Synchronous, as the tool path's other metadata lookups (why: sandbox/paths.ts realpathNow).
+    const st = lstatOrNull(abs);
     const stamp = st === null ? 'absent' : statStamp(st);
     const last = this.lastDiffs.get(abs);
     if (last?.stamp === stamp) return last.diff;
     const diff = fileDiff(rel, this.baselines.get(abs) ?? null, await currentState(abs, st));
     this.lastDiffs.set(abs, { stamp, diff });
     return diff;
+  }
+}
+
+function lstatOrNull(abs: string): BigIntStats | null {
+  try {
+    return lstatSync(abs, { bigint: true });
+  } catch {
+    return null;
   }
 }
 

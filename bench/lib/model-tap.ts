@@ -1,18 +1,19 @@
 /**
- * An HTTP pass-through in front of scripted model servers, in the bench process. It routes each
- * thread's requests to a scripted model server of its own (by the request's `prompt_cache_key`,
- * which both tern and codex set to the thread id: one script per thread, however the threads'
- * requests interleave), and timestamps with performance.now() (the clock the bench client uses):
+ * One HTTP server in the bench process in front of scripted models (src/demo/model-server's
+ * handler, no server of their own: one HTTP hop, not two). It routes each thread's requests to a
+ * script of its own (by the request's `prompt_cache_key`, which both tern and codex set to the
+ * thread id: one script per thread, however the threads' requests interleave), and timestamps
+ * with performance.now() (the clock the bench client uses; `clock` sets another):
  *  - each request's arrival, per thread,
  *  - each response's `response.completed` event passing toward the server under test,
  *  - every marker `⟦…⟧` (put into scripted text) passing toward the server under test, so a
  *    notification carrying the same marker can be matched to the moment the model sent it.
- * Nothing about the HTTP is changed; the scripted servers never see the bench's clock.
+ * The stamps are taken as the scripted model writes each chunk; the scripts never see the bench's clock.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
+import { createScriptedModel, type ScriptedModel } from '../../src/demo/model-server/server.js';
 import type { ScriptStep } from '../../src/demo/model-server/types.js';
 
 export interface ThreadTimes {
@@ -54,19 +55,22 @@ export interface ModelTapOptions {
   clock?: () => number;
 }
 
+/** The request's `prompt_cache_key` (both servers set it to the thread id), found without parsing the whole body. */
+const CACHE_KEY = /"prompt_cache_key"\s*:\s*"([^"\\]*)"/;
+
 export async function startModelTap(opts: ModelTapOptions): Promise<ModelTap> {
   const threads = new Map<string, ThreadTimes>();
   const markers = new Map<string, number>();
-  const upstreams = new Map<string, Promise<ModelServer>>();
+  const models = new Map<string, ScriptedModel>();
   const clock = opts.clock ?? (() => performance.now());
 
-  const upstreamFor = (key: string): Promise<ModelServer> => {
-    let up = upstreams.get(key);
-    if (up === undefined) {
-      up = startModelServer({ script: opts.scriptFor(upstreams.size) });
-      upstreams.set(key, up);
+  const modelFor = (key: string): ScriptedModel => {
+    let model = models.get(key);
+    if (model === undefined) {
+      model = createScriptedModel({ script: opts.scriptFor(models.size) });
+      models.set(key, model);
     }
-    return up;
+    return model;
   };
 
   const server = http.createServer((req, res) => {
@@ -75,19 +79,15 @@ export async function startModelTap(opts: ModelTapOptions): Promise<ModelTap> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      let parsed: any = null;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch {
-        // not JSON (GET /models): route to the shared default
-      }
-      const key = typeof parsed?.prompt_cache_key === 'string' ? parsed.prompt_cache_key : 'default';
+      const text = body.toString('utf8');
+      const key = CACHE_KEY.exec(text)?.[1] ?? 'default';
       let times = threads.get(key);
       if (times === undefined) threads.set(key, (times = { requestStarts: [], responseEnds: [], requestBytes: [], bodies: [] }));
       times.requestStarts.push(arrived);
       times.requestBytes.push(body.length);
-      if (opts.keepBodies) times.bodies.push(parsed);
-      void upstreamFor(key).then((up) => forward(up, req, body, res, times!, markers, clock));
+      if (opts.keepBodies) times.bodies.push(parseOrNull(text));
+      observe(res, times, markers, clock);
+      modelFor(key).handle(req, res, body);
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -98,41 +98,42 @@ export async function startModelTap(opts: ModelTapOptions): Promise<ModelTap> {
     threads,
     markers,
     async close() {
+      for (const model of models.values()) model.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...upstreams.values()].map(async (u) => (await u).close()));
     },
   };
 }
 
-function forward(
-  up: ModelServer,
-  req: http.IncomingMessage,
-  body: Buffer,
-  res: http.ServerResponse,
-  times: ThreadTimes,
-  markers: Map<string, number>,
-  clock: () => number,
-): void {
-  const headers = { ...req.headers, host: `127.0.0.1:${up.port}`, 'content-length': String(body.length) };
-  delete headers['transfer-encoding'];
-  const out = http.request({ host: '127.0.0.1', port: up.port, method: req.method, path: req.url, headers }, (upRes) => {
-    res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-    res.flushHeaders();
-    let carry = '';
-    upRes.on('data', (chunk: Buffer) => {
-      const now = clock();
-      const text = carry + chunk.toString('utf8');
-      for (const m of text.matchAll(MARKER)) if (!markers.has(m[1]!)) markers.set(m[1]!, now);
-      // Counted once: only an occurrence that ends inside the new chunk, not within the carry alone.
-      const at = text.lastIndexOf(COMPLETED);
-      if (at >= 0 && at + COMPLETED.length > carry.length) times.responseEnds.push(now);
-      carry = text.slice(-CARRY_CHARS);
-      res.write(chunk);
-    });
-    upRes.on('end', () => res.end());
-    upRes.on('error', () => res.destroy());
-  });
-  out.on('error', () => res.destroy());
-  out.end(body);
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // not JSON (GET /models)
+  }
+}
+
+/** Stamps what the scripted model writes to `res`, as it goes out: markers and `response.completed`. */
+function observe(res: http.ServerResponse, times: ThreadTimes, markers: Map<string, number>, clock: () => number): void {
+  let carry = '';
+  const seen = (chunk: unknown): void => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const now = clock();
+    const text = carry + (typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    for (const m of text.matchAll(MARKER)) if (!markers.has(m[1]!)) markers.set(m[1]!, now);
+    // Counted once: only an occurrence that ends inside the new chunk, not within the carry alone.
+    const at = text.lastIndexOf(COMPLETED);
+    if (at >= 0 && at + COMPLETED.length > carry.length) times.responseEnds.push(now);
+    carry = text.slice(-CARRY_CHARS);
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    seen(chunk);
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    seen(chunk);
+    return end(chunk, ...rest);
+  }) as typeof res.end;
 }

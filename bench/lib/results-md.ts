@@ -143,6 +143,8 @@ function longThreadSection(s: J): string[] {
     '',
     when(s),
     '',
+    s.runs ? `Each figure is the median of ${Object.values(s.runs as Record<string, unknown[]>)[0]?.length ?? 1} runs per server, alternating (every run is in the JSON).` : '',
+    '',
     '| server | 10 items | 100 items | 1,000 items | 1,000 / 10 | request KiB at 1,000 |',
     '|---|---|---|---|---|---|',
     ...rows,

@@ -4,8 +4,9 @@
  * so what is timed is the harness alone), then a final message. At the model tap, the harness's
  * own time per request is the previous response's end (`response.completed` passing toward the
  * server) -> the next request's arrival. Reported as the median of the 9 requests around the
- * points where the history holds 10, 100 and 1,000 items. A 30-call thread runs first on the
- * same server, so the first points do not pay for cold code.
+ * points where the history holds 10, 100 and 1,000 items, then the median of LONG_THREAD_RUNS
+ * such runs per server. A 30-call thread runs first on the same server, so the first points do not
+ * pay for cold code.
  */
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
@@ -50,7 +51,10 @@ export interface LongThreadRow {
 }
 
 export interface LongThreadResult {
+  /** Per kind, the median of each point over the runs. */
   rows: LongThreadRow[];
+  /** Every run, per kind. */
+  runs: Partial<Record<ServerKind, LongThreadRow[]>>;
   /** tern / codex per point, when both ran. */
   ratios: Record<string, number> | null;
 }
@@ -85,16 +89,29 @@ async function runOne(kind: ServerKind, workRoot: string): Promise<LongThreadRow
   });
 }
 
-export async function benchLongThread(workRoot: string, log: (s: string) => void): Promise<LongThreadResult> {
+/** Runs per server, alternating: each point is a few ms, and one run's median of 9 moved by 1-2 ms between runs. */
+export const LONG_THREAD_RUNS = 3;
+
+/** Per point, the median over a kind's runs (the row reported); growth from those medians. */
+function medianRow(runs: LongThreadRow[]): LongThreadRow {
+  const atItems = Object.fromEntries(POINTS.map((p) => [p, median(runs.map((r) => r.atItems[p]!))]));
+  return { ...runs[0]!, atItems, growth: atItems[1000]! / atItems[10]! };
+}
+
+export async function benchLongThread(workRoot: string, log: (s: string) => void, runs = LONG_THREAD_RUNS): Promise<LongThreadResult> {
   const kinds = comparedKinds();
-  const rows: LongThreadRow[] = [];
-  for (const kind of kinds) {
-    const row = await runOne(kind, workRoot);
-    log(`  1,000-item thread ${kind}: ${POINTS.map((p) => `${p} items ${row.atItems[p]!.toFixed(1)} ms`).join(', ')} (x${row.growth.toFixed(2)})`);
-    rows.push(row);
+  const all = new Map<ServerKind, LongThreadRow[]>(kinds.map((k) => [k, []]));
+  // Alternating kinds, run after run: a burst of background load lands on both.
+  for (let run = 1; run <= runs; run++) {
+    for (const kind of kinds) {
+      const row = await runOne(kind, workRoot);
+      log(`  run ${run}/${runs}: 1,000-item thread ${kind}: ${POINTS.map((p) => `${p} items ${row.atItems[p]!.toFixed(1)} ms`).join(', ')} (x${row.growth.toFixed(2)})`);
+      all.get(kind)!.push(row);
+    }
   }
+  const rows = kinds.map((k) => medianRow(all.get(k)!));
   const tern = rows.find((r) => r.kind !== 'codex');
   const codex = rows.find((r) => r.kind === 'codex');
   const ratios = tern && codex ? Object.fromEntries(POINTS.map((p) => [p, tern.atItems[p]! / codex.atItems[p]!])) : null;
-  return { rows, ratios };
+  return { rows, runs: Object.fromEntries(all), ratios };
 }

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../../src/demo/model-server/server.js';
+import { startModelServer, type ModelServer, type ScriptStep } from '../../src/demo/model-server/server.js';
 import { createTempRepo } from '../support/git-repo.js';
 import { spawnPeer, type JsonlPeer } from '../support/jsonl-peer.js';
 import { ternServerCommand } from '../support/tern-server.js';
@@ -63,20 +63,27 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** A server whose model runs `sleep 300` (plus a background sleep) and waits; returns once both run. */
-async function serverRunningSleep(sandbox: 'workspace-write' | 'danger-full-access') {
-  const marker = `tern-life-${sandbox}-${process.pid}-${Date.now()}`;
-  markers.push(marker);
-  const cmd = `bash -c 'exec -a ${marker}-bg sleep 300' & bash -c 'exec -a ${marker}-fg sleep 300'`;
-  const model = await startModelServer({
-    script: [{ output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd, yield_time_ms: 1000 } }] }, { output: [{ type: 'message', text: 'never' }] }],
-  });
+/** `dist/tern.js app-server` against a model playing `script`, initialized, with a fresh repo. */
+async function initializedServer(script: ScriptStep[]) {
+  const model = await startModelServer({ script });
   const repo = createTempRepo({ 'hello.txt': 'hello\n' }, workRoot);
   const server = await ternServerCommand({ modelBaseUrl: model.url, workRoot });
   const peer = spawnPeer(server.command, server.args, { env: server.env });
   open.push({ peer, model });
   await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities: null });
   peer.notify('initialized');
+  return { peer, repo, server };
+}
+
+/** A server whose model runs `sleep 300` (plus a background sleep) and waits; returns once both run. */
+async function serverRunningSleep(sandbox: 'workspace-write' | 'danger-full-access') {
+  const marker = `tern-life-${sandbox}-${process.pid}-${Date.now()}`;
+  markers.push(marker);
+  const cmd = `bash -c 'exec -a ${marker}-bg sleep 300' & bash -c 'exec -a ${marker}-fg sleep 300'`;
+  const { peer, repo, server } = await initializedServer([
+    { output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd, yield_time_ms: 1000 } }] },
+    { output: [{ type: 'message', text: 'never' }] },
+  ]);
   const { thread } = await peer.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox });
   const { turn } = await peer.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'sleep', text_elements: [] }] });
   // `^marker`: the sleeps themselves (exec -a), not bwrap or bash, whose arguments also contain the marker.
@@ -136,13 +143,7 @@ function childrenOf(pid: number): { pid: number; cmdline: string }[] {
 
 describe('tern app-server: the processes tools need start with the thread, not with its first turn', () => {
   it('thread/start forks the spawn helper, and as root under workspace-write the setfacl shell, before any turn', async () => {
-    const model = await startModelServer({ script: [] });
-    const repo = createTempRepo({ 'hello.txt': 'hello\n' }, workRoot);
-    const server = await ternServerCommand({ modelBaseUrl: model.url, workRoot });
-    const peer = spawnPeer(server.command, server.args, { env: server.env });
-    open.push({ peer, model });
-    await peer.request('initialize', { clientInfo: { name: 'tern_e2e', title: 'e2e', version: '0.0.1' }, capabilities: null });
-    peer.notify('initialized');
+    const { peer, repo } = await initializedServer([]);
     expect(childrenOf(peer.pid!).map((c) => c.cmdline)).toEqual([]);
     await peer.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
     const expected = ['spawn-helper.js', ...(process.getuid?.() === 0 ? ['sh -s'] : [])];

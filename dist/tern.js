@@ -71,7 +71,7 @@ async function main(argv) {
       return runCommand(rest, { ...io, stopSignal });
     }
     case "demo": {
-      const { runDemo } = await import("./chunks/demo-I3C5SUXL.js");
+      const { runDemo } = await import("./chunks/demo-7UN3DELQ.js");
       return runDemo(rest, io);
     }
     case "--version":

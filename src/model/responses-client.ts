@@ -68,7 +68,11 @@ export class ResponsesModelClient implements ModelClient {
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
     let response: Response;
     try {
-      response = await this.client.responses.create(responsesParams(request), { signal }).asResponse();
+      // The body is the JSON of the typed params, made with each history item's JSON cached
+      // (responsesBody); the SDK sends a string body with its content type as it is (`body` of its
+      // RequestOptions overrides the params' serialization, which it then only reads `stream` from).
+      const { params, body } = responsesRequest(request);
+      response = await this.client.responses.create(params, { signal, body, headers: JSON_CONTENT }).asResponse();
     } catch (err) {
       throw requestError(err, signal, endpointUrl(this.opts.baseUrl, 'responses'));
     }
@@ -123,6 +127,45 @@ export function responsesParams(request: ModelRequest): ResponseCreateParamsStre
   }
   return params;
 }
+
+const JSON_CONTENT = { 'content-type': 'application/json' };
+
+/**
+ * Each history item's request JSON, as UTF-8 bytes, made once. The history only grows (compaction
+ * replaces it with new items), and its items are never changed once appended, so a request encodes
+ * only the items that are new since the previous one, and the body goes to the socket as bytes:
+ * the harness's own time per request stays flat as a thread grows to 1,000 items
+ * (bench/RESULTS.md), where serializing the whole body, measuring it and encoding it again as
+ * UTF-8 for the socket were the parts that grew.
+ */
+const itemBytes = new WeakMap<ResponseItem, Buffer>();
+
+const COMMA = Buffer.from(',');
+
+/**
+ * The params without their input, and the body: the UTF-8 bytes of exactly
+ * `JSON.stringify(responsesParams(request))`, each input item's taken from the cache.
+ */
+export function responsesRequest(request: ModelRequest): { params: ResponseCreateParamsStreaming; body: Buffer } {
+  const params = responsesParams({ ...request, input: [] });
+  const shell = JSON.stringify(params);
+  // The first `"input":[]` is the key: inside a JSON string value its quotes would be escaped.
+  const at = shell.indexOf(EMPTY_INPUT) + EMPTY_INPUT.length - 1;
+  const parts: Buffer[] = [Buffer.from(shell.slice(0, at))];
+  request.input.forEach((item, i) => {
+    let bytes = itemBytes.get(item);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(toInputItem(item)));
+      itemBytes.set(item, bytes);
+    }
+    if (i > 0) parts.push(COMMA);
+    parts.push(bytes);
+  });
+  parts.push(Buffer.from(shell.slice(at)));
+  return { params, body: Buffer.concat(parts) };
+}
+
+const EMPTY_INPUT = '"input":[]';
 
 /** Model families that reason (and reject `include: reasoning.encrypted_content` otherwise). */
 export function isReasoningModel(model: string): boolean {

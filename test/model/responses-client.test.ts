@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelServer } from '../../src/demo/model-server/server.js';
-import { responsesParams } from '../../src/model/responses-client.js';
+import { responsesParams, responsesRequest } from '../../src/model/responses-client.js';
 import type { ModelRequest } from '../../src/model/types.js';
 import { createModelClient } from '../../src/model/factory.js';
 import { collect, finalText, harness, provider, REQUEST, retries } from './helpers.js';
@@ -270,5 +270,36 @@ describe('Responses client: request and events', () => {
       status: 'completed',
       content: [{ type: 'output_text', text: 'ok', annotations: [] }],
     });
+  });
+
+  it('the body sent is exactly the params\' JSON, request after request, with item JSON cached', () => {
+    const tricky: ModelRequest = {
+      ...REQUEST,
+      // A value holding the text of the input key must not be mistaken for it.
+      instructions: 'say "input":[] and {"input":[1]} (naïve → ⟦x⟧)',
+      reasoningEffort: 'high',
+      outputSchema: { name: 'review', schema: { type: 'object', properties: { input: { type: 'array' } } }, strict: true },
+    };
+    const grown: ModelRequest = {
+      ...tricky,
+      input: [
+        ...tricky.input,
+        { type: 'function_call', id: 'fc_1', call_id: 'c1', name: 'exec_command', arguments: '{"cmd":"ls"}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'größe: 3 → ok 🙂' },
+      ],
+    };
+    for (const request of [REQUEST, tricky, grown, grown, { ...grown, input: [] }]) {
+      const { params, body } = responsesRequest(request);
+      expect(body.toString('utf8')).toBe(JSON.stringify(responsesParams(request)));
+      expect(params.input).toEqual([]);
+      expect(params.stream).toBe(true);
+    }
+  });
+
+  it('the server receives that body', async () => {
+    const { server, client } = await harness([{ output: [{ type: 'message', text: 'ok' }] }], {}, servers);
+    await collect(client);
+    expect(server.requests[0]!.body).toEqual(JSON.parse(JSON.stringify(responsesParams(REQUEST))));
+    expect(server.requests[0]!.headers['content-type']).toBe('application/json');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TranscriptEntry } from '../support/jsonl-peer.js';
-import { floatConcurrent, maskMessage, normaliseConnection, withoutCommandApprovals } from '../support/differential/normalise.js';
+import { floatConcurrent, maskMessage, normaliseConnection, settleDeclinedCommand, withoutCommandApprovals } from '../support/differential/normalise.js';
 
 const T = 'thread-1';
 const s2c = (msg: unknown): TranscriptEntry => ({ dir: 's2c', ts: 0, msg });
@@ -101,6 +101,25 @@ describe('floatConcurrent', () => {
     expect(floatConcurrent([started, usage, done, usage])).not.toEqual(floatConcurrent([started, usage, done]));
     // A floating line never crosses a line outside the tool run (here: an agent message).
     expect(floatConcurrent([usage, 'item/completed agentMessage "x"', started])).toEqual([usage, 'item/completed agentMessage "x"', started]);
+  });
+});
+
+describe('settleDeclinedCommand', () => {
+  const resolved = 'serverRequest/resolved';
+  const cleared = 'thread/status/changed active[]';
+  const declined = 'item/completed commandExecution declined';
+
+  it('puts a declined command before the cleared flag right after the resolution, either way they came', () => {
+    expect(settleDeclinedCommand([resolved, cleared, declined, 'x'])).toEqual([resolved, declined, cleared, 'x']);
+    expect(settleDeclinedCommand([resolved, declined, cleared, 'x'])).toEqual([resolved, declined, cleared, 'x']);
+  });
+
+  it('moves nothing else: not without the resolution, not another status, not a completed command', () => {
+    expect(settleDeclinedCommand([cleared, declined])).toEqual([cleared, declined]);
+    expect(settleDeclinedCommand([resolved, 'thread/status/changed idle', declined])).toEqual([resolved, 'thread/status/changed idle', declined]);
+    const done = 'item/completed commandExecution completed exit=0';
+    expect(settleDeclinedCommand([resolved, cleared, done])).toEqual([resolved, cleared, done]);
+    expect(settleDeclinedCommand([resolved, 'y', cleared, declined])).toEqual([resolved, 'y', cleared, declined]);
   });
 });
 

@@ -289,9 +289,29 @@ export function floatConcurrent(lines: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * A declined command settles two ways at once: its item completes `declined` and the thread's
+ * `waitingOnApproval` flag is cleared. Codex does both on separate tasks after
+ * `serverRequest/resolved`, and its order varies run to run (usually the item first, once in a
+ * CI run the flag first); tern completes the item first. Right after `serverRequest/resolved`,
+ * exactly this pair is put in tern's order; nothing else moves.
+ */
+const DECLINED_COMMAND = /^item\/completed commandExecution declined\b/;
+const FLAG_CLEARED = 'thread/status/changed active[]';
+
+export function settleDeclinedCommand(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let i = 0; i + 2 < out.length; i++) {
+    if (out[i] === 'serverRequest/resolved' && out[i + 1] === FLAG_CLEARED && DECLINED_COMMAND.test(out[i + 2]!)) {
+      [out[i + 1], out[i + 2]] = [out[i + 2]!, out[i + 1]!];
+    }
+  }
+  return out;
+}
+
 /** Every connection of a recording, separated by a `--- process N ---` line. */
 export function normaliseConnections(connections: readonly (readonly TranscriptEntry[])[], paths: readonly string[] = []): string[] {
-  return connections.flatMap((c, i) => [`--- process ${i + 1} ---`, ...floatConcurrent(normaliseConnection(c, paths))]);
+  return connections.flatMap((c, i) => [`--- process ${i + 1} ---`, ...floatConcurrent(settleDeclinedCommand(normaliseConnection(c, paths)))]);
 }
 
 /** The lines of command approval exchanges (status flag, request, resolution, flag cleared). */

@@ -62,7 +62,7 @@ async function main(argv) {
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   switch (command) {
     case "app-server": {
-      const { runAppServer } = await import("./chunks/app-server-K6TOYTRK.js");
+      const { runAppServer } = await import("./chunks/app-server-XXYA7SCN.js");
       return runAppServer(rest, { ...io, stdin: process.stdin });
     }
     case "run": {

@@ -55,7 +55,7 @@ export class SandboxHost {
 
   /** The plan for `argv` under `policy`: bwrap around it, as the sandbox user when the server is root. */
   async wrap(policy: OsSandboxPolicy, userName: string, argv: readonly string[], cwd: string, sourceEnv: NodeJS.ProcessEnv): Promise<SpawnPlan> {
-    const realRoots = policy.kind === 'workspace-write' ? await existingReal(policy.writableRoots) : [];
+    const realRoots = policy.kind === 'workspace-write' ? existingReal(policy.writableRoots) : [];
     const bwrap = await this.findBwrap(realRoots);
     const identity = await this.identity(userName);
     await this.probe(bwrap, identity);
@@ -80,7 +80,7 @@ export class SandboxHost {
       policy,
       scratch: persistentTmp ? await this.scratchDir(identity) : null,
       realRoots,
-      protectedPaths: await protectedPaths(realRoots),
+      protectedPaths: protectedPaths(realRoots),
       workspace,
       cwd: await resolveReal(cwd),
       hasRun: existsSync('/run'),
@@ -173,7 +173,7 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
   return p;
 }
 
-async function existingReal(paths: string[]): Promise<string[]> {
+function existingReal(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     try {
@@ -187,7 +187,7 @@ async function existingReal(paths: string[]): Promise<string[]> {
 }
 
 /** The protected directories (.git, .codex) of each root, resolved, when they exist inside a root. */
-async function protectedPaths(realRoots: string[]): Promise<string[]> {
+function protectedPaths(realRoots: string[]): string[] {
   const out: string[] = [];
   for (const root of realRoots) {
     for (const name of PROTECTED_DIR_NAMES) {
